@@ -1,0 +1,103 @@
+# Makefile - tvp, threads versus processes, measured. Non-recursive; `make help` lists the targets.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+# SAN=asan (AddressSanitizer + UBSan) or SAN=tsan (ThreadSanitizer) switches
+# the whole build; each sanitizer builds into its own directory.
+SAN ?=
+BUILD := build$(if $(SAN),/$(SAN))
+
+CC ?= cc
+OPT ?= -O2
+CFLAGS_BASE := -std=gnu11 -g -Wall -Wextra -Werror -pthread
+SAN_FLAGS_asan := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_FLAGS_tsan := -fsanitize=thread
+ifneq ($(SAN),)
+OPT := -O1
+endif
+CFLAGS := $(CFLAGS_BASE) $(OPT) $(SAN_FLAGS_$(SAN))
+DEPFLAGS = -MMD -MP
+LDLIBS := -lm -pthread
+
+GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+SRCS := $(wildcard benchmarks/*.c benchmarks/models/*.c benchmarks/workloads/*.c)
+OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS := $(filter-out $(BUILD)/benchmarks/tvp.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+
+TVP := $(BUILD)/tvp
+UNIT := $(BUILD)/unit-tests
+
+.PHONY: help all build deps deps-bench test test-run unit cli integration asan tsan \
+	bench clean lint
+
+help: ## list the targets
+	@echo "tvp - threads versus processes, measured"
+	@echo
+	@echo "quick start:  make bench   (installs, builds, runs the default sweep)"
+	@echo "              make test    (installs test tools, builds, runs every test)"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | \
+		awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@echo
+	@echo "variables: SAN=asan|tsan (sanitizer build), OPT=-O2, PROFILE=tiny|default|full"
+
+all: build ## same as build
+build: $(TVP) ## build the tvp binary into build/
+
+$(TVP): $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The git revision and flags go into the JSON; rebuild report.o and tvp.o
+# when the revision changes, nothing else.
+$(BUILD)/gitrev.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(GIT_REV) $(CFLAGS)' | cmp -s - $@ || echo '$(GIT_REV) $(CFLAGS)' > $@
+$(BUILD)/benchmarks/report.o $(BUILD)/benchmarks/tvp.o: $(BUILD)/gitrev.stamp
+$(BUILD)/benchmarks/report.o $(BUILD)/benchmarks/tvp.o: \
+	EXTRA_CPPFLAGS = -DTVP_GIT_REV='"$(GIT_REV)"' -DTVP_CFLAGS='"$(CFLAGS)"'
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(EXTRA_CPPFLAGS) -c -o $@ $<
+
+$(UNIT): $(UNIT_OBJS) $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ -lcriterion $(LDLIBS)
+
+deps: ## install what the tests need (apt-get; asks for nothing else)
+	@scripts/deps.sh test
+
+deps-bench: ## install what make bench needs
+	@scripts/deps.sh bench
+
+test: deps ## install what is missing, build, run every test
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(TVP) $(UNIT) ## run every test on the current build (no installs)
+	@TVP=$(TVP) UNIT=$(UNIT) scripts/run-tests.sh
+
+unit: $(UNIT) ## the C unit tests only
+	$(UNIT)
+
+asan: deps ## AddressSanitizer + UBSan build, running the whole test suite
+	@$(MAKE) --no-print-directory SAN=asan test-run
+
+tsan: deps ## ThreadSanitizer build, running the whole test suite
+	@$(MAKE) --no-print-directory SAN=tsan test-run
+
+bench: $(TVP) ## the default sweep (the bench issue adds plots and the report)
+	@scripts/bench.sh $(TVP)
+
+lint: ## shellcheck the scripts
+	shellcheck scripts/*.sh .ci/run
+
+clean: ## remove build/ (results/ stays)
+	rm -rf build
+
+FORCE:
+.PHONY: FORCE
+
+-include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

@@ -1,0 +1,285 @@
+/* cli.c - the command line: options -> a run description, and usage errors. */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "registry.h"
+
+#define MAX_REPEAT 100000
+
+/* Positions in common_opts. */
+enum {
+	OPT_MODEL,
+	OPT_WORKERS,
+	OPT_SCHEDULE,
+	OPT_CHUNK,
+	OPT_IPC,
+	OPT_GIL,
+	OPT_REPEAT,
+	OPT_WARMUP,
+	OPT_FORMAT,
+	OPT_OUTPUT,
+	OPT_SEED,
+	OPT_PIN,
+	OPT_HELP,
+};
+
+/* The options every workload takes: in the order of the enum above. */
+static const struct tvp_opt common_opts[] = {
+	{"model", TVP_OPT_TEXT, "M", "serial", "execution model: serial, pthread, fork, pool"},
+	{"workers", TVP_OPT_U64, "N", NULL, "workers, 1 to 1024 (default: CPUs online; serial: 1)"},
+	{"schedule", TVP_OPT_TEXT, "S", "static", "static, dynamic, guided or random"},
+	{"chunk", TVP_OPT_U64, "UNITS", NULL, "units per task (default: static one block per worker)"},
+	{"ipc", TVP_OPT_TEXT, "KIND", "pipe", "fork and pool: results by pipe or shm"},
+	{"gil", TVP_OPT_TEXT, "MODE", "off", "simulated interpreter lock: off"},
+	{"repeat", TVP_OPT_U64, "N", "3", "measured repeats"},
+	{"warmup", TVP_OPT_U64, "N", "1", "unmeasured repeats first"},
+	{"format", TVP_OPT_TEXT, "F", "table", "table, csv or json"},
+	{"output", TVP_OPT_TEXT, "FILE", NULL, "write the results to FILE instead of stdout"},
+	{"seed", TVP_OPT_U64, "N", "1", "seed of the random schedule"},
+	{"pin", TVP_OPT_FLAG, NULL, NULL, "pin worker k to CPU k mod CPUs"},
+	{"help", TVP_OPT_FLAG, NULL, NULL, "show this help"},
+	{NULL},
+};
+
+static const struct tvp_opt *find_opt(const struct tvp_opt *table, const char *name, size_t len)
+{
+	for (; table->name; table++)
+		if (strlen(table->name) == len && strncmp(table->name, name, len) == 0)
+			return table;
+	return NULL;
+}
+
+/* Check and convert text for opt into param. */
+static int set_param(const char *workload, struct tvp_param *param, const char *text, bool given)
+{
+	const struct tvp_opt *opt = param->opt;
+	param->text = text;
+	param->given = given;
+	if (!text)
+		return 0;
+	if (opt->kind == TVP_OPT_U64 && tvp_parse_u64(text, &param->u64) != 0)
+		return tvp_err(TVP_EUSAGE, "%s: --%s needs a whole number >= 0, not '%s'", workload,
+			       opt->name, text);
+	if (opt->kind == TVP_OPT_DOUBLE && tvp_parse_double(text, &param->real) != 0)
+		return tvp_err(TVP_EUSAGE, "%s: --%s needs a number, not '%s'", workload, opt->name,
+			       text);
+	return 0;
+}
+
+static size_t count_opts(const struct tvp_opt *table)
+{
+	size_t n = 0;
+	while (table[n].name)
+		n++;
+	return n;
+}
+
+static int check_range(const struct tvp_param *param, uint64_t lo, uint64_t hi)
+{
+	if (param->u64 < lo || param->u64 > hi)
+		return tvp_err(TVP_EUSAGE, "--%s must be a whole number from %llu to %llu, not '%s'",
+			       param->opt->name, (unsigned long long)lo, (unsigned long long)hi,
+			       param->text);
+	return 0;
+}
+
+/* The common options, now parsed, into cli->cfg, model and format. */
+static int apply_common(struct tvp_cli *cli, struct tvp_param *common)
+{
+	struct tvp_config *cfg = &cli->cfg;
+	const struct tvp_param *p;
+	char names[256];
+
+	p = &common[OPT_MODEL];
+	cli->model = tvp_find_model(p->text);
+	if (!cli->model) {
+		tvp_model_names(names, sizeof names);
+		return tvp_err(TVP_EUSAGE, "unknown model '%s' (models: %s)", p->text, names);
+	}
+	cfg->model = cli->model->name;
+
+	p = &common[OPT_WORKERS];
+	if (p->given) {
+		if (check_range(p, 1, TVP_MAX_WORKERS))
+			return TVP_EUSAGE;
+		cfg->workers = (size_t)p->u64;
+	} else {
+		long online = sysconf(_SC_NPROCESSORS_ONLN);
+		cfg->workers = online > 0 ? (size_t)online : 1;
+	}
+	if (cli->model == tvp_find_model("serial")) {
+		if (p->given && cfg->workers != 1)
+			return tvp_err(TVP_EUSAGE, "the serial model runs one worker, not %zu "
+				       "(use pthread, fork or pool for more)", cfg->workers);
+		cfg->workers = 1;
+	}
+
+	p = &common[OPT_SCHEDULE];
+	if (tvp_schedule_parse(p->text, &cfg->schedule) != 0)
+		return tvp_err(TVP_EUSAGE, "unknown schedule '%s' (schedules: static, dynamic, guided, random)",
+			       p->text);
+	p = &common[OPT_CHUNK];
+	cfg->chunk = 0;
+	if (p->given) {
+		if (check_range(p, 1, SIZE_MAX))
+			return TVP_EUSAGE;
+		cfg->chunk = (size_t)p->u64;
+	}
+	p = &common[OPT_IPC];
+	if (tvp_ipc_parse(p->text, &cfg->ipc) != 0)
+		return tvp_err(TVP_EUSAGE, "unknown ipc '%s' (ipc: pipe, shm)", p->text);
+	if (p->given && !cli->model->processes)
+		return tvp_err(TVP_EUSAGE, "--ipc applies to the process models (fork, pool), not %s",
+			       cli->model->name);
+	p = &common[OPT_GIL];
+	if (tvp_gil_parse(p->text, &cfg->gil) != 0)
+		return tvp_err(TVP_EUSAGE, "unknown gil mode '%s' (gil: off, modern, legacy)", p->text);
+	if (cfg->gil != TVP_GIL_OFF)
+		return tvp_err(TVP_EUSAGE, "--gil %s is not available yet in this build", p->text);
+	p = &common[OPT_REPEAT];
+	if (check_range(p, 1, MAX_REPEAT))
+		return TVP_EUSAGE;
+	cfg->repeat = (unsigned)p->u64;
+	p = &common[OPT_WARMUP];
+	if (check_range(p, 0, MAX_REPEAT))
+		return TVP_EUSAGE;
+	cfg->warmup = (unsigned)p->u64;
+	p = &common[OPT_FORMAT];
+	if (tvp_format_parse(p->text, &cli->format) != 0)
+		return tvp_err(TVP_EUSAGE, "unknown format '%s' (formats: table, csv, json)", p->text);
+	cli->output = common[OPT_OUTPUT].text;
+	cfg->seed = common[OPT_SEED].u64;
+	cfg->pin = common[OPT_PIN].given;
+	cli->help = common[OPT_HELP].given;
+	return 0;
+}
+
+int tvp_cli_parse(int argc, char **argv, struct tvp_cli *cli)
+{
+	memset(cli, 0, sizeof *cli);
+	const struct tvp_workload *wl = tvp_find_workload(argv[0]);
+	if (!wl) {
+		char names[256];
+		tvp_workload_names(names, sizeof names);
+		return tvp_err(TVP_EUSAGE, "unknown workload '%s' (workloads: %s; see tvp --list)",
+			       argv[0], names);
+	}
+	struct tvp_job *job = &cli->job;
+	job->workload = wl;
+	job->nparams = count_opts(wl->opts);
+	job->params = tvp_xcalloc(job->nparams, sizeof *job->params);
+	size_t ncommon = count_opts(common_opts);
+	struct tvp_param common[sizeof common_opts / sizeof *common_opts];
+	memset(common, 0, sizeof common);
+	for (size_t i = 0; i < ncommon; i++)
+		common[i].opt = &common_opts[i];
+	for (size_t i = 0; i < job->nparams; i++)
+		job->params[i].opt = &wl->opts[i];
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (strncmp(arg, "--", 2) != 0)
+			return tvp_err(TVP_EUSAGE, "%s: unexpected argument '%s' (options start with --)",
+				       wl->name, arg);
+		const char *name = arg + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		struct tvp_param *param = NULL;
+		const struct tvp_opt *opt = find_opt(common_opts, name, len);
+		if (opt)
+			param = &common[opt - common_opts];
+		else if ((opt = find_opt(wl->opts, name, len)))
+			param = &job->params[opt - wl->opts];
+		else
+			return tvp_err(TVP_EUSAGE, "%s: unknown option '--%.*s' (see tvp %s --help)",
+				       wl->name, (int)len, name, wl->name);
+		const char *value;
+		if (opt->kind == TVP_OPT_FLAG) {
+			if (eq)
+				return tvp_err(TVP_EUSAGE, "%s: --%s takes no value", wl->name, opt->name);
+			value = "1";
+		} else if (eq) {
+			value = eq + 1;
+		} else if (i + 1 < argc) {
+			value = argv[++i];
+		} else {
+			return tvp_err(TVP_EUSAGE, "%s: --%s needs a value (%s)", wl->name, opt->name,
+				       opt->metavar);
+		}
+		if (set_param(wl->name, param, value, true))
+			return TVP_EUSAGE;
+	}
+	for (size_t i = 0; i < ncommon; i++)
+		if (!common[i].given && set_param(wl->name, &common[i], common_opts[i].fallback, false))
+			return TVP_EUSAGE;
+	for (size_t i = 0; i < job->nparams; i++)
+		if (!job->params[i].given &&
+		    set_param(wl->name, &job->params[i], wl->opts[i].fallback, false))
+			return TVP_EUSAGE;
+	if (common[OPT_HELP].given) { /* --help wins over everything else */
+		cli->help = true;
+		return 0;
+	}
+	return apply_common(cli, common);
+}
+
+static void print_opts(FILE *out, const struct tvp_opt *table)
+{
+	for (; table->name; table++) {
+		char left[64];
+		snprintf(left, sizeof left, "--%s%s%s", table->name, table->metavar ? " " : "",
+			 table->metavar ? table->metavar : "");
+		fprintf(out, "  %-20s %s", left, table->help);
+		if (table->fallback && table->kind != TVP_OPT_FLAG)
+			fprintf(out, " [%s]", table->fallback);
+		fputc('\n', out);
+	}
+}
+
+void tvp_cli_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: tvp WORKLOAD [options]     run a workload under a model, verified\n"
+		"       tvp WORKLOAD --help        the workload's own options\n"
+		"       tvp COMMAND [args]         a tool (see --list)\n"
+		"       tvp --list | --help | --version\n\n"
+		"tvp shows when threads win, when processes win, and why. Every run is\n"
+		"checked against an independent answer; a wrong answer exits 1.\n\n"
+		"common options:\n");
+	print_opts(out, common_opts);
+	fprintf(out, "\nexit status: 0 verified, 1 runtime fault or wrong answer, 2 bad input\n");
+}
+
+void tvp_cli_list(FILE *out)
+{
+	fprintf(out, "workloads:\n");
+	for (size_t i = 0; tvp_workloads[i]; i++)
+		fprintf(out, "  %-12s %s\n", tvp_workloads[i]->name, tvp_workloads[i]->summary);
+	fprintf(out, "models:\n");
+	for (size_t i = 0; tvp_models[i]; i++)
+		fprintf(out, "  %-12s %s\n", tvp_models[i]->name, tvp_models[i]->summary);
+	if (tvp_commands[0]) {
+		fprintf(out, "commands:\n");
+		for (size_t i = 0; tvp_commands[i]; i++)
+			fprintf(out, "  %-12s %s\n", tvp_commands[i]->name, tvp_commands[i]->summary);
+	}
+}
+
+void tvp_cli_workload_help(FILE *out, const struct tvp_workload *wl)
+{
+	fprintf(out, "usage: tvp %s [options]\n%s\nverified against: %s\n\n%s options:\n",
+		wl->name, wl->summary, wl->reference, wl->name);
+	print_opts(out, wl->opts);
+	fprintf(out, "\ncommon options:\n");
+	print_opts(out, common_opts);
+}
+
+void tvp_cli_free(struct tvp_cli *cli)
+{
+	free(cli->job.params);
+	cli->job.params = NULL;
+}

@@ -1,0 +1,28 @@
+/* cli.h - the command line: options -> a run description, and usage errors. */
+#ifndef TVP_CLI_H
+#define TVP_CLI_H
+
+#include "report.h"
+#include "tvp.h"
+
+struct tvp_cli {
+	struct tvp_config cfg;
+	struct tvp_job job;
+	const struct tvp_model *model;
+	enum tvp_format format;
+	const char *output; /* --output FILE, or NULL for stdout */
+	bool help;          /* `tvp WORKLOAD --help` */
+};
+
+/* Parse `WORKLOAD [options]` (argv[0] is the workload name). Return 0, or
+ * TVP_EUSAGE after printing one line that says what is wrong. */
+int tvp_cli_parse(int argc, char **argv, struct tvp_cli *cli);
+
+/* Print `tvp --help`, `tvp --list` and `tvp WORKLOAD --help`. */
+void tvp_cli_usage(FILE *out);
+void tvp_cli_list(FILE *out);
+void tvp_cli_workload_help(FILE *out, const struct tvp_workload *workload);
+
+void tvp_cli_free(struct tvp_cli *cli);
+
+#endif

@@ -1,0 +1,46 @@
+/* pool.c - the pool model: N children forked once and reused for every run. */
+#include <stdlib.h>
+
+#include "proc.h"
+
+static int pool_open(struct tvp_runner *runner, struct tvp_phases *first)
+{
+	struct tvp_proc *crew = tvp_xcalloc(1, sizeof *crew);
+	/* With --ipc pipe the parent sends tasks down each worker's pipe, the
+	 * way Python's Pool feeds its task queue; with --ipc shm the workers
+	 * claim tasks from the plan in shared memory. */
+	crew->dispatch = runner->cfg->ipc == TVP_IPC_PIPE || runner->job->ship_input;
+	crew->own_usage = true; /* not reaped until close: they report their CPU */
+	runner->model_state = crew;
+	int status = tvp_proc_start(runner, crew, runner->cfg->workers, &first->spawn);
+	if (status) {
+		free(crew);
+		runner->model_state = NULL;
+	}
+	return status;
+}
+
+static int pool_run(struct tvp_runner *runner, struct tvp_phases *phases)
+{
+	struct tvp_proc *crew = runner->model_state;
+	return tvp_proc_run(runner, crew, phases);
+}
+
+static void pool_close(struct tvp_runner *runner)
+{
+	struct tvp_proc *crew = runner->model_state;
+	if (!crew)
+		return;
+	tvp_proc_stop(crew, false);
+	free(crew);
+	runner->model_state = NULL;
+}
+
+const struct tvp_model tvp_model_pool = {
+	.name = "pool",
+	.summary = "N processes forked once and reused: start-up paid once, tasks sent by pipe",
+	.processes = true,
+	.open = pool_open,
+	.run = pool_run,
+	.close = pool_close,
+};

@@ -1,0 +1,76 @@
+/* registry.c - the lists of workloads, models and extra commands: one line each. */
+#include "registry.h"
+
+#include <string.h>
+
+extern const struct tvp_workload tvp_workload_primes;
+
+extern const struct tvp_model tvp_model_serial;
+extern const struct tvp_model tvp_model_pthread;
+extern const struct tvp_model tvp_model_fork;
+extern const struct tvp_model tvp_model_pool;
+
+const struct tvp_workload *const tvp_workloads[] = {
+	&tvp_workload_primes,
+	NULL,
+};
+
+const struct tvp_model *const tvp_models[] = {
+	&tvp_model_serial,
+	&tvp_model_pthread,
+	&tvp_model_fork,
+	&tvp_model_pool,
+	NULL,
+};
+
+const struct tvp_command *const tvp_commands[] = {
+	NULL,
+};
+
+const struct tvp_workload *tvp_find_workload(const char *name)
+{
+	for (size_t i = 0; tvp_workloads[i]; i++)
+		if (strcmp(tvp_workloads[i]->name, name) == 0)
+			return tvp_workloads[i];
+	return NULL;
+}
+
+const struct tvp_model *tvp_find_model(const char *name)
+{
+	for (size_t i = 0; tvp_models[i]; i++)
+		if (strcmp(tvp_models[i]->name, name) == 0)
+			return tvp_models[i];
+	return NULL;
+}
+
+const struct tvp_command *tvp_find_command(const char *name)
+{
+	for (size_t i = 0; tvp_commands[i]; i++)
+		if (strcmp(tvp_commands[i]->name, name) == 0)
+			return tvp_commands[i];
+	return NULL;
+}
+
+static void append(char *out, size_t size, const char *name)
+{
+	size_t used = strlen(out);
+	if (used + strlen(name) + 3 < size) {
+		if (used)
+			strcat(out, ", ");
+		strcat(out, name);
+	}
+}
+
+void tvp_model_names(char *out, size_t size)
+{
+	out[0] = '\0';
+	for (size_t i = 0; tvp_models[i]; i++)
+		append(out, size, tvp_models[i]->name);
+}
+
+void tvp_workload_names(char *out, size_t size)
+{
+	out[0] = '\0';
+	for (size_t i = 0; tvp_workloads[i]; i++)
+		append(out, size, tvp_workloads[i]->name);
+}

@@ -1,0 +1,27 @@
+/* registry.h - the lists of workloads, models and extra commands. */
+#ifndef TVP_REGISTRY_H
+#define TVP_REGISTRY_H
+
+#include "tvp.h"
+
+/* A command that is not a workload run (such as `tvp corpus`). */
+struct tvp_command {
+	const char *name;
+	const char *summary;
+	int (*main)(int argc, char **argv); /* argv[0] is the command name */
+};
+
+extern const struct tvp_workload *const tvp_workloads[];
+extern const struct tvp_model *const tvp_models[];
+extern const struct tvp_command *const tvp_commands[];
+
+/* Look up by name; NULL when there is none. */
+const struct tvp_workload *tvp_find_workload(const char *name);
+const struct tvp_model *tvp_find_model(const char *name);
+const struct tvp_command *tvp_find_command(const char *name);
+
+/* "a, b, c": the names of a list, for messages. */
+void tvp_model_names(char *out, size_t size);
+void tvp_workload_names(char *out, size_t size);
+
+#endif

@@ -1,0 +1,297 @@
+/* report.c - writing results: a readable table, CSV, and JSON (schema tvp/1). */
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#ifndef TVP_GIT_REV
+#define TVP_GIT_REV "unknown"
+#endif
+#ifndef TVP_CFLAGS
+#define TVP_CFLAGS "unknown"
+#endif
+
+int tvp_format_parse(const char *name, enum tvp_format *out)
+{
+	static const char *const names[] = {"table", "csv", "json"};
+	for (size_t i = 0; i < 3; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*out = (enum tvp_format)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* What a record says of its runs, summarised over the measured repeats. */
+struct summary {
+	struct tvp_stats wall;
+	struct tvp_phases phases; /* medians */
+	struct tvp_usage usage;   /* medians; max_rss_kb: the largest */
+};
+
+/* The median over repeats of one double field, picked by pick. */
+static double median_of(const struct tvp_record *rec, double (*pick)(const struct tvp_record *, size_t))
+{
+	double *values = tvp_xcalloc(rec->repeats, sizeof *values);
+	for (size_t i = 0; i < rec->repeats; i++)
+		values[i] = pick(rec, i);
+	double m = tvp_stats_of(values, rec->repeats).median;
+	free(values);
+	return m;
+}
+
+#define PICKER(name, expr) \
+	static double name(const struct tvp_record *rec, size_t i) { return (double)(expr); }
+PICKER(pick_setup, rec->phases[i].setup)
+PICKER(pick_spawn, rec->phases[i].spawn)
+PICKER(pick_compute, rec->phases[i].compute)
+PICKER(pick_collect, rec->phases[i].collect)
+PICKER(pick_teardown, rec->phases[i].teardown)
+PICKER(pick_user, rec->usage[i].user_s)
+PICKER(pick_sys, rec->usage[i].sys_s)
+PICKER(pick_vol, rec->usage[i].voluntary)
+PICKER(pick_invol, rec->usage[i].involuntary)
+
+static struct summary summarize(const struct tvp_record *rec)
+{
+	struct summary s;
+	s.wall = tvp_stats_of(rec->wall_s, rec->repeats);
+	s.phases = (struct tvp_phases){
+		.setup = median_of(rec, pick_setup),
+		.spawn = median_of(rec, pick_spawn),
+		.compute = median_of(rec, pick_compute),
+		.collect = median_of(rec, pick_collect),
+		.teardown = median_of(rec, pick_teardown),
+	};
+	s.usage = (struct tvp_usage){
+		.user_s = median_of(rec, pick_user),
+		.sys_s = median_of(rec, pick_sys),
+		.voluntary = (long)median_of(rec, pick_vol),
+		.involuntary = (long)median_of(rec, pick_invol),
+	};
+	for (size_t i = 0; i < rec->repeats; i++)
+		if (rec->usage[i].max_rss_kb > s.usage.max_rss_kb)
+			s.usage.max_rss_kb = rec->usage[i].max_rss_kb;
+	return s;
+}
+
+static const char *ipc_of(const struct tvp_record *rec)
+{
+	return rec->model->processes ? tvp_ipc_name(rec->cfg->ipc) : "none";
+}
+
+/* "from=2 to=2000000 block=10000": the workload's params, for humans. */
+static void params_line(char *out, size_t size, const struct tvp_job *job, const char *sep)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < job->nparams; i++) {
+		const struct tvp_param *p = &job->params[i];
+		if (!p->text || (p->opt->kind == TVP_OPT_FLAG && !p->given))
+			continue;
+		size_t used = strlen(out);
+		snprintf(out + used, size - used, "%s%s=%s", used ? sep : "", p->opt->name,
+			 p->opt->kind == TVP_OPT_FLAG ? "yes" : p->text);
+	}
+}
+
+static void write_table(FILE *out, const struct tvp_record *rec, const struct summary *s)
+{
+	const struct tvp_config *cfg = rec->cfg;
+	char params[512];
+	params_line(params, sizeof params, rec->job, " ");
+	fprintf(out, "tvp %s  model %s  workers %zu  schedule %s (%zu tasks of %zu units)  ipc %s  gil %s\n",
+		rec->job->workload->name, rec->model->name, cfg->workers,
+		tvp_schedule_name(cfg->schedule), rec->ntasks, rec->chunk, ipc_of(rec),
+		tvp_gil_name(cfg->gil));
+	fprintf(out, "  params    %s\n", params);
+	fprintf(out, "  answer    %s  (verified: %s, %.3f s)\n", rec->answer,
+		rec->job->workload->reference, rec->reference_s);
+	fprintf(out, "  wall      median %.4f s  min %.4f  max %.4f  sd %.4f  (%zu repeats, %u warm-up)\n",
+		s->wall.median, s->wall.min, s->wall.max, s->wall.stddev, rec->repeats, cfg->warmup);
+	fprintf(out, "  phases    setup %.4f  spawn %.4f  compute %.4f  collect %.4f  teardown %.4f  (medians, s)\n",
+		s->phases.setup, s->phases.spawn, s->phases.compute, s->phases.collect,
+		s->phases.teardown);
+	fprintf(out, "  cpu       user %.3f s  sys %.3f s  (%.2f CPUs busy)\n", s->usage.user_s,
+		s->usage.sys_s,
+		s->wall.median > 0 ? (s->usage.user_s + s->usage.sys_s) / s->wall.median : 0.0);
+	fprintf(out, "  switches  %ld voluntary, %ld involuntary   peak rss %ld kB\n",
+		s->usage.voluntary, s->usage.involuntary, s->usage.max_rss_kb);
+	fprintf(out, "  workers   tasks/units/busy s:");
+	for (size_t w = 0; w < cfg->workers && w < 16; w++)
+		fprintf(out, " %llu/%llu/%.3f", (unsigned long long)rec->workers[w].tasks,
+			(unsigned long long)rec->workers[w].units, rec->workers[w].busy_s);
+	fprintf(out, "%s\n", cfg->workers > 16 ? " ..." : "");
+}
+
+static const char csv_header[] =
+	"workload,model,workers,schedule,chunk,tasks,ipc,gil,params,answer,verified,repeats,"
+	"wall_median_s,wall_min_s,wall_max_s,wall_stddev_s,setup_s,spawn_s,compute_s,collect_s,"
+	"teardown_s,cpu_user_s,cpu_sys_s,ctx_voluntary,ctx_involuntary,max_rss_kb\n";
+
+static void write_csv(FILE *out, const struct tvp_record *rec, const struct summary *s)
+{
+	const struct tvp_config *cfg = rec->cfg;
+	char params[512];
+	params_line(params, sizeof params, rec->job, ";");
+	fputs(csv_header, out);
+	fprintf(out, "%s,%s,%zu,%s,%zu,%zu,%s,%s,\"%s\",%s,%s,%zu,", rec->job->workload->name,
+		rec->model->name, cfg->workers, tvp_schedule_name(cfg->schedule), rec->chunk,
+		rec->ntasks, ipc_of(rec), tvp_gil_name(cfg->gil), params, rec->answer,
+		rec->verified ? "true" : "false", rec->repeats);
+	fprintf(out, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%ld,%ld,%ld\n",
+		s->wall.median, s->wall.min, s->wall.max, s->wall.stddev, s->phases.setup,
+		s->phases.spawn, s->phases.compute, s->phases.collect, s->phases.teardown,
+		s->usage.user_s, s->usage.sys_s, s->usage.voluntary, s->usage.involuntary,
+		s->usage.max_rss_kb);
+}
+
+void tvp_json_string(FILE *out, const char *text)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+static void json_key(FILE *out, const char *key)
+{
+	tvp_json_string(out, key);
+	fputs(": ", out);
+}
+
+/* The first "model name" line of /proc/cpuinfo, or "unknown". */
+static void cpu_model(char *out, size_t size)
+{
+	snprintf(out, size, "unknown");
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	if (!f)
+		return;
+	char line[512];
+	while (fgets(line, sizeof line, f)) {
+		char *colon = strchr(line, ':');
+		if (strncmp(line, "model name", 10) == 0 && colon) {
+			colon += 1 + (colon[1] == ' ');
+			colon[strcspn(colon, "\n")] = '\0';
+			snprintf(out, size, "%s", colon);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+void tvp_json_machine(FILE *out)
+{
+	char cpu[256], host[256] = "unknown", when[64];
+	struct utsname un;
+	cpu_model(cpu, sizeof cpu);
+	gethostname(host, sizeof host - 1);
+	uname(&un);
+	char kernel[sizeof un.sysname + sizeof un.release + 2];
+	snprintf(kernel, sizeof kernel, "%s %s", un.sysname, un.release);
+	time_t now = time(NULL);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	fputs("{", out);
+	json_key(out, "hostname"), tvp_json_string(out, host), fputs(", ", out);
+	json_key(out, "cpu_model"), tvp_json_string(out, cpu), fputs(", ", out);
+	fprintf(out, "\"cores_online\": %ld, ", sysconf(_SC_NPROCESSORS_ONLN));
+	fprintf(out, "\"memory_kb\": %lld, ",
+		(long long)sysconf(_SC_PHYS_PAGES) * (sysconf(_SC_PAGESIZE) / 1024));
+	json_key(out, "kernel"), tvp_json_string(out, kernel), fputs(", ", out);
+	json_key(out, "arch"), tvp_json_string(out, un.machine), fputs(", ", out);
+	json_key(out, "compiler"), tvp_json_string(out, "gcc " __VERSION__), fputs(", ", out);
+	json_key(out, "flags"), tvp_json_string(out, TVP_CFLAGS), fputs(", ", out);
+	json_key(out, "git_revision"), tvp_json_string(out, TVP_GIT_REV), fputs(", ", out);
+	json_key(out, "tvp_version"), tvp_json_string(out, TVP_VERSION), fputs(", ", out);
+	json_key(out, "date"), tvp_json_string(out, when);
+	fputs("}", out);
+}
+
+static void json_params(FILE *out, const struct tvp_job *job)
+{
+	fputs("{", out);
+	bool first = true;
+	for (size_t i = 0; i < job->nparams; i++) {
+		const struct tvp_param *p = &job->params[i];
+		if (!p->text)
+			continue;
+		fputs(first ? "" : ", ", out);
+		first = false;
+		json_key(out, p->opt->name);
+		if (p->opt->kind == TVP_OPT_U64)
+			fprintf(out, "%llu", (unsigned long long)p->u64);
+		else if (p->opt->kind == TVP_OPT_DOUBLE)
+			fprintf(out, "%.17g", p->real);
+		else if (p->opt->kind == TVP_OPT_FLAG)
+			fputs(p->given ? "true" : "false", out);
+		else
+			tvp_json_string(out, p->text);
+	}
+	fputs("}", out);
+}
+
+static void write_json(FILE *out, const struct tvp_record *rec, const struct summary *s)
+{
+	const struct tvp_config *cfg = rec->cfg;
+	fputs("{\"schema\": \"tvp/1\", \"machine\": ", out);
+	tvp_json_machine(out);
+	fputs(",\n \"runs\": [{", out);
+	json_key(out, "workload"), tvp_json_string(out, rec->job->workload->name);
+	fputs(", ", out), json_key(out, "model"), tvp_json_string(out, rec->model->name);
+	fprintf(out, ", \"workers\": %zu, ", cfg->workers);
+	json_key(out, "schedule"), tvp_json_string(out, tvp_schedule_name(cfg->schedule));
+	fprintf(out, ", \"chunk\": %zu, \"tasks\": %zu, \"units\": %zu, ", rec->chunk, rec->ntasks,
+		rec->job->units);
+	json_key(out, "ipc"), tvp_json_string(out, ipc_of(rec));
+	fputs(", ", out), json_key(out, "gil"), tvp_json_string(out, tvp_gil_name(cfg->gil));
+	fprintf(out, ", \"pin\": %s,\n  \"params\": ", cfg->pin ? "true" : "false");
+	json_params(out, rec->job);
+	fputs(",\n  ", out), json_key(out, "answer"), tvp_json_string(out, rec->answer);
+	fputs(", ", out), json_key(out, "reference"), tvp_json_string(out, rec->reference);
+	fputs(", ", out), json_key(out, "reference_method");
+	tvp_json_string(out, rec->job->workload->reference);
+	fprintf(out, ", \"reference_s\": %.6f, \"verified\": %s, \"repeats\": %zu, \"warmup\": %u,\n",
+		rec->reference_s, rec->verified ? "true" : "false", rec->repeats, cfg->warmup);
+	fprintf(out, "  \"wall_s\": {\"median\": %.6f, \"min\": %.6f, \"max\": %.6f, \"stddev\": %.6f, \"all\": [",
+		s->wall.median, s->wall.min, s->wall.max, s->wall.stddev);
+	for (size_t i = 0; i < rec->repeats; i++)
+		fprintf(out, "%s%.6f", i ? ", " : "", rec->wall_s[i]);
+	fprintf(out, "]},\n  \"phases_s\": {\"setup\": %.6f, \"spawn\": %.6f, \"compute\": %.6f, "
+		     "\"collect\": %.6f, \"teardown\": %.6f},\n",
+		s->phases.setup, s->phases.spawn, s->phases.compute, s->phases.collect,
+		s->phases.teardown);
+	fprintf(out, "  \"cpu_s\": {\"user\": %.6f, \"sys\": %.6f}, "
+		     "\"ctx_switches\": {\"voluntary\": %ld, \"involuntary\": %ld}, \"max_rss_kb\": %ld,\n",
+		s->usage.user_s, s->usage.sys_s, s->usage.voluntary, s->usage.involuntary,
+		s->usage.max_rss_kb);
+	fputs("  \"workers_detail\": [", out);
+	for (size_t w = 0; w < cfg->workers; w++)
+		fprintf(out, "%s{\"worker\": %zu, \"tasks\": %llu, \"units\": %llu, \"busy_s\": %.6f, \"cpu_s\": %.6f}",
+			w ? ", " : "", w, (unsigned long long)rec->workers[w].tasks,
+			(unsigned long long)rec->workers[w].units, rec->workers[w].busy_s,
+			rec->workers[w].cpu_s);
+	fputs("]}]}\n", out);
+}
+
+int tvp_report_write(FILE *out, enum tvp_format format, const struct tvp_record *rec)
+{
+	struct summary s = summarize(rec);
+	if (format == TVP_FORMAT_TABLE)
+		write_table(out, rec, &s);
+	else if (format == TVP_FORMAT_CSV)
+		write_csv(out, rec, &s);
+	else
+		write_json(out, rec, &s);
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}

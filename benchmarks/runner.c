@@ -1,0 +1,91 @@
+/* runner.c - what every model shares: running a task, result slots, pinning. */
+#define _GNU_SOURCE
+#include "tvp.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct tvp_param *tvp_param(const struct tvp_job *job, const char *name)
+{
+	for (size_t i = 0; i < job->nparams; i++)
+		if (strcmp(job->params[i].opt->name, name) == 0)
+			return &job->params[i];
+	tvp_err(TVP_ERUNTIME, "internal: workload %s has no option --%s",
+		job->workload->name, name);
+	abort();
+}
+
+uint64_t tvp_param_u64(const struct tvp_job *job, const char *name)
+{
+	return tvp_param(job, name)->u64;
+}
+
+double tvp_param_double(const struct tvp_job *job, const char *name)
+{
+	return tvp_param(job, name)->real;
+}
+
+const char *tvp_param_text(const struct tvp_job *job, const char *name)
+{
+	return tvp_param(job, name)->text;
+}
+
+bool tvp_param_flag(const struct tvp_job *job, const char *name)
+{
+	return tvp_param(job, name)->given;
+}
+
+void tvp_emit(struct tvp_worker *worker, const void *bytes, size_t len)
+{
+	if (tvp_buf_append(worker->out, bytes, len) != 0)
+		worker->overflow = true;
+}
+
+struct tvp_buf *tvp_result_buf(struct tvp_runner *runner, size_t task_index)
+{
+	return &runner->results[task_index].buf;
+}
+
+void tvp_run_task(struct tvp_runner *runner, struct tvp_worker *worker,
+		  size_t task_index, struct tvp_buf *out,
+		  const void *input, size_t input_len)
+{
+	struct tvp_task task = runner->plan.tasks[task_index];
+	struct tvp_worker_stats *mine = &runner->stats[worker->id];
+	out->len = 0;
+	worker->out = out;
+	double start = tvp_now();
+	runner->job->workload->kernel(worker, task, input, input_len);
+	mine->busy_s += tvp_now() - start;
+	mine->tasks++;
+	mine->units += task.count;
+	struct tvp_result *result = &runner->results[task_index];
+	result->first = task.first;
+	result->count = task.count;
+	result->worker = (int)worker->id;
+}
+
+void tvp_pin_worker(const struct tvp_runner *runner, size_t worker)
+{
+	if (!runner->cfg->pin)
+		return;
+	cpu_set_t allowed, one;
+	if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
+		return;
+	int cpus = CPU_COUNT(&allowed);
+	if (cpus <= 0)
+		return;
+	int want = (int)(worker % (size_t)cpus), seen = 0;
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &allowed))
+			continue;
+		if (seen++ == want) {
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+			return;
+		}
+	}
+}

@@ -1,0 +1,210 @@
+/* tvp.h - the two plug-in interfaces (workloads and models) and what they share. */
+#ifndef TVP_H
+#define TVP_H
+
+#include <stdalign.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gil.h"
+#include "ipc.h"
+#include "measure.h"
+#include "sched.h"
+#include "util.h"
+
+#define TVP_VERSION "0.1.0"
+#define TVP_MAX_WORKERS 1024 /* documented limit of --workers */
+#define TVP_CACHE_LINE 64
+#define TVP_ANSWER_MAX 128   /* bytes of an answer string, with its NUL */
+
+struct tvp_job;
+struct tvp_worker;
+struct tvp_runner;
+
+/* ---- Workload options: each workload lists its own; the CLI parses them. */
+
+enum tvp_opt_kind { TVP_OPT_U64, TVP_OPT_DOUBLE, TVP_OPT_TEXT, TVP_OPT_FLAG };
+
+struct tvp_opt {
+	const char *name;     /* without the leading "--" */
+	enum tvp_opt_kind kind;
+	const char *metavar;  /* shown in help: "N", "FILE" */
+	const char *fallback; /* the default as text; NULL: no default */
+	const char *help;     /* one line */
+};
+
+/* One option's value for a job (kept in the order of the workload's table). */
+struct tvp_param {
+	const struct tvp_opt *opt;
+	const char *text; /* as given, or the fallback; NULL when neither */
+	uint64_t u64;
+	double real;
+	bool given; /* on the command line, not the fallback */
+};
+
+/* ---- A workload: the work as independent units, a kernel, a reduce. */
+
+/* One task's result bytes, as the kernel emitted them. */
+struct tvp_result {
+	alignas(TVP_CACHE_LINE) struct tvp_buf buf;
+	size_t first, count; /* the task's units */
+	int worker;          /* who ran it */
+};
+
+struct tvp_workload {
+	const char *name;
+	const char *summary;   /* one line for --list */
+	const char *reference; /* what answers are checked against */
+	const struct tvp_opt *opts; /* ends with an entry whose name is NULL */
+
+	/* Check the params, build the input, set job->units (>= 0) and
+	 * job->default_chunk. On bad input print one line and return
+	 * TVP_EUSAGE; on a runtime fault TVP_ERUNTIME. */
+	int (*prepare)(struct tvp_job *job);
+
+	/* The expected answer, by an independent method. 0 or TVP_ERUNTIME. */
+	int (*reference_answer)(struct tvp_job *job, char answer[TVP_ANSWER_MAX]);
+
+	/* Run the units of task and emit their result with tvp_emit. When the
+	 * job ships input, input holds the bytes pack made for this task;
+	 * otherwise input is NULL. Calls tvp_tick at a fixed amount of work. */
+	void (*kernel)(struct tvp_worker *worker, struct tvp_task task,
+		       const void *input, size_t input_len);
+
+	/* The most bytes kernel can emit for task (sizes shared-memory slots). */
+	size_t (*result_bound)(const struct tvp_job *job, struct tvp_task task);
+
+	/* Fold the results, given in unit order, into the answer string. */
+	int (*reduce)(struct tvp_job *job, const struct tvp_result *const *ordered,
+		      size_t ntasks, char answer[TVP_ANSWER_MAX]);
+
+	/* Optional: the input bytes of task, when the job ships input. */
+	int (*pack)(const struct tvp_job *job, struct tvp_task task, struct tvp_buf *out);
+
+	/* Optional: after the last repeat, write what the user asked for (an
+	 * image, printed lines) from the results in unit order. */
+	int (*finish)(struct tvp_job *job, const struct tvp_result *const *ordered,
+		      size_t ntasks);
+
+	/* Optional: free what prepare made. */
+	void (*release)(struct tvp_job *job);
+};
+
+struct tvp_job {
+	const struct tvp_workload *workload;
+	struct tvp_param *params; /* one per entry of workload->opts */
+	size_t nparams;
+	void *state;          /* the workload's own */
+	size_t units;         /* set by prepare */
+	size_t default_chunk; /* set by prepare: units per task when not static */
+	bool ship_input;      /* set by prepare: process workers get input bytes */
+	int fault_wrong;      /* TVP_FAULT=wrong-answer: corrupt one result (tests) */
+};
+
+/* A param by option name (the name must be in the table: else abort). */
+const struct tvp_param *tvp_param(const struct tvp_job *job, const char *name);
+uint64_t tvp_param_u64(const struct tvp_job *job, const char *name);
+double tvp_param_double(const struct tvp_job *job, const char *name);
+const char *tvp_param_text(const struct tvp_job *job, const char *name);
+bool tvp_param_flag(const struct tvp_job *job, const char *name);
+
+/* ---- What a kernel sees while it runs. */
+
+struct tvp_worker {
+	const struct tvp_job *job;
+	size_t id;                  /* 0 .. workers-1 */
+	struct tvp_buf *out;        /* the current task's result */
+	struct tvp_gil_thread *gil; /* NULL when the GIL is off */
+	bool overflow;              /* an emit did not fit its slot */
+};
+
+/* Append result bytes for the current task. */
+void tvp_emit(struct tvp_worker *worker, const void *bytes, size_t len);
+
+/* The tick hook: about every microsecond of kernel work. */
+static inline void tvp_tick(struct tvp_worker *worker)
+{
+	if (worker->gil)
+		tvp_gil_tick(worker->gil);
+}
+
+/* ---- The run description every model reads. */
+
+struct tvp_config {
+	const char *model;
+	size_t workers;
+	enum tvp_schedule schedule;
+	size_t chunk; /* 0: the schedule's default */
+	enum tvp_ipc ipc;
+	enum tvp_gil_mode gil;
+	double gil_interval_s;
+	unsigned gil_check;
+	double gil_free;
+	unsigned repeat, warmup;
+	bool pin;
+	uint64_t seed;
+};
+
+/* ---- A model: who runs which units, and how results come back. */
+
+struct tvp_phases {
+	double setup, spawn, compute, collect, teardown;
+};
+
+/* Per-worker counters for one run: one cache line each (no false sharing).
+ * Lives in MAP_SHARED memory, so process workers write it too. */
+struct tvp_worker_stats {
+	alignas(TVP_CACHE_LINE) uint64_t tasks, units;
+	double busy_s;        /* wall time inside the kernel */
+	double cpu_s;         /* CPU time of the worker during the run */
+	double end_at;        /* tvp_now() when it finished its last task */
+	int64_t current_task; /* the task it is running, -1 between tasks */
+};
+
+struct tvp_runner {
+	struct tvp_job *job;
+	const struct tvp_config *cfg;
+	struct tvp_plan plan;
+	struct tvp_result *results;     /* by task index; MAP_SHARED */
+	size_t results_size;
+	unsigned char *slots;           /* --ipc shm: every task's result slot */
+	size_t slots_size;
+	struct tvp_worker_stats *stats; /* cfg->workers of them; MAP_SHARED */
+	atomic_size_t *counter;         /* the shared claim counter; MAP_SHARED */
+	struct tvp_usage worker_usage;  /* CPU of workers not yet reaped (pool) */
+	void *model_state;              /* the model's own */
+};
+
+struct tvp_model {
+	const char *name;
+	const char *summary;  /* one line for --list */
+	bool processes;       /* workers are processes: --ipc applies */
+
+	/* Optional: before the first run (the pool forks here; the time goes
+	 * to the first run's spawn phase). 0, or an error status. */
+	int (*open)(struct tvp_runner *runner, struct tvp_phases *first);
+
+	/* One run: every task of runner->plan done, every result in
+	 * runner->results. Fills spawn, compute and teardown. */
+	int (*run)(struct tvp_runner *runner, struct tvp_phases *phases);
+
+	/* Optional: after the last run; reaps whatever open started. */
+	void (*close)(struct tvp_runner *runner);
+};
+
+/* ---- Helpers models share (runner.c). */
+
+/* Run one task as worker: the kernel, its counters, its result into out. */
+void tvp_run_task(struct tvp_runner *runner, struct tvp_worker *worker,
+		  size_t task_index, struct tvp_buf *out,
+		  const void *input, size_t input_len);
+
+/* Where task's result goes when it is written in place (threads, shm). */
+struct tvp_buf *tvp_result_buf(struct tvp_runner *runner, size_t task_index);
+
+/* Pin the calling thread to the worker's CPU (round robin over the CPUs
+ * this process may use) when --pin was given. */
+void tvp_pin_worker(const struct tvp_runner *runner, size_t worker);
+
+#endif

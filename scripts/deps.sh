@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# deps.sh - install what tvp needs from Debian's packages: `deps.sh test` or `deps.sh bench`.
+# As root it runs apt-get; with passwordless sudo, sudo apt-get; otherwise it
+# prints the exact command to run and exits 1.
+set -euo pipefail
+
+want="${1:-test}"
+missing=()
+
+# need CHECK PACKAGE...: the packages are missing when CHECK fails.
+need() {
+	local check="$1"
+	shift
+	if ! eval "$check" >/dev/null 2>&1; then
+		missing+=("$@")
+	fi
+}
+
+has_header() { [ -f "/usr/include/$1" ]; }
+
+case "$want" in
+test | bench) ;;
+*)
+	echo "deps.sh: unknown set '$want' (test or bench)" >&2
+	exit 2
+	;;
+esac
+
+need 'command -v cc' gcc
+need 'command -v make' make
+need 'command -v python3' python3
+need 'has_header criterion/criterion.h' libcriterion-dev
+need 'has_header pcre2.h' libpcre2-dev
+need 'command -v bats' bats
+if [ "$want" = bench ]; then
+	need 'command -v gnuplot' gnuplot-nox
+	need 'command -v hyperfine' hyperfine
+	need 'command -v rg' ripgrep
+	need 'command -v latexmk' latexmk
+	need 'kpsewhich booktabs.sty' texlive-latex-base texlive-latex-recommended texlive-fonts-recommended
+	need 'command -v pdftoppm' poppler-utils
+fi
+
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	sudo=(sudo -n)
+else
+	echo "tvp: missing packages: ${missing[*]}" >&2
+	echo "tvp: install them with: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+	exit 1
+fi
+
+echo "tvp: installing ${missing[*]}" >&2
+install() {
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+if ! install 2>/dev/null; then
+	"${sudo[@]}" apt-get update -q >/dev/null
+	install
+fi

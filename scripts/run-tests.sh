@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# run-tests.sh - run every test (C unit tests, command-line and integration bats suites)
+# and end with one summary line: "tvp tests: N passed, M failed".
+# Needs TVP (the binary) and UNIT (the unit-test binary) in the environment.
+set -uo pipefail
+
+: "${TVP:?set TVP to the tvp binary}" "${UNIT:?set UNIT to the unit-test binary}"
+TVP=$(realpath "$TVP")
+export TVP
+top=$(cd "$(dirname "$0")/.." && pwd)
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+passed=0
+failed=0
+
+echo "== unit tests ($UNIT)"
+"$UNIT" --jobs 1 2>&1 | tee "$log/unit.txt" | grep -Ev '^\[----\]  ?(Criterion|Running)' || true
+synthesis=$(grep -E 'Synthesis: Tested: ' "$log/unit.txt" | tail -1)
+if [ -z "$synthesis" ]; then
+	echo "unit tests: no synthesis line (the binary crashed?)"
+	failed=$((failed + 1))
+else
+	p=$(sed -E 's/.*Passing: ([0-9]+).*/\1/' <<<"$synthesis")
+	f=$(sed -E 's/.*Failing: ([0-9]+).*/\1/' <<<"$synthesis")
+	c=$(sed -E 's/.*Crashing: ([0-9]+).*/\1/' <<<"$synthesis")
+	passed=$((passed + p))
+	failed=$((failed + f + c))
+fi
+
+for suite in "$top"/tests/cli "$top"/tests/integration; do
+	[ -d "$suite" ] || continue
+	echo "== $(basename "$suite") tests (bats)"
+	bats --tap "$suite" >"$log/bats.tap" 2>&1
+	grep -E '^(not ok|#)' "$log/bats.tap" || true
+	p=$(grep -cE '^ok ' "$log/bats.tap")
+	f=$(grep -cE '^not ok ' "$log/bats.tap")
+	echo "$(basename "$suite"): $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		echo "$(basename "$suite"): bats ran no test"
+		cat "$log/bats.tap"
+		failed=$((failed + 1))
+	fi
+done
+
+echo "tvp tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# cli.bats - the command line: help, list, version, formats, and one clear line for bad input.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+@test "tvp --help shows usage and exits 0" {
+	run "$TVP" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"usage: tvp WORKLOAD"* ]]
+	[[ "$output" == *"--workers N"* ]]
+}
+
+@test "tvp with no arguments prints usage on stderr and exits 2" {
+	run --separate-stderr "$TVP"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"usage:"* ]]
+}
+
+@test "tvp --version names the version and the git revision" {
+	run "$TVP" --version
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^tvp\ [0-9]+\.[0-9]+\.[0-9]+\ \(git\ .+\)$ ]]
+}
+
+@test "tvp --list names every workload and model with a description" {
+	run "$TVP" --list
+	[ "$status" -eq 0 ]
+	for name in primes serial pthread fork pool; do
+		grep -Eq "^  $name +[A-Za-z]" <<<"$output" || { echo "missing $name"; return 1; }
+	done
+}
+
+@test "tvp primes --help lists the workload's options with defaults" {
+	run "$TVP" primes --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"--from N"* ]]
+	[[ "$output" == *"[8000000]"* ]]
+	[[ "$output" == *"segmented sieve"* ]]
+}
+
+@test "each model prints a verified JSON run with the sum below two million" {
+	for model in serial pthread fork pool; do
+		workers=2
+		[ "$model" = serial ] && workers=1
+		"$TVP" primes --model "$model" --workers "$workers" --from 2 --to 2000000 \
+			--repeat 1 --warmup 0 --format json >"$BATS_TEST_TMPDIR/$model.json"
+		[ "$(json_field "$BATS_TEST_TMPDIR/$model.json" "d['runs'][0]['verified']")" = True ]
+		[ "$(json_field "$BATS_TEST_TMPDIR/$model.json" "d['runs'][0]['answer']")" = 142913828922 ]
+		[ "$(json_field "$BATS_TEST_TMPDIR/$model.json" "d['runs'][0]['model']")" = "$model" ]
+	done
+}
+
+@test "the JSON has every field the schema promises" {
+	"$TVP" primes --model pool --workers 2 --to 200000 --repeat 2 --format json >"$BATS_TEST_TMPDIR/r.json"
+	python3 - "$BATS_TEST_TMPDIR/r.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "tvp/1"
+for k in ["cpu_model", "cores_online", "kernel", "compiler", "flags", "git_revision"]:
+    assert k in d["machine"], k
+run = d["runs"][0]
+for k in ["workload", "model", "workers", "schedule", "ipc", "gil", "params", "answer",
+          "verified", "repeats", "wall_s", "phases_s", "cpu_s", "ctx_switches", "max_rss_kb"]:
+    assert k in run, k
+assert set(run["wall_s"]) >= {"median", "min", "max"}
+assert set(run["phases_s"]) == {"setup", "spawn", "compute", "collect", "teardown"}
+assert set(run["cpu_s"]) == {"user", "sys"}
+assert set(run["ctx_switches"]) == {"voluntary", "involuntary"}
+assert run["params"] == {"from": 2, "to": 200000, "block": 10000}
+assert run["repeats"] == 2 and len(run["wall_s"]["all"]) == 2
+assert run["wall_s"]["min"] <= run["wall_s"]["median"] <= run["wall_s"]["max"]
+assert run["cpu_s"]["user"] > 0
+assert isinstance(run["answer"], str)
+PY
+}
+
+@test "CSV has a header and one row with the same answer" {
+	run "$TVP" primes --to 100000 --repeat 1 --format csv
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == workload,model,workers,* ]]
+	[[ "${lines[1]}" == primes,serial,1,*,454396537,true,* ]]
+}
+
+@test "the table shows the answer and the wall-time medians" {
+	run "$TVP" primes --model pthread --workers 2 --to 100000 --repeat 2
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"answer    454396537"* ]]
+	[[ "$output" == *"wall      median"* ]]
+}
+
+@test "a wrong answer is an error: exit 1, no results printed" {
+	TVP_FAULT=wrong-answer run --separate-stderr "$TVP" primes --to 100000 --format json
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == "tvp: wrong answer from primes serial"*"expected 454396537"* ]]
+}
+
+@test "--output writes the file only when the run succeeds" {
+	"$TVP" primes --to 100000 --format json --output "$BATS_TEST_TMPDIR/ok.json"
+	[ "$(json_field "$BATS_TEST_TMPDIR/ok.json" "d['runs'][0]['answer']")" = 454396537 ]
+	TVP_FAULT=wrong-answer run "$TVP" primes --to 100000 --output "$BATS_TEST_TMPDIR/bad.json"
+	[ "$status" -eq 1 ]
+	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep bad)" ]
+}
+
+@test "bad input: unknown workload, model, schedule, ipc, gil, format, option" {
+	expect_usage_error nosuch
+	expect_usage_error primes --model green
+	expect_usage_error primes --model pthread --schedule cyclic
+	expect_usage_error primes --model fork --ipc carrier-pigeon
+	expect_usage_error primes --gil sometimes
+	expect_usage_error primes --format xml
+	expect_usage_error primes --bogus 3
+	expect_usage_error --bogus
+	expect_usage_error primes stray
+}
+
+@test "bad input: workers 0, -1, huge, not a number; missing value" {
+	expect_usage_error primes --model pthread --workers 0
+	expect_usage_error primes --model pthread --workers -1
+	expect_usage_error primes --model pthread --workers 1025
+	expect_usage_error primes --model pthread --workers 99999999999999999999999
+	expect_usage_error primes --model pthread --workers two
+	expect_usage_error primes --model pthread --workers
+	expect_usage_error primes --model serial --workers 4
+}
+
+@test "bad input: ranges, chunk 0, repeat 0, --ipc on a thread model" {
+	expect_usage_error primes --from 10 --to 10
+	expect_usage_error primes --from 20 --to 10
+	expect_usage_error primes --to 5000000000
+	expect_usage_error primes --to 1e3x
+	expect_usage_error primes --model pthread --chunk 0
+	expect_usage_error primes --repeat 0
+	expect_usage_error primes --block 0
+	expect_usage_error primes --model pthread --ipc shm
+	expect_usage_error primes --pin=yes
+}
+
+@test "an output file in a missing directory is a usage error, nothing created" {
+	expect_usage_error primes --to 1000 --output "$BATS_TEST_TMPDIR/no/such/dir/r.json"
+	[ ! -e "$BATS_TEST_TMPDIR/no" ]
+}

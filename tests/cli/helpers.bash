@@ -1,0 +1,22 @@
+# helpers.bash - shared by the bats suites: the binary and one-line error checks.
+
+: "${TVP:?set TVP to the tvp binary (make test does)}"
+
+# expect_usage_error ARGS...: exit status 2, exactly one line on stderr
+# starting with "tvp: ", nothing on stdout.
+expect_usage_error() {
+	run --separate-stderr "$TVP" "$@"
+	if [ "$status" -ne 2 ]; then
+		echo "expected exit 2 from: tvp $*; got $status"
+		echo "stderr: $stderr"
+		return 1
+	fi
+	[ -z "$output" ] || { echo "stdout not empty: $output"; return 1; }
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "not one line: $stderr"; return 1; }
+	[[ "$stderr" == "tvp: "* ]] || { echo "no 'tvp: ' prefix: $stderr"; return 1; }
+}
+
+# json_field FILE EXPR: print a value of the JSON document, by a python expression on d.
+json_field() {
+	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
+}
