@@ -19,6 +19,10 @@ enum {
 	OPT_CHUNK,
 	OPT_IPC,
 	OPT_GIL,
+	OPT_GIL_INTERVAL,
+	OPT_GIL_CHECK,
+	OPT_GIL_FREE,
+	OPT_GIL_SEGMENT,
 	OPT_REPEAT,
 	OPT_WARMUP,
 	OPT_FORMAT,
@@ -35,7 +39,11 @@ static const struct tvp_opt common_opts[] = {
 	{"schedule", TVP_OPT_TEXT, "S", "static", "static, dynamic, guided or random"},
 	{"chunk", TVP_OPT_U64, "UNITS", NULL, "units per task (default: static one block per worker)"},
 	{"ipc", TVP_OPT_TEXT, "KIND", "pipe", "fork and pool: results by pipe or shm"},
-	{"gil", TVP_OPT_TEXT, "MODE", "off", "simulated interpreter lock: off"},
+	{"gil", TVP_OPT_TEXT, "MODE", "off", "simulated interpreter lock: off, modern (CPython 3), legacy (2)"},
+	{"gil-interval", TVP_OPT_DOUBLE, "MS", "5", "modern: a waiter asks for the lock after MS ms"},
+	{"gil-check", TVP_OPT_U64, "TICKS", "100", "legacy: release and retake every TICKS ticks"},
+	{"gil-free", TVP_OPT_DOUBLE, "F", "0", "fraction 0..1 of the work run with the lock released"},
+	{"gil-segment", TVP_OPT_U64, "TICKS", "100", "ticks per locked + GIL-free stretch of work"},
 	{"repeat", TVP_OPT_U64, "N", "3", "measured repeats"},
 	{"warmup", TVP_OPT_U64, "N", "1", "unmeasured repeats first"},
 	{"format", TVP_OPT_TEXT, "F", "table", "table, csv or json"},
@@ -85,6 +93,36 @@ static int check_range(const struct tvp_param *param, uint64_t lo, uint64_t hi)
 		return tvp_err(TVP_EUSAGE, "--%s must be a whole number from %llu to %llu, not '%s'",
 			       param->opt->name, (unsigned long long)lo, (unsigned long long)hi,
 			       param->text);
+	return 0;
+}
+
+/* The --gil-* options into cli->cfg: each in range, and only with a mode
+ * it applies to. */
+static int apply_gil(struct tvp_cli *cli, const struct tvp_param *common)
+{
+	struct tvp_config *cfg = &cli->cfg;
+	const struct tvp_param *interval = &common[OPT_GIL_INTERVAL], *check = &common[OPT_GIL_CHECK];
+	const struct tvp_param *free_part = &common[OPT_GIL_FREE], *segment = &common[OPT_GIL_SEGMENT];
+	const char *mode = tvp_gil_name(cfg->gil);
+	if (!(interval->real > 0 && interval->real <= 60000))
+		return tvp_err(TVP_EUSAGE, "--gil-interval must be above 0 and at most 60000 ms, not '%s'",
+			       interval->text);
+	if (check_range(check, 1, UINT32_MAX) || check_range(segment, 1, UINT32_MAX))
+		return TVP_EUSAGE;
+	if (!(free_part->real >= 0 && free_part->real <= 1))
+		return tvp_err(TVP_EUSAGE, "--gil-free must be a fraction from 0 to 1, not '%s'",
+			       free_part->text);
+	if (interval->given && cfg->gil != TVP_GIL_MODERN)
+		return tvp_err(TVP_EUSAGE, "--gil-interval applies to --gil modern, not %s", mode);
+	if (check->given && cfg->gil != TVP_GIL_LEGACY)
+		return tvp_err(TVP_EUSAGE, "--gil-check applies to --gil legacy, not %s", mode);
+	if ((free_part->given || segment->given) && cfg->gil == TVP_GIL_OFF)
+		return tvp_err(TVP_EUSAGE, "--%s applies to --gil modern or legacy, not off",
+			       free_part->given ? "gil-free" : "gil-segment");
+	cfg->gil_interval_s = interval->real / 1000;
+	cfg->gil_check = (unsigned)check->u64;
+	cfg->gil_free = free_part->real;
+	cfg->gil_segment = (unsigned)segment->u64;
 	return 0;
 }
 
@@ -139,8 +177,8 @@ static int apply_common(struct tvp_cli *cli, struct tvp_param *common)
 	p = &common[OPT_GIL];
 	if (tvp_gil_parse(p->text, &cfg->gil) != 0)
 		return tvp_err(TVP_EUSAGE, "unknown gil mode '%s' (gil: off, modern, legacy)", p->text);
-	if (cfg->gil != TVP_GIL_OFF)
-		return tvp_err(TVP_EUSAGE, "--gil %s is not available yet in this build", p->text);
+	if (apply_gil(cli, common))
+		return TVP_EUSAGE;
 	p = &common[OPT_REPEAT];
 	if (check_range(p, 1, MAX_REPEAT))
 		return TVP_EUSAGE;

@@ -156,6 +156,8 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	rec->ntasks = r.plan.ntasks;
 	rec->chunk = r.plan.chunk;
 	status = runner_alloc(&r, model);
+	r.gil = tvp_gil_create(&(struct tvp_gil_config){cfg->gil, cfg->gil_interval_s,
+			       cfg->gil_check, cfg->gil_free, cfg->gil_segment});
 	const struct tvp_result **ordered = NULL;
 	if (status)
 		goto out;
@@ -211,6 +213,7 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 		model->close(&r);
 out:
 	free(ordered);
+	tvp_gil_destroy(r.gil);
 	runner_free(&r);
 	return status;
 }

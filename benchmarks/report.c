@@ -100,6 +100,49 @@ static void params_line(char *out, size_t size, const struct tvp_job *job, const
 	}
 }
 
+/* The GIL counters of the last measured repeat, summed over the workers. */
+static struct tvp_gil_stats gil_total(const struct tvp_record *rec)
+{
+	struct tvp_gil_stats total;
+	memset(&total, 0, sizeof total);
+	for (size_t w = 0; w < rec->cfg->workers; w++)
+		tvp_gil_stats_add(&total, &rec->workers[w].gil);
+	return total;
+}
+
+/* The compute phase of the last measured repeat (the GIL counters' run). */
+static double last_compute(const struct tvp_record *rec)
+{
+	return rec->repeats ? rec->phases[rec->repeats - 1].compute : 0;
+}
+
+static void write_gil_table(FILE *out, const struct tvp_record *rec)
+{
+	const struct tvp_config *cfg = rec->cfg;
+	if (cfg->gil == TVP_GIL_OFF)
+		return;
+	struct tvp_gil_stats g = gil_total(rec);
+	double compute = last_compute(rec);
+	fprintf(out, "  gil       %s", tvp_gil_name(cfg->gil));
+	if (cfg->gil == TVP_GIL_MODERN)
+		fprintf(out, " interval %g ms", cfg->gil_interval_s * 1000);
+	else
+		fprintf(out, " check %u ticks", cfg->gil_check);
+	if (cfg->gil_free > 0)
+		fprintf(out, ", free %g in segments of %u ticks", cfg->gil_free, cfg->gil_segment);
+	fprintf(out, " (last repeat)\n");
+	fprintf(out, "  gil       %llu acquisitions: %llu hand-offs (%.0f/s), %llu retakes, %llu idle;"
+		     " %llu drop requests\n",
+		(unsigned long long)g.acquisitions, (unsigned long long)g.handoffs,
+		compute > 0 ? (double)g.handoffs / compute : 0.0, (unsigned long long)g.retakes,
+		(unsigned long long)g.idle_takes, (unsigned long long)g.drop_requests);
+	fprintf(out, "  gil       median slice %.3f ms; waiting for the lock %.3f s (", 
+		tvp_gil_median_slice(&g) * 1000, g.wait_s);
+	for (size_t w = 0; w < cfg->workers && w < 16; w++)
+		fprintf(out, "%s%.3f", w ? " " : "", rec->workers[w].gil.wait_s);
+	fprintf(out, "%s per worker)\n", cfg->workers > 16 ? " ..." : "");
+}
+
 static void write_table(FILE *out, const struct tvp_record *rec, const struct summary *s)
 {
 	const struct tvp_config *cfg = rec->cfg;
@@ -127,6 +170,7 @@ static void write_table(FILE *out, const struct tvp_record *rec, const struct su
 		fprintf(out, " %llu/%llu/%.3f", (unsigned long long)rec->workers[w].tasks,
 			(unsigned long long)rec->workers[w].units, rec->workers[w].busy_s);
 	fprintf(out, "%s\n", cfg->workers > 16 ? " ..." : "");
+	write_gil_table(out, rec);
 }
 
 static const char csv_header[] =
@@ -241,6 +285,48 @@ static void json_params(FILE *out, const struct tvp_job *job)
 	fputs("}", out);
 }
 
+static void json_gil_counters(FILE *out, const struct tvp_gil_stats *g)
+{
+	fprintf(out, "\"acquisitions\": %llu, \"handoffs\": %llu, \"retakes\": %llu, \"idle_takes\": %llu, "
+		     "\"drop_requests\": %llu, \"forced_drops\": %llu, \"free_segments\": %llu, "
+		     "\"ticks\": %llu, \"free_ticks\": %llu, \"slices\": %llu, \"median_slice_s\": %.9f, "
+		     "\"wait_s\": %.6f, \"switch_wait_s\": %.6f",
+		(unsigned long long)g->acquisitions, (unsigned long long)g->handoffs,
+		(unsigned long long)g->retakes, (unsigned long long)g->idle_takes,
+		(unsigned long long)g->drop_requests, (unsigned long long)g->forced_drops,
+		(unsigned long long)g->free_segments, (unsigned long long)g->ticks,
+		(unsigned long long)g->free_ticks, (unsigned long long)g->slices,
+		tvp_gil_median_slice(g), g->wait_s, g->switch_wait_s);
+}
+
+/* ,"gil_stats": the counters of the last measured repeat (null when off). */
+static void write_gil_json(FILE *out, const struct tvp_record *rec)
+{
+	const struct tvp_config *cfg = rec->cfg;
+	fputs(",\n  \"gil_stats\": ", out);
+	if (cfg->gil == TVP_GIL_OFF) {
+		fputs("null", out);
+		return;
+	}
+	struct tvp_gil_stats g = gil_total(rec);
+	double compute = last_compute(rec);
+	const struct tvp_usage *u = &rec->usage[rec->repeats - 1];
+	double wall = rec->wall_s[rec->repeats - 1];
+	fprintf(out, "{\"interval_s\": %.6f, \"check\": %u, \"free\": %.6f, \"segment\": %u, "
+		     "\"compute_s\": %.6f, \"handoffs_per_s\": %.3f, \"cpu_per_wall\": %.4f,\n   ",
+		cfg->gil_interval_s, cfg->gil_check, cfg->gil_free, cfg->gil_segment, compute,
+		compute > 0 ? (double)g.handoffs / compute : 0.0,
+		wall > 0 ? (u->user_s + u->sys_s) / wall : 0.0);
+	json_gil_counters(out, &g);
+	fputs(",\n   \"per_worker\": [", out);
+	for (size_t w = 0; w < cfg->workers; w++) {
+		fprintf(out, "%s{\"worker\": %zu, ", w ? ", " : "", w);
+		json_gil_counters(out, &rec->workers[w].gil);
+		fputs("}", out);
+	}
+	fputs("]}", out);
+}
+
 static void write_json(FILE *out, const struct tvp_record *rec, const struct summary *s)
 {
 	const struct tvp_config *cfg = rec->cfg;
@@ -281,7 +367,9 @@ static void write_json(FILE *out, const struct tvp_record *rec, const struct sum
 			w ? ", " : "", w, (unsigned long long)rec->workers[w].tasks,
 			(unsigned long long)rec->workers[w].units, rec->workers[w].busy_s,
 			rec->workers[w].cpu_s);
-	fputs("]}]}\n", out);
+	fputs("]", out);
+	write_gil_json(out, rec);
+	fputs("}]}\n", out);
 }
 
 int tvp_report_write(FILE *out, enum tvp_format format, const struct tvp_record *rec)

@@ -67,6 +67,20 @@ void tvp_run_task(struct tvp_runner *runner, struct tvp_worker *worker,
 	result->worker = (int)worker->id;
 }
 
+void tvp_worker_attach(struct tvp_runner *runner, struct tvp_worker *worker)
+{
+	if (runner->gil && !worker->gil)
+		worker->gil = tvp_gil_enter(runner->gil, &runner->stats[worker->id].gil);
+}
+
+void tvp_worker_detach(struct tvp_runner *runner, struct tvp_worker *worker)
+{
+	(void)runner;
+	if (worker->gil)
+		tvp_gil_leave(worker->gil);
+	worker->gil = NULL;
+}
+
 void tvp_pin_worker(const struct tvp_runner *runner, size_t worker)
 {
 	if (!runner->cfg->pin)

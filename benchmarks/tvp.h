@@ -141,6 +141,7 @@ struct tvp_config {
 	double gil_interval_s;
 	unsigned gil_check;
 	double gil_free;
+	unsigned gil_segment;
 	unsigned repeat, warmup;
 	bool pin;
 	uint64_t seed;
@@ -160,6 +161,7 @@ struct tvp_worker_stats {
 	double cpu_s;         /* CPU time of the worker during the run */
 	double end_at;        /* tvp_now() when it finished its last task */
 	int64_t current_task; /* the task it is running, -1 between tasks */
+	struct tvp_gil_stats gil; /* the simulated GIL, as this worker saw it */
 };
 
 struct tvp_runner {
@@ -173,6 +175,7 @@ struct tvp_runner {
 	struct tvp_worker_stats *stats; /* cfg->workers of them; MAP_SHARED */
 	atomic_size_t *counter;         /* the shared claim counter; MAP_SHARED */
 	struct tvp_usage worker_usage;  /* CPU of workers not yet reaped (pool) */
+	struct tvp_gil *gil;            /* this process's lock; NULL: --gil off */
 	void *model_state;              /* the model's own */
 };
 
@@ -202,6 +205,12 @@ void tvp_run_task(struct tvp_runner *runner, struct tvp_worker *worker,
 
 /* Where task's result goes when it is written in place (threads, shm). */
 struct tvp_buf *tvp_result_buf(struct tvp_runner *runner, size_t task_index);
+
+/* The worker's thread enters its process's interpreter lock (when --gil
+ * is on) before its first task, and leaves it after its last: takes and
+ * drops the lock, counting into the worker's stats. Attach is idempotent. */
+void tvp_worker_attach(struct tvp_runner *runner, struct tvp_worker *worker);
+void tvp_worker_detach(struct tvp_runner *runner, struct tvp_worker *worker);
 
 /* Pin the calling thread to the worker's CPU (round robin over the CPUs
  * this process may use) when --pin was given. */

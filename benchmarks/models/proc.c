@@ -46,6 +46,7 @@ static void do_task(struct worker_side *ws, size_t task, const void *input, size
 	bool in_place = r->slots != NULL;
 	struct tvp_buf *out = in_place ? tvp_result_buf(r, task) : &ws->scratch;
 	mine->current_task = (int64_t)task;
+	tvp_worker_attach(r, &ws->worker);
 	tvp_run_task(r, &ws->worker, task, out, input, len);
 	mine->current_task = -1;
 	if (ws->worker.overflow) {
@@ -62,6 +63,7 @@ static void do_task(struct worker_side *ws, size_t task, const void *input, size
 static void send_run_end(struct worker_side *ws)
 {
 	struct tvp_worker_stats *mine = &ws->runner->stats[ws->worker.id];
+	tvp_worker_detach(ws->runner, &ws->worker);
 	struct tvp_usage now = tvp_usage_read(0);
 	struct tvp_usage used = tvp_usage_diff(now, ws->since);
 	double cpu = tvp_thread_cpu();

@@ -46,9 +46,11 @@ static void *thread_main(void *arg)
 	double cpu = tvp_thread_cpu();
 	size_t cursor = 0;
 	long task;
+	tvp_worker_attach(runner, &worker);
 	while ((task = tvp_plan_next(&runner->plan, self->index, &cursor, runner->counter)) >= 0)
 		tvp_run_task(runner, &worker, (size_t)task, tvp_result_buf(runner, (size_t)task),
 			     NULL, 0);
+	tvp_worker_detach(runner, &worker);
 	mine->cpu_s = tvp_thread_cpu() - cpu;
 	mine->end_at = tvp_now();
 	return NULL;

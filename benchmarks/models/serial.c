@@ -8,9 +8,11 @@ static int serial_run(struct tvp_runner *runner, struct tvp_phases *phases)
 	double start = tvp_now(), cpu = tvp_thread_cpu();
 	size_t cursor = 0;
 	long task;
+	tvp_worker_attach(runner, &worker);
 	while ((task = tvp_plan_next(&runner->plan, 0, &cursor, runner->counter)) >= 0)
 		tvp_run_task(runner, &worker, (size_t)task, tvp_result_buf(runner, (size_t)task),
 			     NULL, 0);
+	tvp_worker_detach(runner, &worker);
 	runner->stats[0].cpu_s = tvp_thread_cpu() - cpu;
 	phases->compute = tvp_now() - start;
 	if (worker.overflow)
