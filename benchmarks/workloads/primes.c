@@ -30,17 +30,27 @@ static uint64_t ceil_sqrt(uint64_t n)
 	return r;
 }
 
-/* The talk's isprime: try every divisor from 2 up to ceil(sqrt(n)). */
-static int is_prime(uint64_t n)
+#ifndef DIVISIONS_PER_TICK
+#define DIVISIONS_PER_TICK 8
+#endif
+
+/* The talk's isprime: try every divisor from 2 up to ceil(sqrt(n)),
+ * ticking the interpreter hook every DIVISIONS_PER_TICK divisions. */
+static int is_prime(struct tvp_worker *worker, uint64_t n)
 {
 	if (n < 2)
 		return 0;
 	if (n == 2)
 		return 1;
 	uint64_t max = ceil_sqrt(n);
-	for (uint64_t i = 2; i <= max; i++)
+	for (uint64_t i = 2; i <= max; i++) {
 		if (n % i == 0)
 			return 0;
+#ifndef NO_TICK
+		if (i % DIVISIONS_PER_TICK == 0)
+			tvp_tick(worker);
+#endif
+	}
 	return 1;
 }
 
@@ -75,9 +85,11 @@ static void primes_kernel(struct tvp_worker *worker, struct tvp_task task,
 		hi = p->to;
 	uint64_t sum = 0;
 	for (uint64_t n = lo; n < hi; n++) {
-		if (is_prime(n))
+		if (is_prime(worker, n))
 			sum += n;
+#ifndef NO_TICK
 		tvp_tick(worker);
+#endif
 	}
 	tvp_emit(worker, &sum, sizeof sum);
 }
