@@ -30,6 +30,8 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
 TVP := $(BUILD)/tvp
 UNIT := $(BUILD)/unit-tests
+# The GIL's mutual-exclusion check as a plain program (Criterion cannot run under TSan).
+GIL_EXCLUSION := $(BUILD)/gil-exclusion
 
 .PHONY: help all build deps deps-bench test test-run unit cli integration asan tsan \
 	bench clean lint
@@ -76,7 +78,10 @@ deps-bench: ## install what make bench needs
 test: deps ## install what is missing, build, run every test
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(TVP) $(UNIT) ## run every test on the current build (no installs)
+$(GIL_EXCLUSION): $(BUILD)/tests/tools/gil_exclusion.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+test-run: $(TVP) $(UNIT) $(GIL_EXCLUSION) ## run every test on the current build (no installs)
 	@SAN=$(SAN) TVP=$(TVP) UNIT=$(UNIT) scripts/run-tests.sh
 
 unit: $(UNIT) ## the C unit tests only
@@ -100,4 +105,4 @@ clean: ## remove build/ (results/ stays)
 FORCE:
 .PHONY: FORCE
 
--include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(BUILD)/tests/tools/gil_exclusion.d

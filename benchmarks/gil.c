@@ -192,7 +192,7 @@ void tvp_gil_destroy(struct tvp_gil *gil)
 
 /* ---- Slices. */
 
-static void record_slice(struct tvp_gil_stats *stats, double seconds)
+void tvp_gil_count_slice(struct tvp_gil_stats *stats, double seconds)
 {
 	int bucket = 0;
 	if (seconds > 0) {
@@ -252,7 +252,7 @@ static void note_take(struct tvp_gil *gil, struct gil_thread *self)
 	double now = tvp_now();
 	if (previous) {
 		self->stats->handoffs++;
-		record_slice(self->stats, now - gil->slice_start);
+		tvp_gil_count_slice(self->stats, now - gil->slice_start);
 	} else {
 		self->stats->idle_takes++;
 	}
@@ -478,7 +478,7 @@ void tvp_gil_leave(struct tvp_gil_thread *pub)
 	if (self->free_phase)
 		self->stats->free_ticks += self->armed - pub->countdown;
 	if (self->holding) {
-		record_slice(self->stats, tvp_now() - gil->slice_start);
+		tvp_gil_count_slice(self->stats, tvp_now() - gil->slice_start);
 		self->holding = false;
 		if (gil->cfg.mode == TVP_GIL_MODERN) {
 			CHECK(pthread_mutex_lock(&gil->mutex), "lock");

@@ -88,6 +88,9 @@ static inline void tvp_gil_tick(struct tvp_gil_thread *thread)
 		tvp_gil_tick_slow(thread);
 }
 
+/* Count one slice of `seconds` into stats' histogram. */
+void tvp_gil_count_slice(struct tvp_gil_stats *stats, double seconds);
+
 /* into += from, counter by counter. */
 void tvp_gil_stats_add(struct tvp_gil_stats *into, const struct tvp_gil_stats *from);
 

@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# gil.bats - the simulated GIL under every model: answers verify, the lock excludes, processes escape it.
+
+bats_require_minimum_version 1.5.0
+load ../cli/helpers
+
+# Sum of the primes below 200000, in 20 units of 10000 integers.
+ANSWER=1709600813
+ARGS=(primes --from 0 --to 200000 --repeat 2 --warmup 1 --format csv)
+
+# row OPTIONS...: run tvp and fail unless its CSV row has the answer, verified.
+row() {
+	run "$TVP" "${ARGS[@]}" "$@"
+	if [ "$status" -ne 0 ]; then
+		echo "tvp ${ARGS[*]} $*: exit $status: $output"
+		return 1
+	fi
+	if [[ "${lines[1]}" != *",$ANSWER,true,"* ]]; then
+		echo "tvp ${ARGS[*]} $*: wrong row: ${lines[1]}"
+		return 1
+	fi
+}
+
+@test "every GIL mode x model returns the sieve's answer" {
+	for gil in off modern legacy; do
+		for model in serial pthread fork pool; do
+			workers=3
+			[ "$model" = serial ] && workers=1
+			row --gil "$gil" --model "$model" --workers "$workers" --schedule dynamic
+		done
+	done
+}
+
+@test "every GIL mode x model with GIL-free work, coarse and fine, returns the answer" {
+	for gil in modern legacy; do
+		for model in serial pthread fork pool; do
+			workers=3
+			[ "$model" = serial ] && workers=1
+			row --gil "$gil" --model "$model" --workers "$workers" --gil-free 0.5 --gil-segment 1
+			row --gil "$gil" --model "$model" --workers "$workers" --gil-free 0.9 --gil-segment 1000
+		done
+	done
+	row --gil modern --model pthread --workers 4 --gil-free 1
+	row --gil modern --model pthread --workers 4 --gil-interval 0.1 --schedule guided
+	row --gil legacy --model pthread --workers 4 --gil-check 1 --schedule random
+	row --gil legacy --model fork --ipc shm --workers 2 --gil-check 1
+	row --gil modern --model pool --ipc shm --workers 2 --gil-interval 0.1
+}
+
+@test "at most one thread inside the lock at once, in every mode (the TSan build checks it too)" {
+	exclusion="$(dirname "$TVP")/gil-exclusion"
+	[ -x "$exclusion" ] || skip "no $exclusion (make builds it with test-run)"
+	run "$exclusion"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^ok ' <<<"$output")" -eq 4 ]
+}
+
+# gil_json MODEL WORKERS OPTIONS...: the run's gil_stats as JSON on stdout.
+gil_json() {
+	local model=$1 workers=$2
+	shift 2
+	"$TVP" primes --to 400000 --repeat 1 --warmup 0 --model "$model" --workers "$workers" \
+		--format json "$@"
+}
+
+@test "threads share one lock and it changes hands; each process has its own" {
+	gil_json pthread 2 --gil modern --gil-interval 0.5 >"$BATS_TEST_TMPDIR/t.json"
+	gil_json fork 2 --gil modern --gil-interval 0.5 >"$BATS_TEST_TMPDIR/f.json"
+	gil_json pool 2 --gil legacy --gil-check 1 >"$BATS_TEST_TMPDIR/p.json"
+	python3 - "$BATS_TEST_TMPDIR" <<'PY'
+import json, sys
+def gil(name):
+    return json.load(open("%s/%s.json" % (sys.argv[1], name)))["runs"][0]["gil_stats"]
+t = gil("t")
+# two threads, one lock, work far longer than the interval: they took turns
+assert t["handoffs"] > 0 and t["drop_requests"] > 0 and t["wait_s"] > 0, t
+for name in ("f", "p"):
+    g = gil(name)
+    # a process alone with its lock: never waits, never hands it over
+    assert g["handoffs"] == 0 and g["drop_requests"] == 0 and g["wait_s"] == 0, (name, g)
+    assert g["acquisitions"] == g["retakes"] + g["idle_takes"], (name, g)
+    assert all(w["idle_takes"] >= 1 for w in g["per_worker"] if w["ticks"]), (name, g)
+PY
+}
