@@ -43,7 +43,7 @@ static const struct tvp_opt common_opts[] = {
 	{"gil-interval", TVP_OPT_DOUBLE, "MS", "5", "modern: a waiter asks for the lock after MS ms"},
 	{"gil-check", TVP_OPT_U64, "TICKS", "100", "legacy: release and retake every TICKS ticks"},
 	{"gil-free", TVP_OPT_DOUBLE, "F", "0", "fraction 0..1 of the work run with the lock released"},
-	{"gil-segment", TVP_OPT_U64, "TICKS", "100", "ticks per locked + GIL-free stretch of work"},
+	{"gil-segment", TVP_OPT_U64, "TICKS", "10000", "ticks per locked + GIL-free stretch of work"},
 	{"repeat", TVP_OPT_U64, "N", "3", "measured repeats"},
 	{"warmup", TVP_OPT_U64, "N", "1", "unmeasured repeats first"},
 	{"format", TVP_OPT_TEXT, "F", "table", "table, csv or json"},

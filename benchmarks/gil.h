@@ -16,7 +16,7 @@ int tvp_gil_parse(const char *name, enum tvp_gil_mode *out);
 
 #define TVP_GIL_INTERVAL_MS 5.0  /* CPython's sys.getswitchinterval(): 5 ms */
 #define TVP_GIL_CHECK 100        /* CPython 2's sys.getcheckinterval(): 100 */
-#define TVP_GIL_SEGMENT 100      /* ticks per locked + GIL-free segment */
+#define TVP_GIL_SEGMENT 10000    /* ticks per locked + GIL-free segment */
 
 /* How a lock behaves: the --gil options. */
 struct tvp_gil_config {

@@ -138,7 +138,7 @@ def main():
     p.add_argument("--py-mandel", default=None, metavar="WxH")
     p.add_argument("--python3", default="python3")
     p.add_argument("--python2", default=None, help="default: python2 or pyenv's 2.x")
-    p.add_argument("--segments", default="1,1000", help="--gil-segment values for the free sweep")
+    p.add_argument("--segments", default="10,10000", help="--gil-segment values for the free sweep")
     p.add_argument("--out", default=None, help="also write every measurement as JSON")
     opts = p.parse_args()
     quick = opts.quick
