@@ -34,7 +34,7 @@ UNIT := $(BUILD)/unit-tests
 GIL_EXCLUSION := $(BUILD)/gil-exclusion
 
 .PHONY: help all build deps deps-bench test test-run unit cli integration asan tsan \
-	bench clean lint
+	bench clean lint peers fidelity
 
 help: ## list the targets
 	@echo "tvp - threads versus processes, measured"
@@ -95,6 +95,13 @@ tsan: deps ## ThreadSanitizer build, running the whole test suite
 
 bench: $(TVP) ## the default sweep (the bench issue adds plots and the report)
 	@scripts/bench.sh $(TVP)
+
+peers: $(TVP) ## the Python peers beside tvp: answers checked (python3, python2)
+	@if command -v python3 >/dev/null; then python3 scripts/peers.py --tvp $(TVP); \
+	else echo "peers: no python3: skipping the Python peers"; fi
+
+fidelity: $(TVP) ## tvp's simulated GIL beside real CPython (minutes; a quiet machine)
+	python3 scripts/fidelity.py --tvp $(TVP)
 
 lint: ## shellcheck the scripts
 	shellcheck scripts/*.sh .ci/run
