@@ -139,6 +139,8 @@ def main():
     p.add_argument("--python3", default="python3")
     p.add_argument("--python2", default=None, help="default: python2 or pyenv's 2.x")
     p.add_argument("--segments", default="10,10000", help="--gil-segment values for the free sweep")
+    p.add_argument("--pieces", default="1,100",
+                   help="Python p-curve: candidates between GIL-free stretches (gilfree.py --piece)")
     p.add_argument("--out", default=None, help="also write every measurement as JSON")
     opts = p.parse_args()
     quick = opts.quick
@@ -210,6 +212,13 @@ def main():
                 extra = ["--gil", "modern", "--gil-free", f, "--gil-segment", seg]
                 add(("free", f, seg, "serial"), tvp_cmd(opts, w, "serial", 1, extra))
                 add(("free", f, seg, "thread2"), tvp_cmd(opts, w, "pthread", 2, extra))
+            if py3 and float(f) < 1:
+                for piece in opts.pieces.split(","):
+                    for model, workers in (("serial", 1), ("threading", 2)):
+                        add(("pyfree", f, piece, model),
+                            py3 + [os.path.join(PEERS, "gilfree.py"), "--p", f, "--piece", piece,
+                                   "--model", model, "--workers", str(workers), "--json", "-",
+                                   "--to", str(opts.py_primes_to)])
 
     order = list(cases)
     for r in range(opts.rounds):
@@ -269,16 +278,27 @@ def main():
                 print("- %s: %s" % (name, fmt(median_ratio(cases, ("one", who, "pthread"),
                                                             ("one", who, "serial")))))
     if "free" in sections:
+        pieces = opts.pieces.split(",") if py3 else []
         print("\n## --gil-free F: 2-thread speedup (serial / threads) under --gil modern\n")
         print("| F | Amdahl 1/((1-F)+F/2) | overlap min(2, 1/(1-F)) | %s |" % " | ".join(
-            "segment %s ticks" % s for s in segments))
-        print("| --- | --- | --- | %s |" % " | ".join("---" for _ in segments))
+            ["tvp segment %s ticks" % s for s in segments] +
+            ["%s piece %s (measured p)" % (py3_label, pc) for pc in pieces]))
+        print("| --- | --- | --- | %s |" % " | ".join("---" for _ in segments + pieces))
         for f in frees:
             x = float(f)
             amdahl = 1 / ((1 - x) + x / 2)
             overlap = 2.0 if x >= 0.5 else 1 / (1 - x)
             cells = [fmt(1 / median_ratio(cases, ("free", f, s, "thread2"), ("free", f, s, "serial")))
                      for s in segments]
+            for pc in pieces:
+                if ("pyfree", f, pc, "serial") not in cases:
+                    cells.append("-")
+                    continue
+                speedup = 1 / median_ratio(cases, ("pyfree", f, pc, "threading"),
+                                           ("pyfree", f, pc, "serial"))
+                base = median_of(cases, ("pyfree", "0", pc, "serial"), "wall")
+                measured_p = 1 - base / median_of(cases, ("pyfree", f, pc, "serial"), "wall")
+                cells.append("%s (%.2f)" % (fmt(speedup), measured_p))
             print("| %s | %.2f | %.2f | %s |" % (f, amdahl, overlap, " | ".join(cells)))
         print("\n%s" % CPYTHON_P_CURVE)
     if opts.out:

@@ -96,3 +96,15 @@ assert r["gil"] == "legacy" and r["interpreter"].startswith("CPython 2"), r
 assert r["gil_stats"]["check"] == 100 and "handoffs" in r["gil_stats"], r["gil_stats"]
 ' <<<"$output"
 }
+
+@test "the p-curve peer (GIL-free hashing mixed in) still gives the primes answer" {
+	for model in "serial --workers 1" "threading --workers 2"; do
+		# shellcheck disable=SC2086
+		run python3 "$PEERS/gilfree.py" --p 0.5 --piece 10 --to 30000 --model $model \
+			--expect 45675864
+		echo "$output"
+		[ "$status" -eq 0 ]
+	done
+	run python3 "$PEERS/gilfree.py" --p 1
+	[ "$status" -eq 2 ]
+}
