@@ -224,10 +224,13 @@ def main():
     for r in range(opts.rounds):
         random.shuffle(order)
         for i, key in enumerate(order):
-            sys.stderr.write("\rround %d/%d  run %d/%d   " % (r + 1, opts.rounds, i + 1, len(order)))
-            sys.stderr.flush()
+            if sys.stderr.isatty():
+                sys.stderr.write("\rround %d/%d  run %d/%d   " % (r + 1, opts.rounds, i + 1,
+                                                               len(order)))
+                sys.stderr.flush()
             cases[key].run()
-    sys.stderr.write("\n")
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
 
     if "ratios" in sections:
         print("\n## Time / serial time (median of paired runs)\n")
