@@ -19,6 +19,7 @@ endif
 CFLAGS := $(CFLAGS_BASE) $(OPT) $(SAN_FLAGS_$(SAN))
 DEPFLAGS = -MMD -MP
 LDLIBS := -lm -pthread
+LDLIBS += -lpng # mandelbrot --image FILE.png
 
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 

@@ -4,6 +4,8 @@
 #include <string.h>
 
 extern const struct tvp_workload tvp_workload_primes;
+extern const struct tvp_workload tvp_workload_mandelbrot;
+extern const struct tvp_workload tvp_workload_tiny;
 
 extern const struct tvp_model tvp_model_serial;
 extern const struct tvp_model tvp_model_pthread;
@@ -12,6 +14,8 @@ extern const struct tvp_model tvp_model_pool;
 
 const struct tvp_workload *const tvp_workloads[] = {
 	&tvp_workload_primes,
+	&tvp_workload_mandelbrot,
+	&tvp_workload_tiny,
 	NULL,
 };
 

@@ -31,6 +31,7 @@ need 'command -v make' make
 need 'command -v python3' python3
 need 'has_header criterion/criterion.h' libcriterion-dev
 need 'has_header pcre2.h' libpcre2-dev
+need 'has_header png.h' libpng-dev
 need 'command -v bats' bats
 if [ "$want" = bench ]; then
 	need 'command -v gnuplot' gnuplot-nox
