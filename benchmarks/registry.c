@@ -7,6 +7,8 @@ extern const struct tvp_workload tvp_workload_primes;
 extern const struct tvp_workload tvp_workload_mandelbrot;
 extern const struct tvp_workload tvp_workload_tiny;
 
+extern const struct tvp_command tvp_command_overhead;
+
 extern const struct tvp_model tvp_model_serial;
 extern const struct tvp_model tvp_model_pthread;
 extern const struct tvp_model tvp_model_fork;
@@ -28,6 +30,7 @@ const struct tvp_model *const tvp_models[] = {
 };
 
 const struct tvp_command *const tvp_commands[] = {
+	&tvp_command_overhead,
 	NULL,
 };
 

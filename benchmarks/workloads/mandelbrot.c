@@ -1,4 +1,4 @@
-/* mandelbrot.c - escape-time iteration counts of the Mandelbrot set, one unit per image row (the Edinburgh talk). */
+/* mandelbrot.c - escape-time Mandelbrot iteration counts, one unit per image row (the Edinburgh talk). */
 #define _GNU_SOURCE
 #include <libgen.h>
 #include <math.h>
