@@ -78,7 +78,7 @@ test: deps ## install what is missing, build, run every test
 	@$(MAKE) --no-print-directory test-run
 
 test-run: $(TVP) $(UNIT) ## run every test on the current build (no installs)
-	@TVP=$(TVP) UNIT=$(UNIT) scripts/run-tests.sh
+	@SAN=$(SAN) TVP=$(TVP) UNIT=$(UNIT) scripts/run-tests.sh
 
 unit: $(UNIT) ## the C unit tests only
 	$(UNIT)
