@@ -459,14 +459,14 @@ static double bytes_per_s(const struct measurement *m)
 static void write_table(FILE *out, const struct measurement *ms, size_t count)
 {
 	fprintf(out, "tvp overhead: what parallelism costs before any work is done (per operation)\n");
-	fprintf(out, "  %-56s %10s %10s %10s %7s\n", "operation", "median", "min", "max", "reps");
+	fprintf(out, "  %-58s %10s %10s %10s %7s\n", "operation", "median", "min", "max", "reps");
 	for (size_t i = 0; i < count; i++) {
 		const struct measurement *m = &ms[i];
 		char med[32], lo[32], hi[32];
 		duration_text(med, sizeof med, m->seconds.median);
 		duration_text(lo, sizeof lo, m->seconds.min);
 		duration_text(hi, sizeof hi, m->seconds.max);
-		fprintf(out, "  %-56s %10s %10s %10s %7zu", m->description, med, lo, hi, m->repeat);
+		fprintf(out, "  %-58s %10s %10s %10s %7zu", m->description, med, lo, hi, m->repeat);
 		if (m->op->moves_bytes)
 			fprintf(out, "  %.2f GB/s", bytes_per_s(m) / 1e9);
 		fputc('\n', out);
