@@ -172,8 +172,9 @@ static int mandelbrot_prepare(struct tvp_job *job)
 	m->height = (size_t)height;
 	m->iterations = (uint32_t)iterations;
 	m->step = span / (double)width;
-	/* The corners must be finite, and neighbouring pixels distinct numbers:
-	 * a view narrower than double precision resolves has no pixels either. */
+	/* The corners must be finite, and neighbouring pixels distinct numbers
+	 * at both edges: a view narrower than double precision resolves has no
+	 * pixels either. */
 	double half_w = span / 2, half_h = m->step * (double)height / 2;
 	double corners[] = {m->centre_re - half_w, m->centre_re + half_w,
 			    m->centre_im - half_h, m->centre_im + half_h};
@@ -181,8 +182,9 @@ static int mandelbrot_prepare(struct tvp_job *job)
 		if (!isfinite(corners[i]))
 			return tvp_err(TVP_EUSAGE, "mandelbrot: the region (centre %g%+gi, span %g) "
 				       "is beyond the range of double", m->centre_re, m->centre_im, span);
-	if ((width > 1 && pixel_re(m, 0) == pixel_re(m, 1)) ||
-	    (height > 1 && pixel_im(m, 0) == pixel_im(m, 1)))
+	size_t w = m->width, h = m->height;
+	if ((w > 1 && (pixel_re(m, 0) == pixel_re(m, 1) || pixel_re(m, w - 2) == pixel_re(m, w - 1))) ||
+	    (h > 1 && (pixel_im(m, 0) == pixel_im(m, 1) || pixel_im(m, h - 2) == pixel_im(m, h - 1))))
 		return tvp_err(TVP_EUSAGE, "mandelbrot: --span %g is too small at centre %g%+gi: "
 			       "neighbouring pixels are the same double", span, m->centre_re,
 			       m->centre_im);
