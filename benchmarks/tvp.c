@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "cli.h"
+#include "fault.h"
 #include "harness.h"
 #include "registry.h"
 #include "report.h"
@@ -30,10 +32,12 @@ static int output_open(struct output *out, const char *path)
 	out->temp = tvp_xmalloc(size);
 	snprintf(out->temp, size, "%s.XXXXXX", path);
 	int fd = mkstemp(out->temp);
+	if (fd >= 0)
+		tvp_cleanup_temp_file(out->temp); /* a fatal signal removes it */
 	if (fd < 0 || !(out->file = fdopen(fd, "w"))) {
 		int status = tvp_syserr(TVP_EUSAGE, "cannot write --output %s", path);
 		if (fd >= 0)
-			close(fd), unlink(out->temp);
+			close(fd), unlink(out->temp), tvp_cleanup_temp_file(NULL);
 		free(out->temp), free(out->path);
 		out->temp = out->path = NULL;
 		return status;
@@ -52,6 +56,7 @@ static int output_close(struct output *out, bool keep)
 		status = tvp_syserr(TVP_ERUNTIME, "cannot rename %s to %s", out->temp, out->path);
 	if (!keep || status)
 		unlink(out->temp);
+	tvp_cleanup_temp_file(NULL);
 	free(out->temp), free(out->path);
 	return status;
 }
@@ -90,8 +95,12 @@ int main(int argc, char **argv)
 		tvp_cli_free(&cli);
 		return status;
 	}
-	const char *fault = getenv("TVP_FAULT");
-	cli.job.fault_wrong = fault && strcmp(fault, "wrong-answer") == 0;
+	if ((status = tvp_fault_setup(getenv("TVP_FAULT")))) {
+		tvp_cli_free(&cli);
+		return status;
+	}
+	cli.job.fault_wrong = tvp_fault_wrong_answer();
+	tvp_cleanup_install(); /* Ctrl-C from here on: workers killed and reaped */
 
 	struct output out = {0};
 	if (cli.output && (status = output_open(&out, cli.output))) {
@@ -105,5 +114,6 @@ int main(int argc, char **argv)
 	int closed = output_close(&out, status == 0);
 	tvp_record_free(&rec);
 	tvp_cli_free(&cli);
+	tvp_fault_release();
 	return status ? status : closed;
 }
