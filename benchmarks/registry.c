@@ -4,6 +4,7 @@
 #include <string.h>
 
 extern const struct tvp_workload tvp_workload_primes;
+extern const struct tvp_workload tvp_workload_fill;
 
 extern const struct tvp_model tvp_model_serial;
 extern const struct tvp_model tvp_model_pthread;
@@ -12,6 +13,7 @@ extern const struct tvp_model tvp_model_pool;
 
 const struct tvp_workload *const tvp_workloads[] = {
 	&tvp_workload_primes,
+	&tvp_workload_fill,
 	NULL,
 };
 
