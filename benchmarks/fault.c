@@ -21,14 +21,15 @@ static struct {
 	enum fault_kind kind;
 	enum tvp_fault_how how;
 	long worker, task; /* -1: any */
+	unsigned skip;     /* matching task starts to let pass first */
 	unsigned times;    /* 0: every time */
-	atomic_uint *fired; /* MAP_SHARED: deaths so far, in every process */
+	atomic_uint *matched; /* MAP_SHARED: matching task starts, in every process */
 } fault = {.worker = -1, .task = -1};
 
 static int bad_spec(const char *spec, const char *why)
 {
 	return tvp_err(TVP_EUSAGE, "TVP_FAULT='%s': %s (wrong-answer, or "
-		       "die[:worker=K][:task=T][:how=kill|segv|exit][:times=N])", spec, why);
+		       "die[:worker=K][:task=T][:how=kill|segv|exit][:skip=S][:times=N])", spec, why);
 }
 
 /* One key=value of a die spec into the fault; 0 or -1. */
@@ -54,6 +55,8 @@ static int set_key(const char *key, size_t key_len, const char *value)
 		fault.task = (long)number;
 	else if (key_len == 5 && strncmp(key, "times", 5) == 0)
 		fault.times = (unsigned)number;
+	else if (key_len == 4 && strncmp(key, "skip", 4) == 0)
+		fault.skip = (unsigned)number;
 	else
 		return -1;
 	return 0;
@@ -85,10 +88,10 @@ int tvp_fault_setup(const char *spec)
 		fault.kind = FAULT_NONE;
 		return status;
 	}
-	fault.fired = mmap(NULL, sizeof *fault.fired, PROT_READ | PROT_WRITE,
+	fault.matched = mmap(NULL, sizeof *fault.matched, PROT_READ | PROT_WRITE,
 			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (fault.fired == MAP_FAILED) {
-		fault.fired = NULL;
+	if (fault.matched == MAP_FAILED) {
+		fault.matched = NULL;
 		fault.kind = FAULT_NONE;
 		return tvp_syserr(TVP_ERUNTIME, "TVP_FAULT: cannot map a shared counter");
 	}
@@ -107,8 +110,8 @@ void tvp_fault_at_task(size_t worker, size_t task)
 	if ((fault.worker >= 0 && (size_t)fault.worker != worker) ||
 	    (fault.task >= 0 && (size_t)fault.task != task))
 		return;
-	unsigned before = atomic_fetch_add(fault.fired, 1);
-	if (fault.times && before >= fault.times)
+	unsigned before = atomic_fetch_add(fault.matched, 1);
+	if (before < fault.skip || (fault.times && before - fault.skip >= fault.times))
 		return;
 	switch (fault.how) {
 	case TVP_DIE_KILL:
@@ -130,8 +133,8 @@ void tvp_fault_at_task(size_t worker, size_t task)
 
 void tvp_fault_release(void)
 {
-	if (fault.fired)
-		munmap(fault.fired, sizeof *fault.fired);
-	fault.fired = NULL;
+	if (fault.matched)
+		munmap(fault.matched, sizeof *fault.matched);
+	fault.matched = NULL;
 	fault.kind = FAULT_NONE;
 }

@@ -17,12 +17,13 @@ enum tvp_fault_how {
 /* Read the fault from spec (the TVP_FAULT text; NULL or "" for none), once,
  * before any worker starts. The grammar:
  *   wrong-answer                      flip one bit of one result
- *   die[:worker=K][:task=T][:how=kill|segv|exit][:times=N]
+ *   die[:worker=K][:task=T][:how=kill|segv|exit][:skip=S][:times=N]
  *                                     worker K (any if not given) dies when
- *                                     it starts task T (any if not given);
- *                                     at most N times in all (default 1,
- *                                     0: every time), counted across
- *                                     processes.
+ *                                     it starts task T (any if not given),
+ *                                     letting the first S such starts pass
+ *                                     (default 0), at most N times in all
+ *                                     (default 1, 0: every time); counted
+ *                                     across processes and repeats.
  * Return 0, or TVP_EUSAGE after printing one line. */
 int tvp_fault_setup(const char *spec);
 

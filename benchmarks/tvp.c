@@ -35,7 +35,9 @@ static int output_open(struct output *out, const char *path)
 {
 	struct stat st;
 	size_t path_len = strlen(path);
-	if (path_len == 0 || path[path_len - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+	if (path_len == 0)
+		return tvp_err(TVP_EUSAGE, "--output needs a file name");
+	if (path[path_len - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
 		return tvp_err(TVP_EUSAGE, "cannot write --output '%s': it names a directory, not a file",
 			       path);
 	out->path = tvp_xstrdup(path);
