@@ -75,13 +75,21 @@ int tvp_fault_setup(const char *spec)
 	fault.kind = FAULT_DIE;
 	fault.how = TVP_DIE_KILL;
 	fault.times = 1;
-	char *copy = tvp_xstrdup(spec), *save = NULL;
+	char *copy = tvp_xstrdup(spec);
 	int status = 0;
-	for (char *item = strtok_r(copy + 3, ":", &save); item && !status;
-	     item = strtok_r(NULL, ":", &save)) {
+	/* Each ":key=value" after "die"; an empty one is an error. */
+	for (char *item = copy + 3; *item == ':' && !status;) {
+		item++;
+		char *next = strchr(item, ':');
+		if (next)
+			*next = '\0';
 		char *eq = strchr(item, '=');
-		if (!eq || set_key(item, (size_t)(eq - item), eq + 1) != 0)
+		if (!eq || eq == item || set_key(item, (size_t)(eq - item), eq + 1) != 0)
 			status = bad_spec(spec, "bad key or value");
+		if (!next)
+			break;
+		*next = ':';
+		item = next;
 	}
 	free(copy);
 	if (status) {
