@@ -83,8 +83,9 @@ static _Noreturn void worker_main(struct tvp_runner *r, size_t id, int cmd, int 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(TVP_ERUNTIME);
-	signal(SIGINT, SIG_DFL);
+	signal(SIGINT, SIG_DFL); /* not tvp's cleanup handler: the parent does that */
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	tvp_pin_worker(r, id);
 
 	struct worker_side ws = {
