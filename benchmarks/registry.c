@@ -6,6 +6,7 @@
 extern const struct tvp_workload tvp_workload_primes;
 extern const struct tvp_workload tvp_workload_mandelbrot;
 extern const struct tvp_workload tvp_workload_tiny;
+extern const struct tvp_workload tvp_workload_fill;
 
 extern const struct tvp_command tvp_command_overhead;
 
@@ -18,6 +19,7 @@ const struct tvp_workload *const tvp_workloads[] = {
 	&tvp_workload_primes,
 	&tvp_workload_mandelbrot,
 	&tvp_workload_tiny,
+	&tvp_workload_fill,
 	NULL,
 };
 

@@ -142,6 +142,7 @@ struct tvp_config {
 	unsigned gil_check;
 	double gil_free;
 	unsigned repeat, warmup;
+	unsigned retry; /* process models: dead workers to replace */
 	bool pin;
 	uint64_t seed;
 };
@@ -195,7 +196,8 @@ struct tvp_model {
 
 /* ---- Helpers models share (runner.c). */
 
-/* Run one task as worker: the kernel, its counters, its result into out. */
+/* Run one task as worker: the kernel, its counters, its result into out.
+ * Under TVP_FAULT=die:... the worker may die here instead (fault.h). */
 void tvp_run_task(struct tvp_runner *runner, struct tvp_worker *worker,
 		  size_t task_index, struct tvp_buf *out,
 		  const void *input, size_t input_len);

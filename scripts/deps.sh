@@ -33,6 +33,8 @@ need 'has_header criterion/criterion.h' libcriterion-dev
 need 'has_header pcre2.h' libpcre2-dev
 need 'has_header png.h' libpng-dev
 need 'command -v bats' bats
+need 'command -v shellcheck' shellcheck
+need 'command -v valgrind' valgrind
 if [ "$want" = bench ]; then
 	need 'command -v gnuplot' gnuplot-nox
 	need 'command -v hyperfine' hyperfine

@@ -10,6 +10,7 @@ static int pool_open(struct tvp_runner *runner, struct tvp_phases *first)
 	 * way Python's Pool feeds its task queue; with --ipc shm the workers
 	 * claim tasks from the plan in shared memory. */
 	crew->dispatch = runner->cfg->ipc == TVP_IPC_PIPE || runner->job->ship_input;
+	crew->retries = runner->cfg->retry;
 	crew->own_usage = true; /* not reaped until close: they report their CPU */
 	runner->model_state = crew;
 	int status = tvp_proc_start(runner, crew, runner->cfg->workers, &first->spawn);
