@@ -190,8 +190,9 @@ struct tvp_model {
 	 * runner->results. Fills spawn, compute and teardown. */
 	int (*run)(struct tvp_runner *runner, struct tvp_phases *phases);
 
-	/* Optional: after the last run; reaps whatever open started. */
-	void (*close)(struct tvp_runner *runner);
+	/* Optional: after the last run; reaps whatever open started. 0, or
+	 * TVP_ERUNTIME when a worker ended badly (the message is printed). */
+	int (*close)(struct tvp_runner *runner);
 };
 
 /* ---- Helpers models share (runner.c). */

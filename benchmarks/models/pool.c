@@ -27,14 +27,15 @@ static int pool_run(struct tvp_runner *runner, struct tvp_phases *phases)
 	return tvp_proc_run(runner, crew, phases);
 }
 
-static void pool_close(struct tvp_runner *runner)
+static int pool_close(struct tvp_runner *runner)
 {
 	struct tvp_proc *crew = runner->model_state;
 	if (!crew)
-		return;
-	tvp_proc_stop(crew, false);
+		return 0;
+	int status = tvp_proc_stop(crew, false);
 	free(crew);
 	runner->model_state = NULL;
+	return status;
 }
 
 const struct tvp_model tvp_model_pool = {
