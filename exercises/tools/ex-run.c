@@ -72,6 +72,34 @@ static void proc_read(pid_t pid, const char *name, char *buf, size_t size)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
+/* The name of the system calls a blocked exercise program is likely in. */
+static const char *syscall_name(int number)
+{
+#if defined(__x86_64__)
+	switch (number) {
+	case 0: return "read";
+	case 1: return "write";
+	case 7: return "poll";
+	case 23: return "select";
+	case 35: return "nanosleep";
+	case 61: return "wait4 (waitpid)";
+	case 202: return "futex (a lock or a join)";
+	case 230: return "clock_nanosleep";
+	case 247: return "waitid";
+	}
+#elif defined(__aarch64__)
+	switch (number) {
+	case 63: return "read";
+	case 64: return "write";
+	case 98: return "futex (a lock or a join)";
+	case 260: return "wait4 (waitpid)";
+	}
+#endif
+	static char other[32];
+	snprintf(other, sizeof other, "number %d", number);
+	return other;
+}
+
 /* List on stderr every process of process group pgid: where each one waits. */
 static void show_group(pid_t pgid)
 {
@@ -92,11 +120,19 @@ static void show_group(pid_t pgid)
 				 open_paren + 1);
 			state = close_paren[2];
 		}
+		char syscall[256], kernel_stack[256];
+		proc_read(pid, "syscall", syscall, sizeof syscall);
 		proc_read(pid, "wchan", wchan, sizeof wchan);
-		if (wchan[0] == '\0' || strcmp(wchan, "0") == 0)
-			snprintf(wchan, sizeof wchan, "(not shown by this kernel)");
-		fprintf(stderr, "ex-run:   pid %d (%s) state %c, waiting in %s\n", (int)pid, comm,
-			state, wchan);
+		if (wchan[0] == '\0' || strcmp(wchan, "0") == 0) {
+			/* "[<0>] pipe_write+0x1d2/0x4a0": keep the function name. */
+			proc_read(pid, "stack", kernel_stack, sizeof kernel_stack);
+			char *name = strchr(kernel_stack, ' ');
+			snprintf(wchan, sizeof wchan, "%.*s", name ? (int)strcspn(name + 1, "+") : 0,
+				 name ? name + 1 : "");
+		}
+		fprintf(stderr, "ex-run:   pid %d (%s) state %c, in system call %s, kernel function %s\n",
+			(int)pid, comm, state, syscall_name(atoi(syscall)),
+			wchan[0] ? wchan : "(not shown here)");
 	}
 	closedir(dir);
 }
