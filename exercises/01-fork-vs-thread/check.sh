@@ -55,8 +55,8 @@ fi
 ex_test "it prints the ratio of the wall times, processes/threads"
 ratio=$(sed -nE 's/^ratio +processes\/threads +([0-9.]+)$/\1/p' "$RUN_OUT")
 if [ -z "$ratio" ]; then
-	ex_fail "no line 'ratio      processes/threads R' in its output:
-$(cat "$RUN_OUT")" "do TODO 2 in $EX_SRC/forkthread.c: print the ratio line"
+	ex_fail "no line 'ratio      processes/threads R' in its output" \
+		"do TODO 2 in $EX_SRC/forkthread.c: print the ratio line"
 elif ! awk -v r="$ratio" -v p="${p_wall:-0}" -v t="${t_wall:-0}" \
 	'BEGIN { want = t > 0 ? p / t : -1; exit !(want > 0 && (r - want) ^ 2 <= (0.05 + 0.02 * want) ^ 2) }'; then
 	ex_fail "it printed ratio $ratio, but the rows give $p_wall / $t_wall" \
