@@ -1,4 +1,5 @@
 # check.sh - checker for exercise 01: forkthread creates and reaps exactly N threads and N processes and reports the ratio.
+# shellcheck shell=bash source=exercises/tools/lib.sh
 source "$(dirname "$0")/../tools/lib.sh"
 
 COUNT=${EX_COUNT:-2000}

@@ -1,4 +1,5 @@
 # check.sh - checker for exercise 02: every psum version gets the right sum, padded slots own a cache line, local threads speed up.
+# shellcheck shell=bash source=exercises/tools/lib.sh
 source "$(dirname "$0")/../tools/lib.sh"
 
 THREADS=3 # 3 does not divide 2^20: the blocks are uneven
@@ -53,7 +54,7 @@ if [ -n "$why" ]; then
 else
 	bound=$(ex_speed_bound "$workers")
 	best=0
-	for attempt in 1 2 3; do
+	for _ in 1 2 3; do
 		ex_run speed -- "$EX_BIN/psum" -v local -n 25 -t "$workers" -r 5
 		speedup=$(awk -v w="$workers" '$1 == "local" && $2 == w && $NF == "OK" { print $4 }' "$RUN_OUT")
 		best=$(awk -v a="$best" -v b="${speedup:-0}" 'BEGIN { print (b > a ? b : a) }')

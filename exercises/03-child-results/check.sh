@@ -1,4 +1,5 @@
 # check.sh - checker for exercise 03: results come home through a pipe without deadlock, and through MAP_SHARED memory, all correct.
+# shellcheck shell=bash source=exercises/tools/lib.sh
 source "$(dirname "$0")/../tools/lib.sh"
 
 SMALL=1000    # 4 KB per worker: fits in a pipe buffer

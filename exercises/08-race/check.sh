@@ -1,4 +1,5 @@
 # check.sh - checker for exercise 08: race finds the right primes with its threads, and ThreadSanitizer reports no race.
+# shellcheck shell=bash source=exercises/tools/lib.sh
 source "$(dirname "$0")/../tools/lib.sh"
 
 THREADS=4

@@ -1,4 +1,6 @@
 # lib.sh - what every checker shares: numbered tests, running a program safely, the speed bound.
+# shellcheck shell=bash disable=SC2034,SC2119,SC2120
+# (SC2034: the RUN_* and COUNT_* variables are for the checkers that source this file.)
 #
 # A checker (NN-name/check.sh) is run by `make -C exercises check EX=NN` with
 # EX_NUM, EX_NAME, EX_EDITION, EX_BIN (the built programs) and EX_TOOLS
