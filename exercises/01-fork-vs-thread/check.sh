@@ -5,10 +5,10 @@ source "$(dirname "$0")/../tools/lib.sh"
 COUNT=${EX_COUNT:-2000}
 
 ex_test "forkthread $COUNT runs to the end (exit status 0)"
-ex_run forkthread --count -- "$EX_BIN/forkthread" "$COUNT"
+ex_run forkthread --count --timeout $((EX_TIMEOUT * 3)) -- "$EX_BIN/forkthread" "$COUNT"
 if [ "$RUN_TIMED_OUT" -eq 1 ]; then
 	ex_fail "$(ex_run_summary)
-it was still running after $EX_TIMEOUT s" "look for a loop that never ends in $EX_SRC/forkthread.c"
+it was still running after $((EX_TIMEOUT * 3)) s" "look for a loop that never ends in $EX_SRC/forkthread.c"
 	ex_stop
 elif [ "$RUN_STATUS" -ne 0 ]; then
 	ex_fail "$(ex_run_summary)" "read TODO 1 in $EX_SRC/forkthread.c: reap each child as time_threads joins each thread"

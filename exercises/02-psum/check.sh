@@ -6,11 +6,11 @@ THREADS=3 # 3 does not divide 2^20: the blocks are uneven
 VERSIONS="mutex array padded local"
 
 ex_test "psum -n 20 -t $THREADS -r 1 runs and prints the table"
-ex_run table -- "$EX_BIN/psum" -n 20 -t "$THREADS" -r 1
+ex_run table --timeout $((EX_TIMEOUT * 3)) -- "$EX_BIN/psum" -n 20 -t "$THREADS" -r 1
 rows=$(grep -cE '^(serial|mutex|array|padded|local) +[0-9]+ ' "$RUN_OUT")
 if [ "$RUN_TIMED_OUT" -eq 1 ]; then
 	ex_fail "$(ex_run_summary)
-it was still running after $EX_TIMEOUT s" "look for a loop that never ends in $EX_SRC/psum.c"
+it was still running after $((EX_TIMEOUT * 3)) s" "look for a loop that never ends in $EX_SRC/psum.c"
 	ex_stop
 elif [ "$RUN_STATUS" -gt 1 ] || [ "$rows" -ne $((1 + 4 * THREADS)) ]; then
 	ex_fail "$(ex_run_summary)
@@ -55,7 +55,7 @@ else
 	bound=$(ex_speed_bound "$workers")
 	best=0
 	for _ in 1 2 3; do
-		ex_run speed -- "$EX_BIN/psum" -v local -n 25 -t "$workers" -r 5
+		ex_run speed --timeout $((EX_TIMEOUT * 3)) -- "$EX_BIN/psum" -v local -n 25 -t "$workers" -r 5
 		speedup=$(awk -v w="$workers" '$1 == "local" && $2 == w && $NF == "OK" { print $4 }' "$RUN_OUT")
 		best=$(awk -v a="$best" -v b="${speedup:-0}" 'BEGIN { print (b > a ? b : a) }')
 		awk -v s="$best" -v b="$bound" 'BEGIN { exit !(s >= b) }' && break

@@ -25,7 +25,7 @@ it forked ${COUNT_FORKS:-?} workers and reaped ${COUNT_REAPED:-?}; want $WORKERS
 }
 
 ex_test "small results ($SMALL units) come back through pipes, all correct"
-ex_run pipe-small --count -- "$EX_BIN/results" pipe "$SMALL" "$WORKERS"
+ex_run pipe-small --count --timeout $((EX_TIMEOUT * 3)) -- "$EX_BIN/results" pipe "$SMALL" "$WORKERS"
 if [ "$RUN_TIMED_OUT" -eq 1 ]; then
 	ex_fail "$(ex_run_summary)" "even small results hang: look at collect_by_pipe in $EX_SRC/results.c"
 else
@@ -47,10 +47,10 @@ else
 fi
 
 ex_test "results come back through MAP_SHARED memory, all correct"
-ex_run shm --count -- "$EX_BIN/results" shm "$LARGE" "$WORKERS"
+ex_run shm --count --timeout $((EX_TIMEOUT * 3)) -- "$EX_BIN/results" shm "$LARGE" "$WORKERS"
 if [ "$RUN_TIMED_OUT" -eq 1 ]; then
 	ex_fail "$(ex_run_summary)
-it was still running after $EX_TIMEOUT s" "look at collect_by_shm in $EX_SRC/results.c"
+it was still running after $((EX_TIMEOUT * 3)) s" "look at collect_by_shm in $EX_SRC/results.c"
 else
 	check_run "in collect_by_shm ($EX_SRC/results.c), the workers write into memory the parent never sees: after fork, malloc'd memory is copied on write. Map it with mmap(MAP_SHARED | MAP_ANONYMOUS) before forking"
 fi

@@ -10,7 +10,7 @@ RUNS=3
 ex_test "race $LIMIT $THREADS finds the right primes in each of $RUNS runs, with $THREADS threads"
 right=0
 for run in $(seq "$RUNS"); do
-	ex_run "plain-$run" --count -- "$EX_BIN/race" "$LIMIT" "$THREADS"
+	ex_run "plain-$run" --count --timeout $((EX_TIMEOUT * 3)) -- "$EX_BIN/race" "$LIMIT" "$THREADS"
 	if [ "$RUN_STATUS" -eq 0 ] && grep -q '^check: OK' "$RUN_OUT"; then
 		right=$((right + 1))
 	else

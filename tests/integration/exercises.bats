@@ -107,7 +107,7 @@ expect_starter_fails() {
 
 @test "check names the exercises when EX is missing or unknown (exit 2)" {
 	run make -s --no-print-directory -C "$EXERCISES_DIR" check EX=99 BUILD_DIR="$EX_BUILD"
-	[ "$status" -ne 0 ]
+	[ "$status" -eq 2 ]
 	[[ "$output" == *"no exercise '99'"* ]]
 	[[ "$output" == *"01-fork-vs-thread"* ]]
 }
@@ -152,4 +152,29 @@ expect_starter_fails() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"have the content of a solution file"*"forkthread.c"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/leaky.tar.gz" ]
+}
+
+@test "ex-run kills and reaps a child left running, counts it as an orphan, and times out a hang" {
+	make -s --no-print-directory -C "$EXERCISES_DIR" build EX=01 BUILD_DIR="$EX_BUILD"
+	local report="$BATS_TEST_TMPDIR/report" marker="tvp-ex-run-orphan-$$"
+	run "$EX_BUILD/tools/ex-run" --report "$report" -- bash -c "exec -a $marker sleep 60 & exit 0"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$report")" = "status=0 timed_out=0 zombies=0 orphans=1" ]
+	run pgrep -f "$marker"
+	[ "$status" -ne 0 ]
+	run "$EX_BUILD/tools/ex-run" --timeout 1 --report "$report" -- bash -c "exec -a $marker sleep 60"
+	[ "$status" -eq 124 ]
+	[[ "$output" == *"did not finish in 1 s"*"killed them all"* ]]
+	[[ "$(cat "$report")" == *"timed_out=1"* ]]
+	run pgrep -f "$marker"
+	[ "$status" -ne 0 ]
+}
+
+@test "count.so counts the forks, reaps, thread creations and joins that succeed" {
+	make -s --no-print-directory -C "$EXERCISES_DIR" build EX=01 BUILD_DIR="$EX_BUILD"
+	local counts="$BATS_TEST_TMPDIR/counts"
+	EX_COUNT_FILE="$counts" run "$EX_BUILD/tools/ex-run" --preload "$EX_BUILD/tools/count.so" -- \
+		bash -c 'true & true & wait; exit 0'
+	[ "$status" -eq 0 ]
+	[[ "$(cat "$counts")" == "forks=2 reaped=2 threads=0 joined=0" ]]
 }
