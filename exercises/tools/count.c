@@ -1,9 +1,10 @@
 /* count.c - LD_PRELOAD shim for checkers: counts the processes and threads a program creates and reaps. */
 /*
  * Loaded into an exercise program with LD_PRELOAD (ex-run --preload), it
- * wraps fork, pthread_create, pthread_join and the wait family, counts the
- * calls that succeed, and when the program exits normally writes one line to
- * the file named by $EX_COUNT_FILE:
+ * wraps fork, pthread_create, pthread_join and the wait family (wait,
+ * waitpid, wait3, wait4, waitid), counts the calls that succeed, and when
+ * the program exits normally writes one line to the file named by
+ * $EX_COUNT_FILE:
  *   forks=F reaped=R threads=T joined=J
  * Only the process that loaded the shim writes (not its forked children).
  * If the program dies by a signal or calls _exit, nothing is written.
@@ -11,6 +12,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +80,25 @@ pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *usage)
 	pid_t got = real_wait4(pid, where, options, usage);
 	count_reaped(got, where);
 	return got;
+}
+
+pid_t wait3(int *wstatus, int options, struct rusage *usage)
+{
+	return wait4(-1, wstatus, options, usage);
+}
+
+int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
+{
+	static int (*real_waitid)(idtype_t, id_t, siginfo_t *, int);
+	if (!real_waitid)
+		real_waitid = (int (*)(idtype_t, id_t, siginfo_t *, int))real("waitid");
+	int rc = real_waitid(idtype, id, info, options);
+	/* Reaped: it returned a child that exited, and left it unwaitable. */
+	if (rc == 0 && info && info->si_pid > 0 && (options & WEXITED) && !(options & WNOWAIT) &&
+	    (info->si_code == CLD_EXITED || info->si_code == CLD_KILLED ||
+	     info->si_code == CLD_DUMPED))
+		atomic_fetch_add(&reaped, 1);
+	return rc;
 }
 
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)(void *),

@@ -131,6 +131,13 @@ expect_starter_fails() {
 		! (cd "$unpacked" && find . -type f -exec sha256sum {} +) | grep -q "^$sum " ||
 			{ echo "content of $solution is in the tarball"; return 1; }
 	done < <(find "$EXERCISES_DIR/solutions" -type f)
+	# Every exercise builds from the tarball alone.
+	local dir
+	for dir in "$unpacked"/tvp-student/exercises/[0-9][0-9]-*/; do
+		make -s --no-print-directory -C "$unpacked/tvp-student/exercises" build \
+			EX="$(basename "$dir" | cut -c1-2)" >/dev/null ||
+			{ echo "$(basename "$dir") does not build from the tarball"; return 1; }
+	done
 	# A student's first step works from the tarball alone: it builds, the checker fails for the TODO.
 	run make -s --no-print-directory -C "$unpacked/tvp-student/exercises" check EX=01
 	echo "$output"
@@ -177,4 +184,13 @@ expect_starter_fails() {
 		bash -c 'true & true & wait; exit 0'
 	[ "$status" -eq 0 ]
 	[[ "$(cat "$counts")" == "forks=2 reaped=2 threads=0 joined=0" ]]
+	# waitid reaps too (python3 calls the libc functions through its os module).
+	EX_COUNT_FILE="$counts" run "$EX_BUILD/tools/ex-run" --preload "$EX_BUILD/tools/count.so" -- \
+		python3 -c 'import os
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+os.waitid(os.P_PID, pid, os.WEXITED)'
+	[ "$status" -eq 0 ]
+	[[ "$(cat "$counts")" == "forks=1 reaped=1 threads=0 joined=0" ]]
 }
