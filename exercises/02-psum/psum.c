@@ -56,6 +56,7 @@ static void block_of(long id, long *first, long *end)
 	*end = *first + base + (id < extra ? 1 : 0);
 }
 
+/* Thread body of psum-mutex: add its block into shared_sum, one lock per value. */
 static void *sum_mutex(void *arg)
 {
 	long first, end;
@@ -68,6 +69,7 @@ static void *sum_mutex(void *arg)
 	return NULL;
 }
 
+/* Thread body of psum-array: add its block into slots[id], a store per value. */
 static void *sum_array(void *arg)
 {
 	long id = (long)arg, first, end;
@@ -77,6 +79,7 @@ static void *sum_array(void *arg)
 	return NULL;
 }
 
+/* Thread body of psum-padded: as psum-array, into its own cache line. */
 static void *sum_padded(void *arg)
 {
 	long id = (long)arg, first, end;
@@ -86,6 +89,7 @@ static void *sum_padded(void *arg)
 	return NULL;
 }
 
+/* Thread body of psum-local: sum its block privately, store slots[id] once. */
 static void *sum_local(void *arg)
 {
 	long id = (long)arg, first, end;

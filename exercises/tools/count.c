@@ -42,6 +42,9 @@ static void count_reaped(pid_t pid, int *wstatus)
 		atomic_fetch_add(&reaped, 1);
 }
 
+/* The wrappers below: each calls the real function (found on first use),
+ * counts it if it succeeded, and returns what the real one returned. */
+
 pid_t fork(void)
 {
 	static pid_t (*real_fork)(void);

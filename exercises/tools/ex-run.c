@@ -51,6 +51,7 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Sleep one poll interval. */
 static void nap(void)
 {
 	struct timespec ts = {0, POLL_NS};

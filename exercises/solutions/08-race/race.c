@@ -88,6 +88,7 @@ static void *search(void *arg)
 	return NULL;
 }
 
+/* qsort comparison of two uint32_t: negative, zero or positive. */
 static int compare_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
