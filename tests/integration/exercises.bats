@@ -85,6 +85,15 @@ expect_starter_fails() {
 	[[ "$output" == *"psum-local gets the right sum with 1, 2 and 3 threads ... ok"* ]]
 }
 
+@test "exercise 02 (psum): on one core the speed bound is skipped with a message, not failed" {
+	command -v taskset >/dev/null || skip "taskset (util-linux) is not installed"
+	TVP_EX_NO_SPEED='' run taskset -c 0 make -s --no-print-directory -C "$EXERCISES_DIR" check \
+		EX=02 EDITION=solution BUILD_DIR="$EX_BUILD"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"skipped: this machine has 1 core: no speedup can be measured here"* ]]
+}
+
 @test "exercise 02 (psum): the starter fails: psum-local sums nothing, padded slots share a line" {
 	expect_starter_fails 02 "test 5: psum-local gets the right sum with 1, 2 and 3 threads ... FAILED" \
 		"padded slots are 8 bytes apart"
