@@ -33,7 +33,7 @@ TVP := $(BUILD)/tvp
 UNIT := $(BUILD)/unit-tests
 
 .PHONY: help all build deps deps-bench test test-run unit cli integration asan tsan \
-	bench clean lint
+	bench clean lint student
 
 help: ## list the targets
 	@echo "tvp - threads versus processes, measured"
@@ -101,8 +101,12 @@ tsan: deps ## ThreadSanitizer build, running the whole test suite
 bench: $(TVP) ## the default sweep (the bench issue adds plots and the report)
 	@scripts/bench.sh $(TVP)
 
+student: ## the exercises' student edition (no solutions) as build/tvp-student.tar.gz
+	@bash exercises/tools/student-edition.sh build/tvp-student.tar.gz
+
 lint: ## shellcheck the scripts
 	shellcheck scripts/*.sh .ci/run
+	shellcheck -x exercises/tools/*.sh exercises/*/check.sh
 
 clean: ## remove build/ (results/ stays)
 	rm -rf build
