@@ -10,6 +10,7 @@
 #include "registry.h"
 
 #define MAX_REPEAT 100000
+#define MAX_RETRY 1000
 
 /* Positions in common_opts. */
 enum {
@@ -29,6 +30,7 @@ enum {
 	OPT_OUTPUT,
 	OPT_SEED,
 	OPT_PIN,
+	OPT_RETRY,
 	OPT_HELP,
 };
 
@@ -50,6 +52,7 @@ static const struct tvp_opt common_opts[] = {
 	{"output", TVP_OPT_TEXT, "FILE", NULL, "write the results to FILE instead of stdout"},
 	{"seed", TVP_OPT_U64, "N", "1", "seed of the random schedule"},
 	{"pin", TVP_OPT_FLAG, NULL, NULL, "pin worker k to CPU k mod CPUs"},
+	{"retry", TVP_OPT_U64, "N", "0", "fork and pool: replace up to N workers that die, rerun their tasks"},
 	{"help", TVP_OPT_FLAG, NULL, NULL, "show this help"},
 	{NULL},
 };
@@ -193,6 +196,13 @@ static int apply_common(struct tvp_cli *cli, struct tvp_param *common)
 	cli->output = common[OPT_OUTPUT].text;
 	cfg->seed = common[OPT_SEED].u64;
 	cfg->pin = common[OPT_PIN].given;
+	p = &common[OPT_RETRY];
+	if (check_range(p, 0, MAX_RETRY))
+		return TVP_EUSAGE;
+	if (p->u64 && !cli->model->processes)
+		return tvp_err(TVP_EUSAGE, "--retry applies to the process models (fork, pool): a %s "
+			       "worker that dies takes the whole process with it", cli->model->name);
+	cfg->retry = (unsigned)p->u64;
 	cli->help = common[OPT_HELP].given;
 	return 0;
 }

@@ -207,10 +207,12 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 		if (i + 1 == total && wl->finish)
 			status = wl->finish(job, ordered, r.plan.ntasks);
 	}
+	if (model->close) {
+		int closed = model->close(&r);
+		if (!status)
+			status = closed;
+	}
 	rec->verified = status == 0;
-
-	if (model->close)
-		model->close(&r);
 out:
 	free(ordered);
 	tvp_gil_destroy(r.gil);

@@ -4,6 +4,11 @@
 #include <string.h>
 
 extern const struct tvp_workload tvp_workload_primes;
+extern const struct tvp_workload tvp_workload_mandelbrot;
+extern const struct tvp_workload tvp_workload_tiny;
+extern const struct tvp_workload tvp_workload_fill;
+
+extern const struct tvp_command tvp_command_overhead;
 
 extern const struct tvp_model tvp_model_serial;
 extern const struct tvp_model tvp_model_pthread;
@@ -12,6 +17,9 @@ extern const struct tvp_model tvp_model_pool;
 
 const struct tvp_workload *const tvp_workloads[] = {
 	&tvp_workload_primes,
+	&tvp_workload_mandelbrot,
+	&tvp_workload_tiny,
+	&tvp_workload_fill,
 	NULL,
 };
 
@@ -24,6 +32,7 @@ const struct tvp_model *const tvp_models[] = {
 };
 
 const struct tvp_command *const tvp_commands[] = {
+	&tvp_command_overhead,
 	NULL,
 };
 

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "tvp.h"
 
+#include "fault.h"
+
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -56,6 +58,7 @@ void tvp_run_task(struct tvp_runner *runner, struct tvp_worker *worker,
 	struct tvp_worker_stats *mine = &runner->stats[worker->id];
 	out->len = 0;
 	worker->out = out;
+	tvp_fault_at_task(worker->id, task_index); /* TVP_FAULT=die:...: the tests' crash */
 	double start = tvp_now();
 	runner->job->workload->kernel(worker, task, input, input_len);
 	mine->busy_s += tvp_now() - start;

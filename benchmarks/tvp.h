@@ -143,6 +143,7 @@ struct tvp_config {
 	double gil_free;
 	unsigned gil_segment;
 	unsigned repeat, warmup;
+	unsigned retry; /* process models: dead workers to replace */
 	bool pin;
 	uint64_t seed;
 };
@@ -192,13 +193,15 @@ struct tvp_model {
 	 * runner->results. Fills spawn, compute and teardown. */
 	int (*run)(struct tvp_runner *runner, struct tvp_phases *phases);
 
-	/* Optional: after the last run; reaps whatever open started. */
-	void (*close)(struct tvp_runner *runner);
+	/* Optional: after the last run; reaps whatever open started. 0, or
+	 * TVP_ERUNTIME when a worker ended badly (the message is printed). */
+	int (*close)(struct tvp_runner *runner);
 };
 
 /* ---- Helpers models share (runner.c). */
 
-/* Run one task as worker: the kernel, its counters, its result into out. */
+/* Run one task as worker: the kernel, its counters, its result into out.
+ * Under TVP_FAULT=die:... the worker may die here instead (fault.h). */
 void tvp_run_task(struct tvp_runner *runner, struct tvp_worker *worker,
 		  size_t task_index, struct tvp_buf *out,
 		  const void *input, size_t input_len);

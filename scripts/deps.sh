@@ -31,7 +31,10 @@ need 'command -v make' make
 need 'command -v python3' python3
 need 'has_header criterion/criterion.h' libcriterion-dev
 need 'has_header pcre2.h' libpcre2-dev
+need 'has_header png.h' libpng-dev
 need 'command -v bats' bats
+need 'command -v shellcheck' shellcheck
+need 'command -v valgrind' valgrind
 if [ "$want" = bench ]; then
 	need 'command -v gnuplot' gnuplot-nox
 	need 'command -v hyperfine' hyperfine

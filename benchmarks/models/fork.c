@@ -5,7 +5,7 @@ static int fork_run(struct tvp_runner *runner, struct tvp_phases *phases)
 {
 	/* Children claim tasks themselves (the counter is in MAP_SHARED
 	 * memory) unless the input must be shipped to them task by task. */
-	struct tvp_proc crew = {.dispatch = runner->job->ship_input};
+	struct tvp_proc crew = {.dispatch = runner->job->ship_input, .retries = runner->cfg->retry};
 	int status = tvp_proc_start(runner, &crew, runner->cfg->workers, &phases->spawn);
 	if (status)
 		return status;

@@ -10,6 +10,7 @@ static int pool_open(struct tvp_runner *runner, struct tvp_phases *first)
 	 * way Python's Pool feeds its task queue; with --ipc shm the workers
 	 * claim tasks from the plan in shared memory. */
 	crew->dispatch = runner->cfg->ipc == TVP_IPC_PIPE || runner->job->ship_input;
+	crew->retries = runner->cfg->retry;
 	crew->own_usage = true; /* not reaped until close: they report their CPU */
 	runner->model_state = crew;
 	int status = tvp_proc_start(runner, crew, runner->cfg->workers, &first->spawn);
@@ -26,14 +27,15 @@ static int pool_run(struct tvp_runner *runner, struct tvp_phases *phases)
 	return tvp_proc_run(runner, crew, phases);
 }
 
-static void pool_close(struct tvp_runner *runner)
+static int pool_close(struct tvp_runner *runner)
 {
 	struct tvp_proc *crew = runner->model_state;
 	if (!crew)
-		return;
-	tvp_proc_stop(crew, false);
+		return 0;
+	int status = tvp_proc_stop(crew, false);
 	free(crew);
 	runner->model_state = NULL;
+	return status;
 }
 
 const struct tvp_model tvp_model_pool = {

@@ -14,6 +14,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../cleanup.h"
+#include "../limits.h"
+
 /* Commands, parent -> worker. */
 enum { CMD_RUN = 1, CMD_TASK, CMD_END };
 /* Frames, worker -> parent. */
@@ -82,8 +85,9 @@ static _Noreturn void worker_main(struct tvp_runner *r, size_t id, int cmd, int 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(TVP_ERUNTIME);
-	signal(SIGINT, SIG_DFL);
+	signal(SIGINT, SIG_DFL); /* not tvp's cleanup handler: the parent does that */
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	tvp_pin_worker(r, id);
 
 	struct worker_side ws = {
@@ -152,16 +156,65 @@ static void raise_fd_limit(size_t workers)
 static int fork_failed(size_t index, size_t workers)
 {
 	int err = errno;
-	struct rlimit lim;
-	if (err == EAGAIN && getrlimit(RLIMIT_NPROC, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) {
+	if (err == EAGAIN) {
+		char limit[200];
+		tvp_limit_phrase(false, limit, sizeof limit);
 		errno = err;
-		return tvp_syserr(TVP_ERUNTIME,
-				  "cannot start worker %zu of %zu: fork hit the user-process limit "
-				  "(RLIMIT_NPROC = %llu)",
-				  index + 1, workers, (unsigned long long)lim.rlim_cur);
+		return tvp_syserr(TVP_ERUNTIME, "cannot start worker %zu of %zu: fork hit %s",
+				  index + 1, workers, limit);
 	}
-	errno = err;
 	return tvp_syserr(TVP_ERUNTIME, "cannot start worker %zu of %zu: fork", index + 1, workers);
+}
+
+/* Fork worker i into slot i, with fresh pipes. 0, or a status after one line. */
+static int start_worker(struct tvp_runner *runner, struct tvp_proc *proc, size_t i)
+{
+	int cmd[2], res[2];
+	if (pipe2(cmd, O_CLOEXEC) != 0)
+		return tvp_syserr(TVP_ERUNTIME, "cannot make pipes for worker %zu of %zu", i + 1,
+				  proc->workers);
+	if (pipe2(res, O_CLOEXEC) != 0) {
+		int status = tvp_syserr(TVP_ERUNTIME, "cannot make pipes for worker %zu of %zu",
+					i + 1, proc->workers);
+		close(cmd[0]), close(cmd[1]);
+		return status;
+	}
+	fflush(NULL); /* nothing buffered may be written twice */
+	pid_t pid = fork();
+	if (pid < 0) {
+		int status = fork_failed(i, proc->workers);
+		close(cmd[0]), close(cmd[1]), close(res[0]), close(res[1]);
+		return status;
+	}
+	if (pid == 0) {
+		close(cmd[1]);
+		close(res[0]);
+		for (size_t j = 0; j < proc->workers; j++) {
+			if (proc->cmd_fd[j] >= 0)
+				close(proc->cmd_fd[j]);
+			if (proc->res_fd[j] >= 0)
+				close(proc->res_fd[j]);
+		}
+		worker_main(runner, i, cmd[0], res[1], proc->parent);
+	}
+	tvp_cleanup_add_child(pid);
+	close(cmd[0]);
+	close(res[1]);
+	proc->pids[i] = pid;
+	proc->cmd_fd[i] = cmd[1];
+	proc->res_fd[i] = res[0];
+	fcntl(cmd[1], F_SETFL, fcntl(cmd[1], F_GETFL) | O_NONBLOCK);
+	return 0;
+}
+
+/* Wait for worker i's READY frame. 0, or a status after one line. */
+static int wait_ready(struct tvp_proc *proc, size_t i)
+{
+	struct tvp_frame ready;
+	if (tvp_read_all(proc->res_fd[i], &ready, sizeof ready) != 1 || ready.kind != FR_READY)
+		return tvp_err(TVP_ERUNTIME, "worker %zu of %zu (pid %d) died while starting",
+			       i + 1, proc->workers, (int)proc->pids[i]);
+	return 0;
 }
 
 int tvp_proc_start(struct tvp_runner *runner, struct tvp_proc *proc,
@@ -169,68 +222,32 @@ int tvp_proc_start(struct tvp_runner *runner, struct tvp_proc *proc,
 {
 	proc->workers = workers;
 	proc->started = 0;
+	proc->parent = getpid();
 	proc->pids = tvp_xcalloc(workers, sizeof *proc->pids);
 	proc->cmd_fd = tvp_xcalloc(workers, sizeof *proc->cmd_fd);
 	proc->res_fd = tvp_xcalloc(workers, sizeof *proc->res_fd);
+	for (size_t i = 0; i < workers; i++)
+		proc->cmd_fd[i] = proc->res_fd[i] = -1;
 	raise_fd_limit(workers);
-	fflush(NULL); /* nothing buffered may be written twice */
-	pid_t parent = getpid();
 	int status = 0;
 
 	double start = tvp_now();
-	for (size_t i = 0; i < workers; i++) {
-		int cmd[2], res[2];
-		if (pipe2(cmd, O_CLOEXEC) != 0) {
-			status = tvp_syserr(TVP_ERUNTIME, "cannot make pipes for worker %zu of %zu",
-					    i + 1, workers);
-			goto fail;
-		}
-		if (pipe2(res, O_CLOEXEC) != 0) {
-			status = tvp_syserr(TVP_ERUNTIME, "cannot make pipes for worker %zu of %zu",
-					    i + 1, workers);
-			close(cmd[0]);
-			close(cmd[1]);
-			goto fail;
-		}
-		pid_t pid = fork();
-		if (pid < 0) {
-			status = fork_failed(i, workers);
-			close(cmd[0]), close(cmd[1]), close(res[0]), close(res[1]);
-			goto fail;
-		}
-		if (pid == 0) {
-			close(cmd[1]);
-			close(res[0]);
-			for (size_t j = 0; j < i; j++) {
-				close(proc->cmd_fd[j]);
-				close(proc->res_fd[j]);
-			}
-			worker_main(runner, i, cmd[0], res[1], parent);
-		}
-		close(cmd[0]);
-		close(res[1]);
-		proc->pids[i] = pid;
-		proc->cmd_fd[i] = cmd[1];
-		proc->res_fd[i] = res[0];
-		proc->started++;
-		fcntl(cmd[1], F_SETFL, fcntl(cmd[1], F_GETFL) | O_NONBLOCK);
-	}
-	for (size_t i = 0; i < workers; i++) {
-		struct tvp_frame ready;
-		if (tvp_read_all(proc->res_fd[i], &ready, sizeof ready) != 1 || ready.kind != FR_READY) {
-			status = tvp_err(TVP_ERUNTIME, "worker %zu of %zu (pid %d) died while starting",
-					 i + 1, workers, (int)proc->pids[i]);
-			goto fail;
-		}
+	for (size_t i = 0; i < workers && !status; i++)
+		if ((status = start_worker(runner, proc, i)) == 0)
+			proc->started++;
+	for (size_t i = 0; i < proc->started && !status; i++)
+		status = wait_ready(proc, i);
+	if (status) {
+		tvp_proc_stop(proc, true);
+		return status;
 	}
 	*spawn_s = tvp_now() - start;
 	return 0;
-fail:
-	tvp_proc_stop(proc, true);
-	return status;
 }
 
-/* Say how worker w ended, reaping it, then stop the rest. */
+/* Worker w's pipe broke: reap it and say how it ended, in one line. Then
+ * either start a replacement in its slot (when --retry allows one more;
+ * return 0) or stop every other worker (return TVP_ERUNTIME). */
 static int worker_lost(struct tvp_runner *runner, struct tvp_proc *proc, size_t w)
 {
 	pid_t pid = proc->pids[w];
@@ -248,21 +265,43 @@ static int worker_lost(struct tvp_runner *runner, struct tvp_proc *proc, size_t 
 		kill(pid, SIGKILL);
 		got = waitpid(pid, &wstatus, 0);
 	}
-	if (got == pid)
+	if (got == pid) {
+		tvp_cleanup_remove_child(pid);
 		proc->pids[w] = 0;
-	char during[64] = "between tasks";
-	if (task >= 0)
-		snprintf(during, sizeof during, "during task %lld", (long long)task);
+	}
+	char how[96], during[96] = "between tasks";
+	if (task >= 0 && (size_t)task < runner->plan.ntasks)
+		snprintf(during, sizeof during, "during task %lld (units %zu-%zu)", (long long)task,
+			 runner->plan.tasks[task].first,
+			 runner->plan.tasks[task].first + runner->plan.tasks[task].count - 1);
 	if (got == pid && WIFSIGNALED(wstatus))
-		tvp_err(TVP_ERUNTIME, "worker %zu (pid %d) was killed by signal %d (%s) %s",
-			w, (int)pid, WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)), during);
+		snprintf(how, sizeof how, "was killed by signal %d (%s)", WTERMSIG(wstatus),
+			 strsignal(WTERMSIG(wstatus)));
 	else if (got == pid && WIFEXITED(wstatus))
-		tvp_err(TVP_ERUNTIME, "worker %zu (pid %d) exited with status %d %s", w, (int)pid,
-			WEXITSTATUS(wstatus), during);
+		snprintf(how, sizeof how, "exited with status %d", WEXITSTATUS(wstatus));
 	else
-		tvp_err(TVP_ERUNTIME, "worker %zu (pid %d) stopped answering %s", w, (int)pid, during);
-	tvp_proc_stop(proc, true);
-	return TVP_ERUNTIME;
+		snprintf(how, sizeof how, "stopped answering");
+	bool retry = proc->retries_used < proc->retries;
+	char then[64];
+	if (retry)
+		snprintf(then, sizeof then, "replacing it (retry %u of %u)", proc->retries_used + 1,
+			 proc->retries);
+	else
+		snprintf(then, sizeof then, "stopping the other workers");
+	tvp_err(TVP_ERUNTIME, "worker %zu (pid %d) %s %s; %s", w, (int)pid, how, during, then);
+	if (!retry) {
+		tvp_proc_stop(proc, true);
+		return TVP_ERUNTIME;
+	}
+	proc->retries_used++;
+	close(proc->cmd_fd[w]), close(proc->res_fd[w]);
+	proc->cmd_fd[w] = proc->res_fd[w] = -1;
+	int status = start_worker(runner, proc, w);
+	if (!status)
+		status = wait_ready(proc, w);
+	if (status)
+		tvp_proc_stop(proc, true);
+	return status;
 }
 
 struct dispatch {
@@ -270,6 +309,9 @@ struct dispatch {
 	size_t *sent;        /* how many of them are written */
 	size_t *inflight, *cursor;
 	bool *end_sent;
+	bool from_plan;      /* the parent hands out the plan's tasks */
+	size_t *redo;        /* recovering: tasks a dead worker left undone */
+	size_t redo_len;
 	struct tvp_buf packed;
 };
 
@@ -281,11 +323,22 @@ static void queue_command(struct dispatch *d, size_t w, uint32_t kind, uint64_t 
 	tvp_buf_append(&d->out[w], payload, len);
 }
 
+/* The next task the parent sends worker w, or -1: first any task to redo,
+ * then (when the parent dispatches) the plan's. */
+static long next_task(struct tvp_runner *r, struct dispatch *d, size_t w)
+{
+	if (d->redo_len)
+		return (long)d->redo[--d->redo_len];
+	if (!d->from_plan)
+		return -1;
+	return tvp_plan_next(&r->plan, w, &d->cursor[w], r->counter);
+}
+
 /* Keep worker w busy: queue tasks up to INFLIGHT, then END once. */
 static int refill(struct tvp_runner *r, struct dispatch *d, size_t w)
 {
 	while (d->inflight[w] < INFLIGHT) {
-		long task = tvp_plan_next(&r->plan, w, &d->cursor[w], r->counter);
+		long task = next_task(r, d, w);
 		if (task < 0)
 			break;
 		d->packed.len = 0;
@@ -356,9 +409,31 @@ static int read_frame(struct tvp_runner *r, struct tvp_proc *proc, size_t w,
 	return 0;
 }
 
+/* Every worker has ended the run but some tasks have no result (a worker
+ * died with them and was replaced): hand those out again, to every worker.
+ * 0, or a status after one line. */
+static int recover_tasks(struct tvp_runner *r, struct dispatch *d, size_t n, bool *ended,
+			 const bool *received)
+{
+	d->redo_len = 0;
+	for (size_t k = r->plan.ntasks; k-- > 0;)
+		if (!received[k])
+			d->redo[d->redo_len++] = k;
+	d->from_plan = false; /* the plan is all handed out */
+	for (size_t w = 0; w < n; w++) {
+		ended[w] = false;
+		d->end_sent[w] = false;
+		d->inflight[w] = 0;
+		int status = refill(r, d, w);
+		if (status)
+			return status;
+	}
+	return 0;
+}
+
 int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases *phases)
 {
-	size_t n = proc->started;
+	size_t n = proc->started, ntasks = r->plan.ntasks;
 	if (n == 0)
 		return tvp_err(TVP_ERUNTIME, "internal: no workers to run on");
 	struct dispatch d = {
@@ -367,11 +442,15 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 		.inflight = tvp_xcalloc(n, sizeof *d.inflight),
 		.cursor = tvp_xcalloc(n, sizeof *d.cursor),
 		.end_sent = tvp_xcalloc(n, sizeof *d.end_sent),
+		.from_plan = proc->dispatch,
+		.redo = tvp_xcalloc(ntasks, sizeof *d.redo),
 	};
 	bool *ended = tvp_xcalloc(n, sizeof *ended);
+	bool *received = tvp_xcalloc(ntasks, sizeof *received);
+	bool dispatching = proc->dispatch; /* workers take TASK commands now */
 	struct pollfd *fds = tvp_xcalloc(2 * n, sizeof *fds);
 	size_t *owner = tvp_xcalloc(2 * n, sizeof *owner);
-	size_t ended_count = 0;
+	size_t ended_count = 0, received_count = 0, replaced = 0;
 	int status = 0;
 
 	double go = tvp_now();
@@ -381,7 +460,26 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 		else
 			queue_command(&d, w, CMD_RUN, 0, NULL, 0);
 	}
-	while (!status && ended_count < n) {
+	if (status)
+		tvp_proc_stop(proc, true);
+	while (!status) {
+		if (ended_count == n) {
+			if (received_count == ntasks)
+				break;
+			if (!replaced) {
+				status = tvp_err(TVP_ERUNTIME, "internal: %zu of %zu tasks got no result",
+						 ntasks - received_count, ntasks);
+				tvp_proc_stop(proc, true);
+				break;
+			}
+			replaced = 0;
+			dispatching = true;
+			ended_count = 0;
+			if ((status = recover_tasks(r, &d, n, ended, received))) {
+				tvp_proc_stop(proc, true);
+				break;
+			}
+		}
 		size_t m = 0;
 		for (size_t w = 0; w < n; w++) {
 			if (!ended[w]) {
@@ -402,25 +500,42 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 		}
 		for (size_t i = 0; i < m && !status; i++) {
 			size_t w = owner[i];
+			bool lost = false;
+			struct tvp_frame head = {0};
 			if (fds[i].revents & (POLLOUT | POLLERR) && fds[i].fd == proc->cmd_fd[w]) {
-				if (flush_commands(proc->cmd_fd[w], &d.out[w], &d.sent[w]))
-					status = worker_lost(r, proc, w);
+				lost = flush_commands(proc->cmd_fd[w], &d.out[w], &d.sent[w]) != 0;
+			} else if (fds[i].revents & (POLLIN | POLLHUP | POLLERR) &&
+				   fds[i].fd == proc->res_fd[w]) {
+				lost = read_frame(r, proc, w, &head) != 0;
+			} else {
 				continue;
 			}
-			if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			struct tvp_frame head;
-			if (read_frame(r, proc, w, &head)) {
-				status = worker_lost(r, proc, w);
-				break;
+			if (lost) {
+				if ((status = worker_lost(r, proc, w)))
+					break;
+				/* A replacement now holds slot w: it starts afresh. What
+				 * the dead one left undone is handed out again when every
+				 * worker has ended the run. */
+				replaced++;
+				d.out[w].len = 0, d.sent[w] = 0, d.inflight[w] = 0, d.end_sent[w] = false;
+				if (ended[w])
+					ended[w] = false, ended_count--;
+				if ((status = refill(r, &d, w)))
+					tvp_proc_stop(proc, true);
+				break; /* fds[] still names the dead worker's pipes */
 			}
 			if (head.kind == FR_RUN_END) {
 				ended[w] = true;
 				ended_count++;
-			} else if (proc->dispatch) {
+				continue;
+			}
+			if (!received[head.task]) {
+				received[head.task] = true;
+				received_count++;
+			}
+			if (dispatching) {
 				d.inflight[w]--;
-				status = refill(r, &d, w);
-				if (status)
+				if ((status = refill(r, &d, w)))
 					tvp_proc_stop(proc, true);
 			}
 		}
@@ -430,8 +545,8 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 	for (size_t w = 0; w < n; w++)
 		tvp_buf_free(&d.out[w]);
 	tvp_buf_free(&d.packed);
-	free(d.out), free(d.sent), free(d.inflight), free(d.cursor), free(d.end_sent);
-	free(ended), free(fds), free(owner);
+	free(d.out), free(d.sent), free(d.inflight), free(d.cursor), free(d.end_sent), free(d.redo);
+	free(ended), free(received), free(fds), free(owner);
 	return status;
 }
 
@@ -443,8 +558,10 @@ int tvp_proc_stop(struct tvp_proc *proc, bool kill_first)
 			if (proc->pids[w] > 0)
 				kill(proc->pids[w], SIGKILL);
 	for (size_t w = 0; w < proc->started; w++) {
-		close(proc->cmd_fd[w]);
-		close(proc->res_fd[w]);
+		if (proc->cmd_fd[w] >= 0)
+			close(proc->cmd_fd[w]);
+		if (proc->res_fd[w] >= 0)
+			close(proc->res_fd[w]);
 	}
 	for (size_t w = 0; w < proc->started; w++) {
 		if (proc->pids[w] <= 0)
@@ -454,6 +571,7 @@ int tvp_proc_stop(struct tvp_proc *proc, bool kill_first)
 		do
 			got = waitpid(proc->pids[w], &wstatus, 0);
 		while (got < 0 && errno == EINTR);
+		tvp_cleanup_remove_child(proc->pids[w]);
 		if (!kill_first && got == proc->pids[w] &&
 		    !(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) && !status)
 			status = tvp_err(TVP_ERUNTIME, "worker %zu (pid %d) ended badly (wait status %d)",

@@ -22,6 +22,9 @@ struct tvp_proc {
 	int *res_fd;     /* parent's read end of each result pipe */
 	bool dispatch;   /* the parent sends each task (else workers claim them) */
 	bool own_usage;  /* add the workers' own CPU reports (not yet reaped) */
+	unsigned retries;      /* dead workers it may replace (--retry) */
+	unsigned retries_used; /* replaced so far, over the crew's life */
+	pid_t parent;          /* the process that started the crew */
 };
 
 /* Fork workers and wait until each is ready; *spawn_s gets the time. On
@@ -30,7 +33,10 @@ int tvp_proc_start(struct tvp_runner *runner, struct tvp_proc *proc,
 		   size_t workers, double *spawn_s);
 
 /* One run on started workers: every task done and its result in runner.
- * Fills phases->compute. On a fault stops the crew (see tvp_proc_stop). */
+ * Fills phases->compute. A worker that dies is named (pid, signal or exit
+ * status, task); while retries remain it is replaced in its slot and the
+ * tasks it left undone are run again, else the crew is stopped (see
+ * tvp_proc_stop) and TVP_ERUNTIME returned. */
 int tvp_proc_run(struct tvp_runner *runner, struct tvp_proc *proc,
 		 struct tvp_phases *phases);
 

@@ -1,6 +1,7 @@
 /* pthread.c - the pthread model: N threads share the address space and a claim counter. */
 #define _GNU_SOURCE
 #include "../tvp.h"
+#include "../limits.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -76,9 +77,12 @@ static int pthread_run(struct tvp_runner *runner, struct tvp_phases *phases)
 		threads[started] = (struct thread){.index = started, .runner = runner, .gate = &gate};
 		int err = pthread_create(&threads[started].id, NULL, thread_main, &threads[started]);
 		if (err) {
+			char limit[200] = "";
+			if (err == EAGAIN)
+				tvp_limit_phrase(true, limit, sizeof limit);
 			errno = err;
-			status = tvp_syserr(TVP_ERUNTIME, "cannot start thread %zu of %zu (pthread_create)",
-					    started + 1, workers);
+			status = tvp_syserr(TVP_ERUNTIME, "cannot start thread %zu of %zu: pthread_create%s%s",
+					    started + 1, workers, *limit ? " hit " : "", limit);
 			break;
 		}
 	}

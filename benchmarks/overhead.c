@@ -1,0 +1,624 @@
+/* overhead.c - `tvp overhead`: the constants that decide when parallelism pays. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ipc.h"
+#include "measure.h"
+#include "registry.h"
+#include "report.h"
+#include "util.h"
+
+extern char **environ;
+
+#define MIB (1024 * 1024)
+#define MAX_REPEAT 1000000
+#define MAX_PARENT_MIB 65536
+#define MAX_TRANSFER_MIB 4096
+#define PIPE_WRITE 65536   /* bytes per write(2) when streaming through a pipe */
+#define TASK_BYTES 8       /* an "empty" pool task: its index, there and back */
+#define SPAWN_PROGRAM "/bin/true"
+
+struct settings {
+	uint64_t repeat;       /* repetitions of every operation; 0: each one's default */
+	uint64_t parent_mib;   /* memory the large parent touches */
+	uint64_t transfer_mib; /* bytes moved per throughput operation */
+	enum tvp_format format;
+};
+
+/* What the operations share: the settings, one helper child with a pipe
+ * each way, and the memory some of them need. */
+struct context {
+	const struct settings *set;
+	pid_t child;
+	int to_child, from_child; /* parent's ends of the two pipes */
+	unsigned char *big;       /* the large parent's touched memory */
+	size_t big_size;
+	unsigned char *shared;    /* MAP_SHARED, transfer bytes */
+	unsigned char *buffer;    /* private, transfer bytes (a source or a sink) */
+	size_t transfer;
+	uint64_t round;           /* counts operations, so each can be checked */
+};
+
+/* An operation: optional setup and teardown around a step timed once per
+ * repetition. step returns 0, or TVP_ERUNTIME after printing one line. */
+struct operation {
+	const char *name;        /* the JSON's "operation" */
+	const char *description; /* the table's; %s: the parent's RSS or the bytes moved */
+	size_t default_repeat;
+	bool large_parent;       /* measured with the large memory touched */
+	bool moves_bytes;        /* transfer bytes per step: report bytes per second */
+	int (*setup)(struct context *ctx);
+	int (*step)(struct context *ctx);
+	void (*teardown)(struct context *ctx);
+};
+
+/* One operation's result. */
+struct measurement {
+	const struct operation *op;
+	char description[128];
+	size_t repeat, warmup;
+	struct tvp_stats seconds; /* per step */
+	long parent_rss_kb;       /* resident size of tvp while it was measured */
+	uint64_t bytes_per_op;    /* moves_bytes only */
+};
+
+/* Resident set size of this process now, in kB (0 if unknown). */
+static long resident_kb(void)
+{
+	long pages = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* ---- Starting and stopping workers. */
+
+static void *thread_does_nothing(void *arg) { return arg; }
+
+static int step_thread(struct context *ctx)
+{
+	(void)ctx;
+	pthread_t thread;
+	int err = pthread_create(&thread, NULL, thread_does_nothing, NULL);
+	if (err) {
+		errno = err;
+		return tvp_syserr(TVP_ERUNTIME, "overhead: pthread_create");
+	}
+	pthread_join(thread, NULL);
+	return 0;
+}
+
+/* Wait for pid; 0 when it exited with status 0. */
+static int reap(pid_t pid, const char *what)
+{
+	int wstatus;
+	pid_t got;
+	do
+		got = waitpid(pid, &wstatus, 0);
+	while (got < 0 && errno == EINTR);
+	if (got != pid)
+		return tvp_syserr(TVP_ERUNTIME, "overhead: waitpid for %s", what);
+	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
+		return tvp_err(TVP_ERUNTIME, "overhead: %s ended badly (wait status %d)", what, wstatus);
+	return 0;
+}
+
+static int step_fork(struct context *ctx)
+{
+	(void)ctx;
+	pid_t pid = fork();
+	if (pid < 0)
+		return tvp_syserr(TVP_ERUNTIME, "overhead: fork");
+	if (pid == 0)
+		_exit(0);
+	return reap(pid, "a forked child");
+}
+
+static int step_spawn(struct context *ctx)
+{
+	(void)ctx;
+	pid_t pid;
+	char *argv[] = {SPAWN_PROGRAM, NULL};
+	int err = posix_spawn(&pid, SPAWN_PROGRAM, NULL, NULL, argv, environ);
+	if (err) {
+		errno = err;
+		return tvp_syserr(TVP_ERUNTIME, "overhead: posix_spawn %s", SPAWN_PROGRAM);
+	}
+	return reap(pid, SPAWN_PROGRAM);
+}
+
+/* ---- A helper child with a pipe each way, running one of the loops below. */
+
+typedef void (*child_loop)(struct context *ctx, int in, int out);
+
+static int start_child(struct context *ctx, child_loop loop)
+{
+	int down[2], up[2];
+	if (pipe2(down, O_CLOEXEC) != 0)
+		return tvp_syserr(TVP_ERUNTIME, "overhead: pipe");
+	if (pipe2(up, O_CLOEXEC) != 0) {
+		close(down[0]), close(down[1]);
+		return tvp_syserr(TVP_ERUNTIME, "overhead: pipe");
+	}
+	fflush(NULL);
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(down[0]), close(down[1]), close(up[0]), close(up[1]);
+		return tvp_syserr(TVP_ERUNTIME, "overhead: fork");
+	}
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		close(down[1]), close(up[0]);
+		loop(ctx, down[0], up[1]);
+		_exit(0);
+	}
+	close(down[0]), close(up[1]);
+	ctx->child = pid;
+	ctx->to_child = down[1];
+	ctx->from_child = up[0];
+	return 0;
+}
+
+/* Close the pipes (the child's loop sees end of file and exits) and reap it. */
+static void stop_child(struct context *ctx)
+{
+	if (ctx->child <= 0)
+		return;
+	close(ctx->to_child);
+	close(ctx->from_child);
+	reap(ctx->child, "the helper child");
+	ctx->child = 0;
+}
+
+/* Child: read one byte, write it back; until end of file. */
+static void loop_echo_byte(struct context *ctx, int in, int out)
+{
+	(void)ctx;
+	unsigned char byte;
+	while (tvp_read_all(in, &byte, 1) == 1)
+		if (tvp_write_all(out, &byte, 1) != 0)
+			_exit(1);
+}
+
+/* Child: the pool worker's loop with an empty task: read a frame, send
+ * the same payload back in a result frame; until end of file. */
+static void loop_echo_frame(struct context *ctx, int in, int out)
+{
+	(void)ctx;
+	struct tvp_frame head;
+	unsigned char payload[TASK_BYTES];
+	while (tvp_read_all(in, &head, sizeof head) == 1) {
+		if (head.len != TASK_BYTES || tvp_read_all(in, payload, TASK_BYTES) != 1)
+			_exit(1);
+		if (tvp_frame_send(out, 2, 0, head.task, payload, TASK_BYTES) != 0)
+			_exit(1);
+	}
+}
+
+/* Child: on each go byte, write the transfer buffer down the pipe. */
+static void loop_stream(struct context *ctx, int in, int out)
+{
+	unsigned char go;
+	while (tvp_read_all(in, &go, 1) == 1) {
+		memset(ctx->buffer, go, 1); /* the first byte says which round this is */
+		for (size_t sent = 0; sent < ctx->transfer; sent += PIPE_WRITE) {
+			size_t len = ctx->transfer - sent < PIPE_WRITE ? ctx->transfer - sent : PIPE_WRITE;
+			if (tvp_write_all(out, ctx->buffer + sent, len) != 0)
+				_exit(1);
+		}
+	}
+}
+
+/* Child: on each go byte, copy the transfer buffer into shared memory and
+ * write the byte back to say it is there. */
+static void loop_fill_shared(struct context *ctx, int in, int out)
+{
+	unsigned char go;
+	while (tvp_read_all(in, &go, 1) == 1) {
+		ctx->buffer[0] = go;
+		ctx->buffer[ctx->transfer - 1] = go;
+		memcpy(ctx->shared, ctx->buffer, ctx->transfer);
+		if (tvp_write_all(out, &go, 1) != 0)
+			_exit(1);
+	}
+}
+
+/* ---- Operations with the helper child. */
+
+static int setup_echo_byte(struct context *ctx) { return start_child(ctx, loop_echo_byte); }
+static int setup_echo_frame(struct context *ctx) { return start_child(ctx, loop_echo_frame); }
+
+static int lost_child(const char *what)
+{
+	if (errno == 0)
+		errno = EPIPE;
+	return tvp_syserr(TVP_ERUNTIME, "overhead: the helper child stopped answering (%s)", what);
+}
+
+static int step_pipe_round_trip(struct context *ctx)
+{
+	unsigned char ping = (unsigned char)++ctx->round, pong = 0;
+	errno = 0;
+	if (tvp_write_all(ctx->to_child, &ping, 1) != 0 || tvp_read_all(ctx->from_child, &pong, 1) != 1)
+		return lost_child("pipe round trip");
+	if (pong != ping)
+		return tvp_err(TVP_ERUNTIME, "overhead: the pipe echo sent back %u, not %u", pong, ping);
+	return 0;
+}
+
+static int step_pool_task(struct context *ctx)
+{
+	uint64_t task = ++ctx->round, echoed;
+	struct tvp_frame head;
+	errno = 0;
+	if (tvp_frame_send(ctx->to_child, 1, 0, task, &task, sizeof task) != 0 ||
+	    tvp_read_all(ctx->from_child, &head, sizeof head) != 1 || head.len != sizeof echoed ||
+	    tvp_read_all(ctx->from_child, &echoed, sizeof echoed) != 1)
+		return lost_child("pool task");
+	if (head.task != task || echoed != task)
+		return tvp_err(TVP_ERUNTIME, "overhead: the pool worker answered task %llu, not %llu",
+			       (unsigned long long)head.task, (unsigned long long)task);
+	return 0;
+}
+
+/* Memory for the byte movers: a private buffer (mapped, so that freeing it
+ * gives it back), touched so that page faults are not timed; with shared,
+ * a MAP_SHARED region too. */
+static int setup_buffers(struct context *ctx, bool shared)
+{
+	ctx->transfer = (size_t)ctx->set->transfer_mib * MIB;
+	void *buffer = mmap(NULL, ctx->transfer, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+	if (buffer == MAP_FAILED)
+		return tvp_syserr(TVP_ERUNTIME, "overhead: cannot allocate %zu bytes", ctx->transfer);
+	ctx->buffer = buffer;
+	memset(ctx->buffer, 'x', ctx->transfer);
+	if (shared) {
+		ctx->shared = tvp_shared_alloc(ctx->transfer);
+		if (!ctx->shared)
+			return tvp_syserr(TVP_ERUNTIME, "overhead: cannot map %zu bytes of shared memory",
+					  ctx->transfer);
+	}
+	return 0;
+}
+
+static void teardown_buffers(struct context *ctx)
+{
+	stop_child(ctx);
+	if (ctx->buffer)
+		munmap(ctx->buffer, ctx->transfer);
+	ctx->buffer = NULL;
+	tvp_shared_free(ctx->shared, ctx->transfer);
+	ctx->shared = NULL;
+}
+
+static int setup_stream(struct context *ctx)
+{
+	int status = setup_buffers(ctx, false);
+	return status ? status : start_child(ctx, loop_stream);
+}
+
+static int setup_fill_shared(struct context *ctx)
+{
+	int status = setup_buffers(ctx, true);
+	return status ? status : start_child(ctx, loop_fill_shared);
+}
+
+/* The parent reads into its own buffer in the sizes the pipe hands over. */
+static int step_pipe_bytes(struct context *ctx)
+{
+	unsigned char go = (unsigned char)++ctx->round;
+	errno = 0;
+	if (tvp_write_all(ctx->to_child, &go, 1) != 0)
+		return lost_child("pipe bytes");
+	size_t got = 0;
+	while (got < ctx->transfer) {
+		ssize_t n = read(ctx->from_child, ctx->buffer + got, ctx->transfer - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return lost_child("pipe bytes");
+		got += (size_t)n;
+	}
+	if (ctx->buffer[0] != go)
+		return tvp_err(TVP_ERUNTIME, "overhead: the pipe delivered round %u, not %u",
+			       ctx->buffer[0], go);
+	return 0;
+}
+
+static int step_shared_bytes(struct context *ctx)
+{
+	unsigned char go = (unsigned char)++ctx->round, done = 0;
+	errno = 0;
+	if (tvp_write_all(ctx->to_child, &go, 1) != 0 || tvp_read_all(ctx->from_child, &done, 1) != 1)
+		return lost_child("shared bytes");
+	if (done != go || ctx->shared[0] != go || ctx->shared[ctx->transfer - 1] != go)
+		return tvp_err(TVP_ERUNTIME, "overhead: shared memory does not hold round %u", go);
+	return 0;
+}
+
+/* ---- The list, in the order measured. */
+
+static const struct operation operations[] = {
+	{"thread_create_join", "thread: create + join", 2000, false, false,
+	 NULL, step_thread, NULL},
+	{"fork_wait", "fork + wait (parent RSS %s)", 300, false, false,
+	 NULL, step_fork, NULL},
+	{"posix_spawn_wait", "posix_spawn " SPAWN_PROGRAM " + wait (parent RSS %s)", 300, false, false,
+	 NULL, step_spawn, NULL},
+	{"pool_task_round_trip", "pool: an empty task to a worker and back", 5000, false,
+	 false, setup_echo_frame, step_pool_task, stop_child},
+	{"pipe_round_trip", "pipe: one byte to a process and back", 5000, false, false,
+	 setup_echo_byte, step_pipe_round_trip, stop_child},
+	{"pipe_bytes", "pipe: move %s, child to parent", 10, false, true,
+	 setup_stream, step_pipe_bytes, teardown_buffers},
+	{"shm_bytes", "MAP_SHARED: child copies %s in, tells parent", 10, false, true,
+	 setup_fill_shared, step_shared_bytes, teardown_buffers},
+	{"fork_wait_large", "fork + wait, large parent (RSS %s)", 20, true, false,
+	 NULL, step_fork, NULL},
+	{"posix_spawn_wait_large", "posix_spawn " SPAWN_PROGRAM " + wait, large parent (RSS %s)", 100,
+	 true, false, NULL, step_spawn, NULL},
+};
+#define NOPERATIONS (sizeof operations / sizeof *operations)
+
+/* Make the large parent: parent_mib of private memory in small pages (as
+ * a heap of many objects is), every page written. */
+static int grow_parent(struct context *ctx)
+{
+	ctx->big_size = (size_t)ctx->set->parent_mib * MIB;
+	void *big = mmap(NULL, ctx->big_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+	if (big == MAP_FAILED)
+		return tvp_syserr(TVP_ERUNTIME, "overhead: cannot allocate --parent-mib %llu",
+				  (unsigned long long)ctx->set->parent_mib);
+	madvise(big, ctx->big_size, MADV_NOHUGEPAGE);
+	memset(big, 1, ctx->big_size);
+	ctx->big = big;
+	return 0;
+}
+
+/* "1.5 MiB": a size for descriptions. */
+static void size_text(char *out, size_t size, double bytes)
+{
+	if (bytes >= MIB)
+		snprintf(out, size, "%.0f MiB", bytes / MIB);
+	else
+		snprintf(out, size, "%.0f KiB", bytes / 1024);
+}
+
+/* Run op: setup, warm-up steps, timed steps, teardown. */
+static int measure(struct context *ctx, const struct operation *op, struct measurement *m)
+{
+	m->op = op;
+	m->repeat = ctx->set->repeat ? (size_t)ctx->set->repeat : op->default_repeat;
+	m->warmup = 1 + m->repeat / 20;
+	int status = op->setup ? op->setup(ctx) : 0;
+	double *seconds = tvp_xcalloc(m->repeat, sizeof *seconds);
+	for (size_t i = 0; !status && i < m->warmup + m->repeat; i++) {
+		double start = tvp_now();
+		status = op->step(ctx);
+		double took = tvp_now() - start;
+		if (i >= m->warmup)
+			seconds[i - m->warmup] = took;
+	}
+	m->parent_rss_kb = resident_kb();
+	if (op->moves_bytes)
+		m->bytes_per_op = ctx->transfer;
+	if (op->teardown)
+		op->teardown(ctx);
+	m->seconds = tvp_stats_of(seconds, m->repeat);
+	free(seconds);
+
+	char size[32];
+	if (op->moves_bytes)
+		size_text(size, sizeof size, (double)m->bytes_per_op);
+	else
+		size_text(size, sizeof size, (double)m->parent_rss_kb * 1024);
+	snprintf(m->description, sizeof m->description, op->description, size);
+	return status;
+}
+
+/* ---- Output. */
+
+/* "12.3 us": a duration for people. */
+static void duration_text(char *out, size_t size, double s)
+{
+	if (s < 1e-6)
+		snprintf(out, size, "%.0f ns", s * 1e9);
+	else if (s < 1e-3)
+		snprintf(out, size, "%.1f us", s * 1e6);
+	else if (s < 1)
+		snprintf(out, size, "%.2f ms", s * 1e3);
+	else
+		snprintf(out, size, "%.3f s", s);
+}
+
+static double bytes_per_s(const struct measurement *m)
+{
+	return m->seconds.median > 0 ? (double)m->bytes_per_op / m->seconds.median : 0;
+}
+
+static void write_table(FILE *out, const struct measurement *ms, size_t count)
+{
+	fprintf(out, "tvp overhead: what parallelism costs before any work is done (per operation)\n");
+	fprintf(out, "  %-58s %10s %10s %10s %7s\n", "operation", "median", "min", "max", "reps");
+	for (size_t i = 0; i < count; i++) {
+		const struct measurement *m = &ms[i];
+		char med[32], lo[32], hi[32];
+		duration_text(med, sizeof med, m->seconds.median);
+		duration_text(lo, sizeof lo, m->seconds.min);
+		duration_text(hi, sizeof hi, m->seconds.max);
+		fprintf(out, "  %-58s %10s %10s %10s %7zu", m->description, med, lo, hi, m->repeat);
+		if (m->op->moves_bytes)
+			fprintf(out, "  %.2f GB/s", bytes_per_s(m) / 1e9);
+		fputc('\n', out);
+	}
+}
+
+static void write_csv(FILE *out, const struct measurement *ms, size_t count)
+{
+	fputs("operation,description,seconds_median,seconds_min,seconds_max,seconds_stddev,"
+	      "repetitions,warmup,parent_rss_kb,bytes_per_op,bytes_per_s\n", out);
+	for (size_t i = 0; i < count; i++) {
+		const struct measurement *m = &ms[i];
+		fprintf(out, "%s,\"%s\",%.9f,%.9f,%.9f,%.9f,%zu,%zu,%ld,%llu,%.0f\n", m->op->name,
+			m->description, m->seconds.median, m->seconds.min, m->seconds.max,
+			m->seconds.stddev, m->repeat, m->warmup, m->parent_rss_kb,
+			(unsigned long long)m->bytes_per_op, bytes_per_s(m));
+	}
+}
+
+static void write_json(FILE *out, const struct settings *set, const struct measurement *ms,
+		       size_t count)
+{
+	fputs("{\"schema\": \"tvp/1\", \"machine\": ", out);
+	tvp_json_machine(out);
+	fprintf(out, ",\n \"runs\": [],\n \"overhead_params\": {\"repeat\": %llu, \"parent_mib\": %llu, "
+		     "\"transfer_mib\": %llu},\n \"overhead\": [",
+		(unsigned long long)set->repeat, (unsigned long long)set->parent_mib,
+		(unsigned long long)set->transfer_mib);
+	for (size_t i = 0; i < count; i++) {
+		const struct measurement *m = &ms[i];
+		fputs(i ? ",\n  {" : "\n  {", out);
+		fputs("\"operation\": ", out), tvp_json_string(out, m->op->name);
+		fputs(", \"description\": ", out), tvp_json_string(out, m->description);
+		fprintf(out, ", \"seconds_per_op\": %.9f, \"min_s\": %.9f, \"max_s\": %.9f, "
+			     "\"stddev_s\": %.9f, \"repetitions\": %zu, \"warmup\": %zu, "
+			     "\"parent_rss_kb\": %ld",
+			m->seconds.median, m->seconds.min, m->seconds.max, m->seconds.stddev,
+			m->repeat, m->warmup, m->parent_rss_kb);
+		if (m->op->moves_bytes)
+			fprintf(out, ", \"bytes_per_op\": %llu, \"bytes_per_s\": %.0f",
+				(unsigned long long)m->bytes_per_op, bytes_per_s(m));
+		fputs("}", out);
+	}
+	fputs("]}\n", out);
+}
+
+/* ---- The command line. */
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: tvp overhead [--repeat N] [--parent-mib MIB] [--transfer-mib MIB] [--format F]\n"
+		"Times, per operation, what parallelism costs before any work is done: start and\n"
+		"join a thread, fork and wait a child (small and large parent), posix_spawn, one\n"
+		"task to a pool worker and back, a pipe round trip, and bytes through a pipe vs\n"
+		"MAP_SHARED memory. Each figure is the median over the repetitions.\n\n"
+		"  --repeat N          repetitions of every operation (default: each its own, 10 to 5000)\n"
+		"  --parent-mib MIB    memory the large parent touches before it forks [1024]\n"
+		"  --transfer-mib MIB  bytes moved per pipe / MAP_SHARED operation [64]\n"
+		"  --format F          table, csv or json (schema tvp/1 with an \"overhead\" list) [table]\n");
+}
+
+/* Parse a whole number option into *out within [lo, hi]. */
+static int number_option(const char *name, const char *text, uint64_t lo, uint64_t hi,
+			 uint64_t *out)
+{
+	if (tvp_parse_u64(text, out) != 0 || *out < lo || *out > hi)
+		return tvp_err(TVP_EUSAGE, "overhead: --%s must be a whole number from %llu to %llu, not '%s'",
+			       name, (unsigned long long)lo, (unsigned long long)hi, text);
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct settings *set, bool *help)
+{
+	*set = (struct settings){.parent_mib = 1024, .transfer_mib = 64, .format = TVP_FORMAT_TABLE};
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+			*help = true;
+			return 0;
+		}
+		if (strncmp(arg, "--", 2) != 0)
+			return tvp_err(TVP_EUSAGE, "overhead: unexpected argument '%s' (see tvp overhead --help)",
+				       arg);
+		const char *name = arg + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		const char *value = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
+		static const char *const known[] = {"repeat", "parent-mib", "transfer-mib", "format"};
+		size_t which = 0;
+		while (which < 4 && !(strlen(known[which]) == len && !strncmp(known[which], name, len)))
+			which++;
+		if (which == 4)
+			return tvp_err(TVP_EUSAGE, "overhead: unknown option '--%.*s' (see tvp overhead --help)",
+				       (int)len, name);
+		if (!value)
+			return tvp_err(TVP_EUSAGE, "overhead: --%s needs a value", known[which]);
+		if (!eq)
+			i++;
+		int status = 0;
+		if (which == 0)
+			status = number_option("repeat", value, 1, MAX_REPEAT, &set->repeat);
+		else if (which == 1)
+			status = number_option("parent-mib", value, 1, MAX_PARENT_MIB, &set->parent_mib);
+		else if (which == 2)
+			status = number_option("transfer-mib", value, 1, MAX_TRANSFER_MIB,
+					       &set->transfer_mib);
+		else if (tvp_format_parse(value, &set->format) != 0)
+			status = tvp_err(TVP_EUSAGE, "overhead: unknown format '%s' (formats: table, csv, json)",
+					 value);
+		if (status)
+			return status;
+	}
+	return 0;
+}
+
+static int overhead_main(int argc, char **argv)
+{
+	struct settings set;
+	bool help = false;
+	int status = parse(argc, argv, &set, &help);
+	if (status)
+		return status;
+	if (help) {
+		usage(stdout);
+		return 0;
+	}
+	struct context ctx = {.set = &set};
+	struct measurement ms[NOPERATIONS];
+	memset(ms, 0, sizeof ms);
+	size_t done = 0;
+	for (; done < NOPERATIONS && !status; done++) {
+		if (operations[done].large_parent && !ctx.big && (status = grow_parent(&ctx)))
+			break;
+		status = measure(&ctx, &operations[done], &ms[done]);
+	}
+	if (ctx.big)
+		munmap(ctx.big, ctx.big_size);
+	if (status)
+		return status;
+	if (set.format == TVP_FORMAT_JSON)
+		write_json(stdout, &set, ms, done);
+	else if (set.format == TVP_FORMAT_CSV)
+		write_csv(stdout, ms, done);
+	else
+		write_table(stdout, ms, done);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return tvp_syserr(TVP_ERUNTIME, "overhead: cannot write the results");
+	return 0;
+}
+
+const struct tvp_command tvp_command_overhead = {
+	.name = "overhead",
+	.summary = "the constants: thread, fork, spawn, pool task, pipe vs shared memory",
+	.main = overhead_main,
+};

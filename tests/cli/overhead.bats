@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# overhead.bats - tvp overhead prints every operation (no timing is asserted), and the
+# tiny-task workload runs verified under every model.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+SMALL=(overhead --repeat 3 --parent-mib 8 --transfer-mib 1)
+OPERATIONS=(thread_create_join fork_wait posix_spawn_wait pool_task_round_trip pipe_round_trip
+	pipe_bytes shm_bytes fork_wait_large posix_spawn_wait_large)
+
+@test "tvp --list names the overhead command" {
+	run "$TVP" --list
+	[ "$status" -eq 0 ]
+	grep -Eq '^  overhead +[a-z]' <<<"$output"
+}
+
+@test "tvp overhead --help explains the options and exits 0" {
+	run "$TVP" overhead --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"usage: tvp overhead"* && "$output" == *"--parent-mib"* ]]
+}
+
+@test "the table has a row for every operation, with a median and a repeat count" {
+	run --separate-stderr "$TVP" "${SMALL[@]}"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "${#lines[@]}" -eq 11 ] # a title, a header, nine operations
+	for what in "thread: create + join" "fork + wait (parent RSS" "posix_spawn /bin/true + wait (parent RSS" \
+		"pool: an empty task" "pipe: one byte" "pipe: move 1 MiB" "MAP_SHARED: child copies 1 MiB" \
+		"fork + wait, large parent (RSS" "posix_spawn /bin/true + wait, large parent (RSS"; do
+		grep -F -- "$what" <<<"$output" | grep -Eq ' [0-9.]+ (ns|us|ms|s) .* 3( |$)' ||
+			{ echo "no row for: $what"; return 1; }
+	done
+	[ "$(grep -c 'GB/s' <<<"$output")" -eq 2 ]
+}
+
+@test "--format json: schema tvp/1 with an overhead list of every operation" {
+	"$TVP" "${SMALL[@]}" --format json >"$BATS_TEST_TMPDIR/o.json"
+	python3 - "$BATS_TEST_TMPDIR/o.json" "${OPERATIONS[@]}" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "tvp/1"
+assert "cpu_model" in d["machine"] and d["runs"] == []
+assert d["overhead_params"] == {"repeat": 3, "parent_mib": 8, "transfer_mib": 1}
+ops = d["overhead"]
+assert [o["operation"] for o in ops] == sys.argv[2:], [o["operation"] for o in ops]
+for o in ops:
+    assert o["repetitions"] == 3 and o["warmup"] >= 1, o
+    assert 0 < o["min_s"] <= o["seconds_per_op"] <= o["max_s"], o
+    assert o["description"] and o["parent_rss_kb"] > 0, o
+    moves = o["operation"] in ("pipe_bytes", "shm_bytes")
+    assert ("bytes_per_s" in o) == moves, o
+    if moves:
+        assert o["bytes_per_op"] == 1 << 20 and o["bytes_per_s"] > 0, o
+large = {o["operation"]: o["parent_rss_kb"] for o in ops}
+assert large["fork_wait_large"] - large["fork_wait"] >= 8 * 1024, large  # the 8 MiB touched
+PY
+}
+
+@test "--format csv: a header and one row per operation" {
+	run "$TVP" "${SMALL[@]}" --format csv
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 10 ]
+	[[ "${lines[0]}" == operation,description,seconds_median,* ]]
+	[[ "${lines[1]}" == thread_create_join,* ]]
+}
+
+@test "no helper process outlives tvp overhead" {
+	"$TVP" "${SMALL[@]}" >/dev/null &
+	local pid=$!
+	wait "$pid"
+	run pgrep -P "$pid"
+	[ "$status" -ne 0 ]
+}
+
+@test "bad input: unknown option, stray argument, zero or huge sizes, bad format" {
+	expect_usage_error overhead --bogus
+	expect_usage_error overhead stray
+	expect_usage_error overhead --repeat 0
+	expect_usage_error overhead --repeat
+	expect_usage_error overhead --parent-mib 0
+	expect_usage_error overhead --parent-mib 99999999
+	expect_usage_error overhead --transfer-mib 0
+	expect_usage_error overhead --format xml
+}
+
+@test "tiny: every model makes the same strings, one string per task" {
+	want=$("$TVP" tiny --tasks 500 --repeat 1 --format csv | tail -1 | cut -d, -f10)
+	[[ "$want" =~ ^[0-9a-f]{16}$ ]]
+	for run in "pthread" "fork --ipc pipe" "fork --ipc shm" "pool --ipc pipe" "pool --ipc shm"; do
+		for order in "dynamic" "static --chunk 1" "static"; do
+			run "$TVP" tiny --tasks 500 --model $run --workers 2 --schedule $order --repeat 2 --format csv
+			[ "$status" -eq 0 ] || { echo "$run $order: $output"; return 1; }
+			[[ "${lines[1]}" == *",$want,true,"* ]] || { echo "$run $order: ${lines[1]}"; return 1; }
+		done
+	done
+	# the dynamic default is the talk's granularity: 500 tasks of one string
+	run "$TVP" tiny --tasks 500 --model pool --workers 2 --schedule dynamic --repeat 1 --format json
+	[ "$(python3 -c 'import json,sys; r=json.load(sys.stdin)["runs"][0]; print(r["tasks"], r["chunk"])' <<<"$output")" = "500 1" ]
+}
+
+@test "tiny: the talk's shape, one worker per string" {
+	for model in pthread fork pool; do
+		run "$TVP" tiny --tasks 8 --model "$model" --workers 8 --schedule static --chunk 1 --repeat 2 --format csv
+		[ "$status" -eq 0 ]
+		[[ "${lines[1]}" == tiny,$model,8,static,1,8,*,true,* ]]
+	done
+}
+
+@test "tiny: bad input" {
+	expect_usage_error tiny --tasks 0
+	expect_usage_error tiny --tasks 1000000000
+	expect_usage_error tiny --length 0
+	expect_usage_error tiny --length 65
+}

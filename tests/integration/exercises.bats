@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# exercises.bats - every instructor solution passes its checker, every untouched starter fails
+# its checker for the planted reason, and the student edition holds no solution.
+
+bats_require_minimum_version 1.5.0
+
+EXERCISES_DIR="$BATS_TEST_DIRNAME/../../exercises"
+
+setup_file() {
+	# Timing is not for tests: the speed bounds are skipped, correctness is not.
+	export TVP_EX_NO_SPEED=1
+	# A planted hang is detected after this many seconds, not the default 10.
+	export EX_TIMEOUT=3
+	export EX_BUILD="$BATS_FILE_TMPDIR/build"
+}
+
+# running TEXT: true if a process's command line contains TEXT (read from
+# /proc, so no procps needed; the bracket keeps grep from finding itself).
+running() {
+	grep -qsa -- "[${1:0:1}]${1:1}" /proc/[0-9]*/cmdline
+}
+
+# check EX EDITION: run the checker of exercise EX on that edition.
+check() {
+	run make -s --no-print-directory -C "$EXERCISES_DIR" check EX="$1" EDITION="$2" \
+		BUILD_DIR="$EX_BUILD"
+}
+
+# expect_pass EX TESTS: the checker passed all TESTS tests.
+expect_pass() {
+	check "$1" solution
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"exercise $1: all $2 tests passed."* ]]
+	[[ "$output" != *FAILED* ]]
+}
+
+# expect_starter_fails EX PATTERN...: the checker failed (the code built) and
+# said each PATTERN.
+expect_starter_fails() {
+	local ex=$1 pattern
+	shift
+	check "$ex" student
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" != *"does not build"* ]]
+	[[ "$output" == *"exercise $ex: "*" tests FAILED."* ]]
+	[[ "$output" == *"next: "* ]]
+	for pattern in "$@"; do
+		[[ "$output" == *"$pattern"* ]] || { echo "missing: $pattern"; return 1; }
+	done
+}
+
+@test "every exercise has a handout, starter code, a checker and a solution that differs from the starter" {
+	local dir name starter found=0
+	for dir in "$EXERCISES_DIR"/[0-9][0-9]-*/; do
+		name=$(basename "$dir")
+		found=$((found + 1))
+		[ -s "$dir/README.md" ] || { echo "$name: no README.md"; return 1; }
+		[ -s "$dir/check.sh" ] || { echo "$name: no check.sh"; return 1; }
+		[ -d "$EXERCISES_DIR/solutions/$name" ] || { echo "$name: no solution"; return 1; }
+		for starter in "$dir"/*.c; do
+			[ -f "$starter" ] || { echo "$name: no starter code"; return 1; }
+			if [ -f "$EXERCISES_DIR/solutions/$name/$(basename "$starter")" ]; then
+				! cmp -s "$starter" "$EXERCISES_DIR/solutions/$name/$(basename "$starter")" ||
+					{ echo "$name: starter equals solution"; return 1; }
+			fi
+		done
+	done
+	[ "$found" -ge 4 ]
+}
+
+@test "exercise 01 (fork vs thread): the solution passes its checker" {
+	expect_pass 01 6
+}
+
+@test "exercise 01 (fork vs thread): the starter fails: children never reaped, no ratio" {
+	expect_starter_fails 01 "wait/waitpid reaped 0 children" "zombie(s)" \
+		"no line 'ratio      processes/threads R'"
+}
+
+@test "exercise 02 (psum): the solution passes its checker; only the speed bound is skipped, and it says so" {
+	expect_pass 02 7
+	[[ "$output" == *"skipped: TVP_EX_NO_SPEED is set: the speed bound is skipped, correctness was still checked"* ]]
+	[[ "$output" == *"psum-local gets the right sum with 1, 2 and 3 threads ... ok"* ]]
+}
+
+@test "exercise 02 (psum): on one core the speed bound is skipped with a message, not failed" {
+	command -v taskset >/dev/null || skip "taskset (util-linux) is not installed"
+	TVP_EX_NO_SPEED='' run taskset -c 0 make -s --no-print-directory -C "$EXERCISES_DIR" check \
+		EX=02 EDITION=solution BUILD_DIR="$EX_BUILD"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"skipped: this machine has 1 core: no speedup can be measured here"* ]]
+}
+
+@test "exercise 02 (psum): the starter fails: psum-local sums nothing, padded slots share a line" {
+	expect_starter_fails 02 "test 5: psum-local gets the right sum with 1, 2 and 3 threads ... FAILED" \
+		"padded slots are 8 bytes apart"
+}
+
+@test "exercise 03 (results from a child): the solution passes its checker" {
+	expect_pass 03 3
+}
+
+@test "exercise 03 (results from a child): the starter hangs on large results and is killed; shm results are wrong" {
+	expect_starter_fails 03 "test 1: small results (1000 units) come back through pipes, all correct ... ok" \
+		"it HUNG: still running after 3 s" "killed them all (SIGKILL) and reaped them" \
+		"check: WRONG"
+	# Nothing of the hung run survives.
+	if running "$EX_BUILD/student/03-child-results/results"; then
+		echo "a process of the hung run survived"
+		return 1
+	fi
+}
+
+@test "exercise 08 (a race to find): the solution passes its checker, TSan build included" {
+	expect_pass 08 3
+}
+
+@test "exercise 08 (a race to find): the starter fails: ThreadSanitizer reports its races" {
+	expect_starter_fails 08 "ThreadSanitizer reported" "in add_prime" "in fill_small_primes"
+}
+
+@test "check names the exercises when EX is missing or unknown (exit 2)" {
+	run make -s --no-print-directory -C "$EXERCISES_DIR" check EX=99 BUILD_DIR="$EX_BUILD"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"no exercise '99'"* ]]
+	[[ "$output" == *"01-fork-vs-thread"* ]]
+}
+
+@test "make student: the tarball lists no solution, and exercise 01 builds and checks from it" {
+	local tarball="$BATS_TEST_TMPDIR/student.tar.gz" unpacked="$BATS_TEST_TMPDIR/unpacked"
+	run bash "$EXERCISES_DIR/tools/student-edition.sh" "$tarball"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# Listed by path: no solutions/ anywhere.
+	run tar -tzf "$tarball"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"tvp-student/exercises/01-fork-vs-thread/forkthread.c"* ]]
+	[[ "$output" != *solutions/* ]]
+	# By content: no file equal to a solution file.
+	mkdir "$unpacked"
+	tar -xzf "$tarball" -C "$unpacked"
+	local solution
+	while IFS= read -r solution; do
+		sum=$(sha256sum <"$solution" | cut -d' ' -f1)
+		! (cd "$unpacked" && find . -type f -exec sha256sum {} +) | grep -q "^$sum " ||
+			{ echo "content of $solution is in the tarball"; return 1; }
+	done < <(find "$EXERCISES_DIR/solutions" -type f)
+	# Every exercise builds from the tarball alone.
+	local dir
+	for dir in "$unpacked"/tvp-student/exercises/[0-9][0-9]-*/; do
+		make -s --no-print-directory -C "$unpacked/tvp-student/exercises" build \
+			EX="$(basename "$dir" | cut -c1-2)" >/dev/null ||
+			{ echo "$(basename "$dir") does not build from the tarball"; return 1; }
+	done
+	# A student's first step works from the tarball alone: it builds, the checker fails for the TODO.
+	run make -s --no-print-directory -C "$unpacked/tvp-student/exercises" check EX=01
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" != *"does not build"* ]]
+	[[ "$output" == *"wait/waitpid reaped 0 children"* ]]
+	run make -s --no-print-directory -C "$unpacked/tvp-student/exercises" check EX=01 EDITION=solution
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"this is the student edition"* ]]
+}
+
+@test "the student-edition check refuses a tree whose starter holds a solution's content" {
+	local copy="$BATS_TEST_TMPDIR/tree"
+	mkdir "$copy"
+	(cd "$EXERCISES_DIR/.." && git ls-files -z | xargs -0 cp --parents -t "$copy")
+	cp "$copy/exercises/solutions/01-fork-vs-thread/forkthread.c" "$copy/exercises/01-fork-vs-thread/forkthread.c"
+	run bash "$copy/exercises/tools/student-edition.sh" "$BATS_TEST_TMPDIR/leaky.tar.gz"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"have the content of a solution file"*"forkthread.c"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/leaky.tar.gz" ]
+}
+
+@test "ex-run kills and reaps a child left running, counts it as an orphan, and times out a hang" {
+	make -s --no-print-directory -C "$EXERCISES_DIR" build EX=01 BUILD_DIR="$EX_BUILD"
+	local report="$BATS_TEST_TMPDIR/report" marker="tvp-ex-run-orphan-$$"
+	run "$EX_BUILD/tools/ex-run" --report "$report" -- bash -c "exec -a $marker sleep 60 & exit 0"
+	[ "$status" -eq 0 ]
+	[ "$(cat "$report")" = "status=0 timed_out=0 zombies=0 orphans=1" ]
+	if running "$marker"; then
+		echo "a process left by the program survived"
+		return 1
+	fi
+	run "$EX_BUILD/tools/ex-run" --timeout 1 --report "$report" -- bash -c "exec -a $marker sleep 60"
+	[ "$status" -eq 124 ]
+	[[ "$output" == *"did not finish in 1 s"*"killed them all"* ]]
+	[[ "$(cat "$report")" == *"timed_out=1"* ]]
+	if running "$marker"; then
+		echo "a process left by the program survived"
+		return 1
+	fi
+}
+
+@test "count.so counts the forks, reaps, thread creations and joins that succeed" {
+	make -s --no-print-directory -C "$EXERCISES_DIR" build EX=01 BUILD_DIR="$EX_BUILD"
+	local counts="$BATS_TEST_TMPDIR/counts"
+	EX_COUNT_FILE="$counts" run "$EX_BUILD/tools/ex-run" --preload "$EX_BUILD/tools/count.so" -- \
+		bash -c 'true & true & wait; exit 0'
+	[ "$status" -eq 0 ]
+	[[ "$(cat "$counts")" == "forks=2 reaped=2 threads=0 joined=0" ]]
+	# waitid reaps too (python3 calls the libc functions through its os module).
+	EX_COUNT_FILE="$counts" run "$EX_BUILD/tools/ex-run" --preload "$EX_BUILD/tools/count.so" -- \
+		python3 -c 'import os
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+os.waitid(os.P_PID, pid, os.WEXITED)'
+	[ "$status" -eq 0 ]
+	[[ "$(cat "$counts")" == "forks=1 reaped=1 threads=0 joined=0" ]]
+}
