@@ -83,3 +83,23 @@ for name in ("f", "p"):
     assert all(w["idle_takes"] >= 1 for w in g["per_worker"] if w["ticks"]), (name, g)
 PY
 }
+
+@test "the GIL is workload-agnostic: mandelbrot verifies under every mode x model" {
+	"$TVP" --list | grep -Eq '^  mandelbrot ' || skip "tvp has no mandelbrot yet"
+	for gil in modern legacy; do
+		for model in serial pthread fork pool; do
+			workers=3
+			[ "$model" = serial ] && workers=1
+			run "$TVP" mandelbrot --width 120 --height 90 --repeat 1 --warmup 0 --format json \
+				--gil "$gil" --model "$model" --workers "$workers" --gil-free 0.3
+			[ "$status" -eq 0 ] || { echo "$gil $model: $output"; return 1; }
+			python3 -c '
+import json, sys
+r = json.loads(sys.stdin.read())["runs"][0]
+g = r["gil_stats"]
+assert r["verified"] and r["gil"] == sys.argv[1] and g["ticks"] > 0, r
+assert g["acquisitions"] == g["handoffs"] + g["retakes"] + g["idle_takes"], g
+' "$gil" <<<"$output"
+		done
+	done
+}
