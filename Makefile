@@ -43,7 +43,7 @@ help: ## list the targets
 	@echo "quick start:  make bench   (installs, builds, runs the default sweep)"
 	@echo "              make test    (installs test tools, builds, runs every test)"
 	@echo
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | \
+	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/:.*## /\t/' | \
 		awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo
 	@echo "variables: SAN=asan|tsan (sanitizer build), OPT=-O2, PROFILE=tiny|default|full"

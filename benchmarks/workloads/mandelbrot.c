@@ -17,8 +17,11 @@
 #define MAX_ITERATIONS 1000000000ULL
 /* A tick every this many iterations of the escape loop, counted across
  * pixels: one iteration is a few nanoseconds (a chain of dependent
- * multiplies and adds), so 256 of them are about a microsecond. */
-#define TICK_EVERY 256
+ * multiplies and adds), so 8 of them are ~20 ns, about one CPython
+ * bytecode loop of _calc_point. Coarser ticks (256: ~0.7 us) made
+ * --gil legacy release the lock too rarely to reproduce CPython 2's
+ * convoy (2 threads: 1.06x serial instead of ~1.7x). */
+#define TICK_EVERY 8
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 
