@@ -4,14 +4,18 @@
 #include <string.h>
 
 extern const struct tvp_workload tvp_workload_primes;
+extern const struct tvp_workload tvp_workload_grep;
 
 extern const struct tvp_model tvp_model_serial;
 extern const struct tvp_model tvp_model_pthread;
 extern const struct tvp_model tvp_model_fork;
 extern const struct tvp_model tvp_model_pool;
 
+extern const struct tvp_command tvp_command_corpus;
+
 const struct tvp_workload *const tvp_workloads[] = {
 	&tvp_workload_primes,
+	&tvp_workload_grep,
 	NULL,
 };
 
@@ -24,6 +28,7 @@ const struct tvp_model *const tvp_models[] = {
 };
 
 const struct tvp_command *const tvp_commands[] = {
+	&tvp_command_corpus,
 	NULL,
 };
 
