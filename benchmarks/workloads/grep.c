@@ -509,7 +509,7 @@ static void grep_kernel(struct tvp_worker *worker, struct tvp_task task, const v
 {
 	const struct grep *g = worker->job->state;
 	size_t begin = g->starts[task.first], end = g->starts[task.first + task.count];
-	const char *text = input ? input : g->text + begin;
+	const char *text = input ? input : g->text ? g->text + begin : "";
 	size_t len = input ? input_len : end - begin;
 	struct grep_part part = {.bytes = len};
 	struct grep_scratch *s = scratch_of(worker);
