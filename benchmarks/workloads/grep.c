@@ -34,6 +34,7 @@ struct grep_scratch {
 	pcre2_match_context *context;
 	pcre2_jit_stack *jit_stack;
 	regex_t posix;
+	struct tvp_buf line; /* posix: the line as a C string (regexec reads one) */
 };
 
 struct grep {
@@ -275,6 +276,7 @@ static void scratch_free(const struct grep *g, struct grep_scratch *s)
 		pcre2_jit_stack_free(s->jit_stack);
 	} else {
 		regfree(&s->posix);
+		tvp_buf_free(&s->line);
 	}
 	s->ready = false;
 }
@@ -288,8 +290,14 @@ static int line_matches(const struct grep *g, struct grep_scratch *s, const char
 		int rc = pcre2_match(g->code, (PCRE2_SPTR)line, len, 0, 0, s->match, s->context);
 		return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : rc;
 	}
+	/* A copy ending in NUL: regexec takes a C string (and sanitizers read
+	 * it up to the NUL), while REG_STARTEND still lets a NUL byte inside
+	 * the line be searched like any other byte. */
+	s->line.len = 0;
+	tvp_buf_append(&s->line, line, len);
+	tvp_buf_append(&s->line, "", 1);
 	regmatch_t bounds = {.rm_so = 0, .rm_eo = (regoff_t)len};
-	int rc = regexec(&s->posix, line, 1, &bounds, REG_STARTEND);
+	int rc = regexec(&s->posix, (const char *)s->line.data, 1, &bounds, REG_STARTEND);
 	return rc == 0 ? 1 : rc == REG_NOMATCH ? 0 : -1000 - rc;
 }
 
