@@ -48,6 +48,7 @@ struct grep {
 	size_t size;
 	size_t *starts;     /* units + 1 offsets: unit u is [starts[u], starts[u + 1]) */
 	pcre2_code *code;   /* --engine pcre2: compiled (and JIT-compiled) once */
+	bool jit;           /* the JIT took it (else PCRE2's interpreter runs) */
 	regex_t posix;      /* --engine posix: compiled once, copied per worker */
 	bool posix_ready;
 	struct grep_scratch *scratch; /* TVP_MAX_WORKERS, one per worker id */
@@ -228,7 +229,7 @@ static int compile_pcre2(struct grep *g)
 		status = tvp_err(TVP_EUSAGE, "grep: invalid regex '%s': %s at offset %zu (PCRE2)",
 				 g->regex, (const char *)message, at);
 	} else {
-		pcre2_jit_compile(g->code, PCRE2_JIT_COMPLETE); /* no JIT: the interpreter */
+		g->jit = pcre2_jit_compile(g->code, PCRE2_JIT_COMPLETE) == 0;
 	}
 	free(pattern);
 	free(origin);
@@ -248,6 +249,15 @@ static int compile_posix(regex_t *re, const char *regex)
 }
 
 /* ---- Matching. */
+
+/* The engine's words for an error code line_matches or a search returned. */
+static void engine_error(const struct grep *g, int64_t code, char *message, size_t size)
+{
+	if (g->engine == GREP_PCRE2)
+		pcre2_get_error_message((int)code, (PCRE2_UCHAR *)message, size);
+	else
+		regerror((int)(-1000 - code), NULL, message, size);
+}
 
 static void scratch_make(const struct grep *g, struct grep_scratch *s)
 {
@@ -369,15 +379,19 @@ static void search_windows(struct tvp_worker *worker, const struct grep *g,
 			if (window > len)
 				window = len;
 		}
-		int rc = pcre2_jit_match(g->code, (PCRE2_SPTR)text, window, pos, 0, s->match,
-					 s->context);
+		/* pcre2_jit_match skips the checks pcre2_match makes on every call. */
+		int rc = g->jit ? pcre2_jit_match(g->code, (PCRE2_SPTR)text, window, pos, 0,
+						  s->match, s->context)
+				: pcre2_match(g->code, (PCRE2_SPTR)text, window, pos, 0, s->match,
+					      s->context);
 		size_t at = rc >= 0 ? pcre2_get_ovector_pointer(s->match)[0] : window + 1;
 		if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
 			part->error = rc;
 			return;
 		}
+		/* A match (of $, say) just after the window's last newline is on no line. */
 		bool phantom = at == window && (at == 0 || text[at - 1] == '\n');
-		if (at > window || phantom) { /* no line of the window matches ($ after the last newline is no line) */
+		if (at > window || phantom) { /* no line of the window matches */
 			if (g->print) {
 				uint64_t lines = grep_count_lines(text + pos, window - pos);
 				part->lines += lines;
@@ -500,8 +514,10 @@ static int grep_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX])
 		size_t stop = line_stop(g->text, g->size, pos);
 		int found = line_matches(g, &s, g->text + pos, stop - pos);
 		if (found < 0) {
-			status = tvp_err(TVP_ERUNTIME, "grep: the %s engine failed (code %d) on the line at byte %zu",
-					 g->engine == GREP_PCRE2 ? "pcre2" : "posix", found, pos);
+			char message[256];
+			engine_error(g, found, message, sizeof message);
+			status = tvp_err(TVP_ERUNTIME, "grep: the %s engine failed on the line at byte %zu: %s",
+					 g->engine == GREP_PCRE2 ? "pcre2" : "posix", pos, message);
 			break;
 		}
 		matches += (uint64_t)found;
@@ -543,10 +559,12 @@ static int read_part(const struct grep *g, const struct tvp_result *result, stru
 		return tvp_err(TVP_ERUNTIME, "grep: the task at unit %zu returned %zu bytes, too few",
 			       result->first, result->buf.len);
 	memcpy(part, result->buf.data + result->buf.len - sizeof *part, sizeof *part);
-	if (part->error)
-		return tvp_err(TVP_ERUNTIME, "grep: the %s engine failed (code %lld) in the task at unit %zu",
-			       g->engine == GREP_PCRE2 ? "pcre2" : "posix", (long long)part->error,
-			       result->first);
+	if (part->error) {
+		char message[256];
+		engine_error(g, part->error, message, sizeof message);
+		return tvp_err(TVP_ERUNTIME, "grep: the %s engine failed in the task at unit %zu: %s",
+			       g->engine == GREP_PCRE2 ? "pcre2" : "posix", result->first, message);
+	}
 	if (part->bytes != expect)
 		return tvp_err(TVP_ERUNTIME, "grep: the task at unit %zu searched %llu bytes, not %zu",
 			       result->first, (unsigned long long)part->bytes, expect);

@@ -124,3 +124,13 @@ load helpers
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"wrong answer"* ]]
 }
+
+@test "tvp grep: a regex that exhausts PCRE2's match limit is a runtime fault (exit 1, one line)" {
+	python3 -c "print('a' * 40)" >"$BATS_TEST_TMPDIR/a.txt"
+	run --separate-stderr "$TVP" grep --file "$BATS_TEST_TMPDIR/a.txt" --regex '^(a|aa)+(a|aa)+(a|aa)+[^a]'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "tvp: grep: the pcre2 engine failed on the line at byte 0: match limit exceeded" ]
+	# the POSIX engine has no such limit
+	run "$TVP" grep --file "$BATS_TEST_TMPDIR/a.txt" --regex '^(a|aa)+(a|aa)+(a|aa)+[^a]' --engine posix
+	[ "$status" -eq 0 ]
+}

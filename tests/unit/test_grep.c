@@ -253,3 +253,27 @@ Test(grep_prepare, bad_input_is_a_usage_error)
 	tvp_workload_grep.release(&job);
 	unlink(path);
 }
+
+Test(grep_kernel, an_engine_failure_fails_the_reduce)
+{
+	char path[64], text[42];
+	memset(text, 'a', 40);
+	text[40] = '\n';
+	text[41] = '\0';
+	make_file(path, text, 41);
+	struct tvp_job job;
+	struct tvp_param params[6];
+	make_job(&job, params, path, "^(a|aa)+(a|aa)+(a|aa)+[^a]", "pcre2", "100");
+	cr_assert_eq(tvp_workload_grep.prepare(&job), 0);
+	struct tvp_buf out = {0};
+	struct tvp_worker worker = {.job = &job, .out = &out};
+	tvp_workload_grep.kernel(&worker, (struct tvp_task){0, 1}, NULL, 0);
+	struct tvp_result result = {.buf = out, .first = 0, .count = 1};
+	const struct tvp_result *ordered[] = {&result};
+	char answer[TVP_ANSWER_MAX];
+	cr_assert_eq(tvp_workload_grep.reduce(&job, ordered, 1, answer), TVP_ERUNTIME,
+		     "PCRE2's match limit is a fault, not a count");
+	tvp_buf_free(&out);
+	tvp_workload_grep.release(&job);
+	unlink(path);
+}
