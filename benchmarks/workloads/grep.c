@@ -118,6 +118,7 @@ struct pattern {
 	struct tvp_buf text, origin; /* origin: one size_t per byte of text */
 };
 
+/* Append len bytes to the pattern, each noted as coming from ere[from]. */
 static void put(struct pattern *out, const char *bytes, size_t len, size_t from)
 {
 	tvp_buf_append(&out->text, bytes, len);
@@ -236,6 +237,7 @@ static int compile_pcre2(struct grep *g)
 	return status;
 }
 
+/* regcomp for grep -E lines; 0, or TVP_EUSAGE with regerror's words. */
 static int compile_posix(regex_t *re, const char *regex)
 {
 	int code = regcomp(re, regex, REG_EXTENDED | REG_NEWLINE | REG_NOSUB);
@@ -259,6 +261,7 @@ static void engine_error(const struct grep *g, int64_t code, char *message, size
 		regerror((int)(-1000 - code), NULL, message, size);
 }
 
+/* Fill s for the job's engine; out of memory ends the process (status 1). */
 static void scratch_make(const struct grep *g, struct grep_scratch *s)
 {
 	if (g->engine == GREP_PCRE2) {
@@ -276,6 +279,7 @@ static void scratch_make(const struct grep *g, struct grep_scratch *s)
 	s->ready = true;
 }
 
+/* Free what scratch_make made (nothing if it never ran). */
 static void scratch_free(const struct grep *g, struct grep_scratch *s)
 {
 	if (!s->ready)
@@ -429,6 +433,8 @@ static void search_windows(struct tvp_worker *worker, const struct grep *g,
 	}
 }
 
+/* The calling worker's scratch, made on its first task. Only worker id
+ * touches slot id: threads never share one; processes own their copies. */
 static struct grep_scratch *scratch_of(struct tvp_worker *worker)
 {
 	const struct grep *g = worker->job->state;
@@ -440,6 +446,8 @@ static struct grep_scratch *scratch_of(struct tvp_worker *worker)
 
 /* ---- The workload. */
 
+/* Check the options, compile the regex, map the file, cut it into units.
+ * Bad options, regex or file: TVP_EUSAGE; a failed mmap: TVP_ERUNTIME. */
 static int grep_prepare(struct tvp_job *job)
 {
 	struct grep *g = tvp_xcalloc(1, sizeof *g);
@@ -528,6 +536,8 @@ static int grep_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX])
 	return status;
 }
 
+/* One task: its bytes (shipped, or read from the mapping), searched by the
+ * engine's way; emits the --print records, then the grep_part summary. */
 static void grep_kernel(struct tvp_worker *worker, struct tvp_task task, const void *input,
 			size_t input_len)
 {
@@ -544,6 +554,7 @@ static void grep_kernel(struct tvp_worker *worker, struct tvp_task task, const v
 	tvp_emit(worker, &part, sizeof part);
 }
 
+/* The summary, plus with --print at most 2B + 1 record bytes for B bytes. */
 static size_t grep_result_bound(const struct tvp_job *job, struct tvp_task task)
 {
 	const struct grep *g = job->state;
@@ -571,6 +582,7 @@ static int read_part(const struct grep *g, const struct tvp_result *result, stru
 	return 0;
 }
 
+/* The answer: the sum of the tasks' match counts. */
 static int grep_reduce(struct tvp_job *job, const struct tvp_result *const *ordered,
 		       size_t ntasks, char answer[TVP_ANSWER_MAX])
 {
@@ -587,6 +599,8 @@ static int grep_reduce(struct tvp_job *job, const struct tvp_result *const *orde
 	return 0;
 }
 
+/* --input ship: the task's bytes, read from the file with pread (the
+ * parent reads, the worker receives them down its pipe). */
 static int grep_pack(const struct tvp_job *job, struct tvp_task task, struct tvp_buf *out)
 {
 	const struct grep *g = job->state;
@@ -648,6 +662,7 @@ static int grep_finish(struct tvp_job *job, const struct tvp_result *const *orde
 	return 0;
 }
 
+/* Free everything prepare and the in-process workers made. */
 static void grep_release(struct tvp_job *job)
 {
 	struct grep *g = job->state;
