@@ -18,7 +18,7 @@ OPT := -O1
 endif
 CFLAGS := $(CFLAGS_BASE) $(OPT) $(SAN_FLAGS_$(SAN))
 DEPFLAGS = -MMD -MP
-LDLIBS := -lm -pthread
+LDLIBS := -lm -pthread -lpcre2-8
 LDLIBS += -lpng # mandelbrot --image FILE.png
 
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)

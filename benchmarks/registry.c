@@ -7,8 +7,10 @@ extern const struct tvp_workload tvp_workload_primes;
 extern const struct tvp_workload tvp_workload_mandelbrot;
 extern const struct tvp_workload tvp_workload_tiny;
 extern const struct tvp_workload tvp_workload_fill;
+extern const struct tvp_workload tvp_workload_grep;
 
 extern const struct tvp_command tvp_command_overhead;
+extern const struct tvp_command tvp_command_corpus;
 
 extern const struct tvp_model tvp_model_serial;
 extern const struct tvp_model tvp_model_pthread;
@@ -17,6 +19,7 @@ extern const struct tvp_model tvp_model_pool;
 
 const struct tvp_workload *const tvp_workloads[] = {
 	&tvp_workload_primes,
+	&tvp_workload_grep,
 	&tvp_workload_mandelbrot,
 	&tvp_workload_tiny,
 	&tvp_workload_fill,
@@ -33,6 +36,7 @@ const struct tvp_model *const tvp_models[] = {
 
 const struct tvp_command *const tvp_commands[] = {
 	&tvp_command_overhead,
+	&tvp_command_corpus,
 	NULL,
 };
 

@@ -178,16 +178,29 @@ static const char csv_header[] =
 	"wall_median_s,wall_min_s,wall_max_s,wall_stddev_s,setup_s,spawn_s,compute_s,collect_s,"
 	"teardown_s,cpu_user_s,cpu_sys_s,ctx_voluntary,ctx_involuntary,max_rss_kb\n";
 
+/* A CSV field in double quotes, quotes inside doubled (RFC 4180). */
+static void csv_quoted(FILE *out, const char *text)
+{
+	fputc('"', out);
+	for (; *text; text++) {
+		if (*text == '"')
+			fputc('"', out);
+		fputc(*text, out);
+	}
+	fputc('"', out);
+}
+
 static void write_csv(FILE *out, const struct tvp_record *rec, const struct summary *s)
 {
 	const struct tvp_config *cfg = rec->cfg;
 	char params[512];
 	params_line(params, sizeof params, rec->job, ";");
 	fputs(csv_header, out);
-	fprintf(out, "%s,%s,%zu,%s,%zu,%zu,%s,%s,\"%s\",%s,%s,%zu,", rec->job->workload->name,
-		rec->model->name, cfg->workers, tvp_schedule_name(cfg->schedule), rec->chunk,
-		rec->ntasks, ipc_of(rec), tvp_gil_name(cfg->gil), params, rec->answer,
-		rec->verified ? "true" : "false", rec->repeats);
+	fprintf(out, "%s,%s,%zu,%s,%zu,%zu,%s,%s,", rec->job->workload->name, rec->model->name,
+		cfg->workers, tvp_schedule_name(cfg->schedule), rec->chunk, rec->ntasks,
+		ipc_of(rec), tvp_gil_name(cfg->gil));
+	csv_quoted(out, params);
+	fprintf(out, ",%s,%s,%zu,", rec->answer, rec->verified ? "true" : "false", rec->repeats);
 	fprintf(out, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%ld,%ld,%ld\n",
 		s->wall.median, s->wall.min, s->wall.max, s->wall.stddev, s->phases.setup,
 		s->phases.spawn, s->phases.compute, s->phases.collect, s->phases.teardown,

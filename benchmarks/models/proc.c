@@ -500,10 +500,11 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 		}
 		for (size_t i = 0; i < m && !status; i++) {
 			size_t w = owner[i];
-			bool lost = false;
+			bool lost = false, flushed = false;
 			struct tvp_frame head = {0};
 			if (fds[i].revents & (POLLOUT | POLLERR) && fds[i].fd == proc->cmd_fd[w]) {
 				lost = flush_commands(proc->cmd_fd[w], &d.out[w], &d.sent[w]) != 0;
+				flushed = true;
 			} else if (fds[i].revents & (POLLIN | POLLHUP | POLLERR) &&
 				   fds[i].fd == proc->res_fd[w]) {
 				lost = read_frame(r, proc, w, &head) != 0;
@@ -524,6 +525,8 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 					tvp_proc_stop(proc, true);
 				break; /* fds[] still names the dead worker's pipes */
 			}
+			if (flushed)
+				continue; /* commands went out; no frame came in */
 			if (head.kind == FR_RUN_END) {
 				ended[w] = true;
 				ended_count++;

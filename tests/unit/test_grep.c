@@ -1,0 +1,279 @@
+/* test_grep.c - the grep workload: line-aligned units, line counts, the ERE dialect, the kernel against its reference. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../benchmarks/tvp.h"
+#include "../../benchmarks/workloads/grep.h"
+
+extern const struct tvp_workload tvp_workload_grep;
+
+/* Every unit starts at a line start and ends after a newline or at the end;
+ * units cover the text exactly; each unit but the last has >= unit_bytes. */
+static void check_split(const char *text, size_t size, size_t unit_bytes)
+{
+	size_t *starts;
+	size_t units = grep_split(text, size, unit_bytes, &starts);
+	cr_assert_eq(starts[0], 0);
+	cr_assert_eq(starts[units], size, "the units end at the end of the text");
+	size_t lines = 0;
+	for (size_t u = 0; u < units; u++) {
+		size_t begin = starts[u], end = starts[u + 1];
+		cr_assert_lt(begin, end, "unit %zu is empty", u);
+		cr_assert(begin == 0 || text[begin - 1] == '\n', "unit %zu starts inside a line", u);
+		cr_assert(end == size || text[end - 1] == '\n', "unit %zu ends inside a line", u);
+		if (u + 1 < units)
+			cr_assert_geq(end - begin, unit_bytes, "unit %zu is short", u);
+		lines += grep_count_lines(text + begin, end - begin);
+	}
+	cr_assert_eq(lines, grep_count_lines(text, size),
+		     "the units' lines add up to the text's (size %zu, unit %zu)", size, unit_bytes);
+	free(starts);
+}
+
+Test(grep_split, an_empty_text_has_no_units)
+{
+	size_t *starts;
+	cr_assert_eq(grep_split(NULL, 0, 10, &starts), 0);
+	cr_assert_eq(starts[0], 0);
+	free(starts);
+}
+
+Test(grep_split, boundaries_move_to_the_next_line_end)
+{
+	const char *text = "aaaa\nbb\ncccccc\nd\n";
+	size_t *starts;
+	size_t units = grep_split(text, strlen(text), 6, &starts);
+	/* 6 bytes from 0 end inside "bb": the unit runs to that line's end. */
+	cr_assert_eq(units, 3);
+	cr_assert_eq(starts[1], 8);
+	cr_assert_eq(starts[2], 15);
+	cr_assert_eq(starts[3], strlen(text));
+	free(starts);
+	/* A boundary exactly after a newline stays there. */
+	units = grep_split(text, strlen(text), 5, &starts);
+	cr_assert_eq(starts[1], 5);
+	free(starts);
+}
+
+Test(grep_split, a_line_longer_than_a_unit_stays_whole)
+{
+	char text[1000];
+	memset(text, 'x', sizeof text);
+	text[10] = '\n';  /* a short line, then one of 900 bytes, then a short one */
+	text[911] = '\n';
+	text[999] = '\n';
+	check_split(text, sizeof text, 16);
+	size_t *starts;
+	size_t units = grep_split(text, sizeof text, 16, &starts);
+	cr_assert_eq(units, 2, "the long line and the short line after it are one unit");
+	cr_assert_eq(starts[1], 11 + 901);
+	free(starts);
+}
+
+Test(grep_split, a_text_without_a_final_newline_ends_its_last_unit)
+{
+	const char *text = "abc\ndef\nghi";
+	for (size_t unit = 1; unit <= 12; unit++)
+		check_split(text, strlen(text), unit);
+}
+
+Test(grep_split, random_texts_and_unit_sizes)
+{
+	srand(7);
+	char text[4096];
+	for (int round = 0; round < 300; round++) {
+		size_t size = (size_t)rand() % sizeof text;
+		int newline_odds = 1 + rand() % 100; /* from all newlines to long lines */
+		for (size_t i = 0; i < size; i++)
+			text[i] = rand() % newline_odds == 0 ? '\n' : 'a';
+		check_split(text, size, 1 + (size_t)rand() % 300);
+	}
+}
+
+Test(grep_count_lines, newlines_and_a_last_line_without_one)
+{
+	cr_assert_eq(grep_count_lines("", 0), 0);
+	cr_assert_eq(grep_count_lines("\n", 1), 1);
+	cr_assert_eq(grep_count_lines("a", 1), 1);
+	cr_assert_eq(grep_count_lines("a\nb", 3), 2);
+	cr_assert_eq(grep_count_lines("a\nb\n", 4), 2);
+	cr_assert_eq(grep_count_lines("\n\n\n", 3), 3);
+}
+
+static void check_pattern(const char *ere, const char *expect)
+{
+	size_t *origin;
+	char *pattern = grep_pcre2_pattern(ere, &origin);
+	cr_assert_str_eq(pattern, expect, "ERE '%s'", ere);
+	cr_assert_eq(origin[strlen(pattern)], strlen(ere), "the end maps to the end");
+	free(pattern);
+	free(origin);
+}
+
+Test(grep_pattern, ere_reads_as_gnu_grep_reads_it)
+{
+	check_pattern("abcde[a-m]", "abcde[a-m]");
+	check_pattern("[\\d]", "[\\\\d]");          /* backslash is literal in brackets */
+	check_pattern("[]a]", "[\\]a]");            /* ] first is literal */
+	check_pattern("[^]a-]", "[^\\]a\\-]");      /* so is - last */
+	check_pattern("[[:alpha:]_]", "[[:alpha:]\\_]");
+	check_pattern("[[=a=]]", "[a]");
+	check_pattern("\\<the\\>", "\\b(?=\\w)the\\b(?<=\\w)");
+	check_pattern("a{,3}", "a{0,3}");
+	check_pattern("a{2,3}|\\.", "a{2,3}|\\.");
+}
+
+/* A temporary file with text; its name in path (size 64). */
+static void make_file(char *path, const char *text, size_t len)
+{
+	strcpy(path, "/tmp/tvp-test-grep-XXXXXX");
+	int fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
+}
+
+/* A job as the CLI would make it: file, regex, engine, unit-bytes. */
+static void make_job(struct tvp_job *job, struct tvp_param *params, const char *file,
+		     const char *regex, const char *engine, const char *unit_bytes)
+{
+	const struct tvp_workload *wl = &tvp_workload_grep;
+	const char *values[] = {file, regex, engine, "shared", unit_bytes, NULL};
+	memset(job, 0, sizeof *job);
+	job->workload = wl;
+	job->params = params;
+	job->nparams = 6;
+	for (size_t i = 0; i < 6; i++) {
+		params[i] = (struct tvp_param){.opt = &wl->opts[i], .text = values[i],
+					       .given = values[i] != NULL};
+		if (wl->opts[i].kind == TVP_OPT_U64)
+			cr_assert_eq(tvp_parse_u64(values[i], &params[i].u64), 0);
+	}
+}
+
+/* Run the kernel on every unit alone and on all units at once; both
+ * totals must equal the line-by-line reference, and expect. */
+static void check_kernel(const char *text, const char *regex, const char *unit_bytes,
+			 unsigned long long expect)
+{
+	char path[64];
+	make_file(path, text, strlen(text));
+	for (int e = 0; e < 2; e++) {
+		struct tvp_job job;
+		struct tvp_param params[6];
+		make_job(&job, params, path, regex, e ? "posix" : "pcre2", unit_bytes);
+		cr_assert_eq(tvp_workload_grep.prepare(&job), 0);
+		char reference[TVP_ANSWER_MAX];
+		cr_assert_eq(tvp_workload_grep.reference_answer(&job, reference), 0);
+		char want[32];
+		snprintf(want, sizeof want, "%llu", expect);
+		cr_assert_str_eq(reference, want, "reference for '%s'", regex);
+
+		struct tvp_buf out = {0};
+		struct tvp_worker worker = {.job = &job, .out = &out};
+		struct tvp_result *results = tvp_xcalloc(job.units + 1, sizeof *results);
+		const struct tvp_result **ordered = tvp_xcalloc(job.units + 1, sizeof *ordered);
+		for (size_t u = 0; u < job.units; u++) {
+			out = (struct tvp_buf){0};
+			tvp_workload_grep.kernel(&worker, (struct tvp_task){u, 1}, NULL, 0);
+			results[u] = (struct tvp_result){.buf = out, .first = u, .count = 1};
+			ordered[u] = &results[u];
+		}
+		char answer[TVP_ANSWER_MAX];
+		cr_assert_eq(tvp_workload_grep.reduce(&job, ordered, job.units, answer), 0);
+		cr_assert_str_eq(answer, want, "units one by one, '%s' (%s)", regex,
+				 e ? "posix" : "pcre2");
+		for (size_t u = 0; u < job.units; u++)
+			tvp_buf_free(&results[u].buf);
+		out = (struct tvp_buf){0};
+		tvp_workload_grep.kernel(&worker, (struct tvp_task){0, job.units}, NULL, 0);
+		results[0] = (struct tvp_result){.buf = out, .first = 0, .count = job.units};
+		ordered[0] = &results[0];
+		cr_assert_eq(tvp_workload_grep.reduce(&job, ordered, job.units ? 1 : 0, answer), 0);
+		cr_assert_str_eq(answer, want, "all units at once, '%s'", regex);
+		tvp_buf_free(&out);
+		free(results);
+		free(ordered);
+		tvp_workload_grep.release(&job);
+	}
+	unlink(path);
+}
+
+Test(grep_kernel, counts_match_lines_at_every_unit_size)
+{
+	const char *text = "abcdef\n\nxyz abcdem\nabcdez\n  \nabc\nabcdea";
+	const char *sizes[] = {"1", "2", "7", "8", "30", "1000"};
+	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+		check_kernel(text, "abcde[a-m]", sizes[i], 3);
+		check_kernel(text, "^", sizes[i], 7);
+		check_kernel(text, "^$", sizes[i], 1);
+		check_kernel(text, "[0-9]", sizes[i], 0);
+		check_kernel(text, "c$", sizes[i], 1);
+		check_kernel(text, "a$", sizes[i], 1);   /* the last line has no newline */
+	}
+}
+
+Test(grep_kernel, a_class_that_matches_a_newline_does_not_join_lines)
+{
+	/* [^x] and \s match a newline in PCRE2; grep never matches across lines. */
+	check_kernel("ab\ncd\nabxcd\n", "b[^x]c", "4096", 0);
+	check_kernel("ab\ncd\nabxcd\n", "b\\s*c", "4096", 0);
+	check_kernel("ab\ncd\nabxcd\nb c\n", "b[^x]c", "4096", 1);
+	check_kernel("a\n\nb\n", "a[^z]*$", "4096", 1);
+}
+
+Test(grep_kernel, an_empty_file_counts_zero)
+{
+	check_kernel("", "^", "16", 0);
+}
+
+Test(grep_prepare, bad_input_is_a_usage_error)
+{
+	struct tvp_job job;
+	struct tvp_param params[6];
+	char path[64];
+	make_file(path, "abc\n", 4);
+	make_job(&job, params, path, "(ab", "pcre2", "100");
+	cr_assert_eq(tvp_workload_grep.prepare(&job), TVP_EUSAGE);
+	tvp_workload_grep.release(&job);
+	make_job(&job, params, path, "(ab", "posix", "100");
+	cr_assert_eq(tvp_workload_grep.prepare(&job), TVP_EUSAGE);
+	tvp_workload_grep.release(&job);
+	make_job(&job, params, "/nonexistent/file", "a", "pcre2", "100");
+	cr_assert_eq(tvp_workload_grep.prepare(&job), TVP_EUSAGE);
+	tvp_workload_grep.release(&job);
+	make_job(&job, params, "/tmp", "a", "pcre2", "100");
+	cr_assert_eq(tvp_workload_grep.prepare(&job), TVP_EUSAGE);
+	tvp_workload_grep.release(&job);
+	make_job(&job, params, path, "a", "pcre2", "0");
+	cr_assert_eq(tvp_workload_grep.prepare(&job), TVP_EUSAGE);
+	tvp_workload_grep.release(&job);
+	unlink(path);
+}
+
+Test(grep_kernel, an_engine_failure_fails_the_reduce)
+{
+	char path[64], text[42];
+	memset(text, 'a', 40);
+	text[40] = '\n';
+	text[41] = '\0';
+	make_file(path, text, 41);
+	struct tvp_job job;
+	struct tvp_param params[6];
+	make_job(&job, params, path, "^(a|aa)+(a|aa)+(a|aa)+[^a]", "pcre2", "100");
+	cr_assert_eq(tvp_workload_grep.prepare(&job), 0);
+	struct tvp_buf out = {0};
+	struct tvp_worker worker = {.job = &job, .out = &out};
+	tvp_workload_grep.kernel(&worker, (struct tvp_task){0, 1}, NULL, 0);
+	struct tvp_result result = {.buf = out, .first = 0, .count = 1};
+	const struct tvp_result *ordered[] = {&result};
+	char answer[TVP_ANSWER_MAX];
+	cr_assert_eq(tvp_workload_grep.reduce(&job, ordered, 1, answer), TVP_ERUNTIME,
+		     "PCRE2's match limit is a fault, not a count");
+	tvp_buf_free(&out);
+	tvp_workload_grep.release(&job);
+	unlink(path);
+}
