@@ -365,13 +365,14 @@ static double time_serial(const struct view *v, uint32_t *counts, int repeats, u
 	return tvp_stats_of(seconds, (size_t)repeats).median;
 }
 
-static int usage(void)
+/* Print the usage line on out; return status. */
+static int usage(FILE *out, int status)
 {
-	fprintf(stderr, "usage: balance [--threads 1..%d] [--schedule static|cyclic|dynamic|random] "
+	fprintf(out, "usage: balance [--threads 1..%d] [--schedule static|cyclic|dynamic|random] "
 			"[--repeat 1..%d] [--slow WORKER] [--width W] [--height H] [--iterations I] "
 			"[--centre-re X] [--centre-im Y] [--span S]\n",
 		MAX_THREADS, MAX_REPEATS);
-	return 2;
+	return status;
 }
 
 /* optarg as a long in [low, high] into *out; 0 if it is not one. */
@@ -430,6 +431,7 @@ int main(int argc, char **argv)
 		case 'x': ok = parse_double(&view.centre_re); break;
 		case 'y': ok = parse_double(&view.centre_im); break;
 		case 'p': ok = parse_double(&view.span) && view.span > 0; break;
+		case 'h': return usage(stdout, 0);
 		default: ok = 0;
 		}
 	}
@@ -437,7 +439,7 @@ int main(int argc, char **argv)
 	for (size_t s = 0; s < SCHEDULE_COUNT; s++)
 		known |= only && strcmp(only, schedules[s].name) == 0;
 	if (!ok || optind != argc || !known || slow_worker >= threads)
-		return usage();
+		return usage(stderr, 2);
 	view.iterations = (uint32_t)iterations;
 
 	size_t pixels = (size_t)(view.width * view.height);
