@@ -3,9 +3,10 @@
 # (SC2034: the RUN_* and COUNT_* variables are for the checkers that source this file.)
 #
 # A checker (NN-name/check.sh) is run by `make -C exercises check EX=NN` with
-# EX_NUM, EX_NAME, EX_EDITION, EX_BIN (the built programs) and EX_TOOLS
-# (ex-run, count.so) in the environment. It sources this file, then calls
-# ex_test / ex_pass / ex_fail for each numbered test and ex_end last.
+# EX_NUM, EX_NAME, EX_EDITION, EX_BIN (the built programs), EX_TOOLS
+# (ex-run, count.so) and EX_TVP (the tvp binary) in the environment. It
+# sources this file, then calls ex_test / ex_pass / ex_fail for each
+# numbered test and ex_end last.
 # Environment a user may set:
 #   TVP_EX_NO_SPEED=1   skip the speed bounds only; correctness is still checked
 #   EX_TIMEOUT=S        seconds before a run counts as hung (default 10)
@@ -26,7 +27,9 @@ if [ "$EX_EDITION" = solution ]; then
 else
 	EX_SRC="exercises/$EX_NAME"
 fi
-EX_BIN_SHOWN=${EX_BIN#"$(cd "$(dirname "$0")/../.." && pwd)/"}
+EX_TVP=${EX_TVP:-}
+EX_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+EX_BIN_SHOWN=${EX_BIN#"$EX_TOP/"}
 echo "exercise $EX_NUM ($EX_NAME), $EX_EDITION edition: checking the programs in $EX_BIN_SHOWN/"
 
 # ex_test DESCRIPTION: start the next numbered test.
@@ -100,7 +103,12 @@ ex_run() {
 	shift
 	RUN_OUT=$EX_SCRATCH/$name.out
 	RUN_ERR=$EX_SCRATCH/$name.err
-	RUN_CMD="${EX_BIN_SHOWN}/$(basename "$1")${2:+ ${*:2}}"
+	local shown=$1
+	case $1 in
+	"$EX_BIN"/*) shown="$EX_BIN_SHOWN/$(basename "$1")" ;;
+	"$EX_TOP"/*) shown=${1#"$EX_TOP/"} ;;
+	esac
+	RUN_CMD="$shown${2:+ ${*:2}}"
 	local report=$EX_SCRATCH/$name.report counts=$EX_SCRATCH/$name.counts
 	local -a preload=()
 	[ "$count" -eq 0 ] || preload=(--preload "$EX_TOOLS/count.so")
@@ -140,6 +148,13 @@ and $RUN_ORPHANS orphan(s) (children still running); the checker reaped them." \
 	else
 		ex_pass
 	fi
+}
+
+# ex_csv_field FILE NAME: the value in column NAME of the last row of a tvp
+# CSV (`tvp ... --format csv`: a header line, then rows); empty if none.
+ex_csv_field() {
+	awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) column = i; next }
+		column { value = $column } END { print value }' "$1"
 }
 
 # ex_cores: the CPUs this process may run on.

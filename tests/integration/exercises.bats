@@ -67,7 +67,7 @@ expect_starter_fails() {
 			fi
 		done
 	done
-	[ "$found" -ge 4 ]
+	[ "$found" -ge 6 ]
 }
 
 @test "exercise 01 (fork vs thread): the solution passes its checker" {
@@ -112,6 +112,33 @@ expect_starter_fails() {
 		echo "a process of the hung run survived"
 		return 1
 	fi
+}
+
+@test "exercise 04 (load balance): the solution passes its checker; only the speed bound is skipped" {
+	expect_pass 04 9
+	[[ "$output" == *"test 2: the serial image is tvp mandelbrot's: the same checksum ... ok"* ]]
+	[[ "$output" == *"test 8: dynamic follows a slow thread: with --slow 0, thread 0 computes under half its share ... ok"* ]]
+	[[ "$output" == *"skipped: TVP_EX_NO_SPEED is set"* ]]
+}
+
+@test "exercise 04 (load balance): the starter fails: cyclic and random miss the last rows, dynamic computes none" {
+	expect_starter_fails 04 "test 3: static computes every row exactly once and gets the serial checksum ... ok" \
+		"cyclic with 3 threads on 200 rows: 2 rows computed 0 times (198 199)" \
+		"dynamic with 3 threads on 200 rows: 200 rows computed 0 times" \
+		"random with 3 threads on 200 rows: 2 rows computed 0 times" \
+		"fix next_row_cyclic in exercises/04-load-balance/balance.c (TODO 1)"
+}
+
+@test "exercise 07 (Amdahl and beyond): the solution passes its checker, a tvp sweep of this machine included" {
+	expect_pass 07 8
+	[[ "$output" == *"test 7: a sweep of this machine: tvp primes --model pool"*"... ok"* ]]
+}
+
+@test "exercise 07 (Amdahl and beyond): the starter fails: Karp-Flatt and the Amdahl fit give 0" {
+	expect_starter_fails 07 "N = 2: e = 0.0000, want 0.0500" \
+		"want - (NAN: 0/0" \
+		"p = 0.0000, want 0.9500" "p = 0.0000, want 0.9222" \
+		"write karp_flatt in exercises/07-amdahl/amdahl.c (TODO 1)"
 }
 
 @test "exercise 08 (a race to find): the solution passes its checker, TSan build included" {
