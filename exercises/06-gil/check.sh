@@ -117,15 +117,19 @@ fake_file() {
 
 ex_test "your predictions are written down in $ANSWERS (before you measure)"
 missing=""
-[ "$(answer predict_faster)" = threads ] || [ "$(answer predict_faster)" = processes ] ||
-	[ "$(answer predict_faster)" = same ] || missing+="predict_faster (threads, processes or same)"$'\n'
-[ "$(answer predict_legacy)" = faster ] || [ "$(answer predict_legacy)" = same ] ||
-	[ "$(answer predict_legacy)" = slower ] || missing+="predict_legacy (faster, same or slower)"$'\n'
-is_number "$(answer predict_p_half)" || missing+="predict_p_half (a number)"$'\n'
+case $(answer predict_faster) in
+threads | processes | same) ;;
+*) missing+="predict_faster = $(answer predict_faster): want threads, processes or same"$'\n' ;;
+esac
+case $(answer predict_legacy) in
+faster | same | slower) ;;
+*) missing+="predict_legacy = $(answer predict_legacy): want faster, same or slower"$'\n' ;;
+esac
+is_number "$(answer predict_p_half)" || missing+="predict_p_half = $(answer predict_p_half): want a number"$'\n'
 if [ ! -f "$TOP/$ANSWERS" ]; then
 	ex_fail "there is no $ANSWERS" "copy it back from the handout's folder and fill in predictions 1 to 3"
 elif [ -n "$missing" ]; then
-	ex_fail "these predictions still say ? or hold something else than asked:
+	ex_fail "these predictions are not written yet:
 ${missing%$'\n'}" "write down predictions 1 to 3 in $ANSWERS before you run anything (any answer counts)"
 else
 	ex_pass "threads vs processes: $(answer predict_faster); legacy: $(answer predict_legacy); p at 0.5: $(answer predict_p_half)"
@@ -286,14 +290,14 @@ p_half=$(answer p_half)
 p_one=$(answer p_one)
 python_ratio=$(answer python_ratio_thread_serial)
 for name in ratio_process_thread ratio_legacy_serial p_half p_one; do
-	is_number "$(answer $name)" || problems+="$name: want a number, have '$(answer $name)'"$'\n'
+	is_number "$(answer $name)" || problems+="$name = $(answer $name): want a number"$'\n'
 done
 case $faster in
 threads | processes | same) ;;
-*) problems+="faster: want threads, processes or same, have '$faster'"$'\n' ;;
+*) problems+="faster = $faster: want threads, processes or same"$'\n' ;;
 esac
 [ "$python_ratio" = none ] || is_number "$python_ratio" ||
-	problems+="python_ratio_thread_serial: want a number or none, have '$python_ratio'"$'\n'
+	problems+="python_ratio_thread_serial = $python_ratio: want a number, or none"$'\n'
 if [ -z "$problems" ]; then
 	said=$(awk -v r="$ratio" 'BEGIN { print (r < 0.9 ? "processes" : r > 1.1 ? "threads" : "same") }')
 	[ "$said" = "$faster" ] ||
