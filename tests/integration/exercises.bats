@@ -146,6 +146,23 @@ expect_starter_fails() {
 	[[ "$output" == *"0.40/primes/pthread          want p 0.4941, amdahl printed 0.478"* ]]
 }
 
+@test "exercise 06 (the GIL): measured answers that contradict each other fail test 7" {
+	local copy="$BATS_TEST_TMPDIR/tree"
+	mkdir "$copy"
+	(cd "$EXERCISES_DIR/.." && git ls-files -z | xargs -0 cp --parents -t "$copy")
+	cp "$copy/exercises/solutions/06-gil/amdahl.c" "$copy/exercises/06-gil/amdahl.c"
+	sed 's/^faster = processes/faster = threads/' "$copy/exercises/solutions/06-gil/answers.txt" \
+		>"$copy/exercises/06-gil/answers.txt"
+	run make -s --no-print-directory -C "$copy/exercises" check EX=06 BUILD_DIR="$EX_BUILD/copy" \
+		TVP="$BATS_TEST_DIRNAME/../../build/tvp"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"exercise 06: 1 of 8 tests FAILED."* ]]
+	local ratio
+	ratio=$(sed -n 's/^ratio_process_thread = //p' "$copy/exercises/06-gil/answers.txt")
+	[[ "$output" == *"faster = threads, but your ratio_process_thread $ratio says processes"* ]]
+}
+
 @test "exercise 08 (a race to find): the solution passes its checker, TSan build included" {
 	expect_pass 08 3
 }
