@@ -5,7 +5,7 @@ source "$(dirname "$0")/../tools/lib.sh"
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 ANSWERS=$EX_SRC/answers.txt
 SWEEP_TO=300000     # primes below this: a sweep of 6 runs takes about a second
-FREES="0 0.25 0.5 0.75 1"
+FREES="0.00 0.25 0.50 0.75 1.00"
 RACE_TO=500000      # threads against processes
 PEER_TO=200000      # the Python peer (about 20 times slower than tvp)
 PEER_TVP_TO=1000000 # tvp beside it: about the same serial time

@@ -116,7 +116,7 @@ expect_starter_fails() {
 
 @test "exercise 06 (the GIL): the solution passes its checker; only the timing bounds are skipped" {
 	expect_pass 06 8
-	[[ "$output" == *"test 4: amdahl reads a real sweep"*"... ok (p at --gil-free 0 0.25 0.5 0.75 1: "* ]]
+	[[ "$output" == *"test 4: amdahl reads a real sweep"*"... ok (p at --gil-free 0.00 0.25 0.50 0.75 1.00: "* ]]
 	[[ "$output" == *"test 5: the sweep respects the lock"*"skipped: TVP_EX_NO_SPEED is set"* ]]
 	[[ "$output" == *"test 6: processes beat threads"*"skipped: TVP_EX_NO_SPEED is set"* ]]
 }
