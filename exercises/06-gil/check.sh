@@ -221,7 +221,7 @@ fi
 band_violations() {
 	awk '{ split($1, key, "/"); f = key[1] + 0; p = $2 + 0
 		top = (2 * f < 1 ? 2 * f : 1) + 0.2
-		if (p > top) printf "  --gil-free %.2f: p %.3f above %.2f: the locked share ran on two cores at once?\n", f, p, top
+		if (p > top) printf "  --gil-free %.2f: p %.3f above %.2f, more than the lock allows: was the serial run slowed by another job?\n", f, p, top
 		if (f == 1 && p < 0.5) printf "  --gil-free 1: p %.3f below 0.5: two threads without the lock did not run in parallel\n", p
 	}' "$1"
 }
