@@ -119,13 +119,13 @@ ex_test "your predictions are written down in $ANSWERS (before you measure)"
 missing=""
 case $(answer predict_faster) in
 threads | processes | same) ;;
-*) missing+="predict_faster = $(answer predict_faster): want threads, processes or same"$'\n' ;;
+*) missing+="  predict_faster = $(answer predict_faster): want threads, processes or same"$'\n' ;;
 esac
 case $(answer predict_legacy) in
 faster | same | slower) ;;
-*) missing+="predict_legacy = $(answer predict_legacy): want faster, same or slower"$'\n' ;;
+*) missing+="  predict_legacy = $(answer predict_legacy): want faster, same or slower"$'\n' ;;
 esac
-is_number "$(answer predict_p_half)" || missing+="predict_p_half = $(answer predict_p_half): want a number"$'\n'
+is_number "$(answer predict_p_half)" || missing+="  predict_p_half = $(answer predict_p_half): want a number"$'\n'
 if [ ! -f "$TOP/$ANSWERS" ]; then
 	ex_fail "there is no $ANSWERS" "copy it back from the handout's folder and fill in predictions 1 to 3"
 elif [ -n "$missing" ]; then
