@@ -352,5 +352,5 @@ else
 fi
 
 ex_after="Now answer the handout's questions. Try a fine and a coarse segment at --gil-free 0.5:
-      $TVP primes --to 2000000 --model pthread --workers 2 --schedule dynamic --gil modern --gil-free 0.5 --gil-segment 10"
+      ${TVP#"$TOP/"} primes --to 2000000 --model pthread --workers 2 --schedule dynamic --gil modern --gil-free 0.5 --gil-segment 10"
 ex_end
