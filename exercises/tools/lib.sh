@@ -10,11 +10,13 @@
 # Environment a user may set:
 #   TVP_EX_NO_SPEED=1   skip the speed bounds only; correctness is still checked
 #   EX_TIMEOUT=S        seconds before a run counts as hung (default 10)
+#   TVP=PATH            the tvp binary, for checkers that run it (default build/tvp)
 
 set -uo pipefail
 : "${EX_NUM:?run checkers through: make -C exercises check EX=NN}" "${EX_NAME:?}" "${EX_BIN:?}" "${EX_TOOLS:?}"
 EX_EDITION=${EX_EDITION:-student}
 EX_TIMEOUT=${EX_TIMEOUT:-10}
+TVP=${TVP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/tvp}
 EX_SCRATCH=$(mktemp -d)
 trap 'rm -rf "$EX_SCRATCH"' EXIT
 ex_tests=0
@@ -27,7 +29,7 @@ if [ "$EX_EDITION" = solution ]; then
 else
 	EX_SRC="exercises/$EX_NAME"
 fi
-EX_TVP=${EX_TVP:-}
+EX_TVP=${EX_TVP:-$TVP}
 EX_TOP=$(cd "$(dirname "$0")/../.." && pwd)
 EX_BIN_SHOWN=${EX_BIN#"$EX_TOP/"}
 echo "exercise $EX_NUM ($EX_NAME), $EX_EDITION edition: checking the programs in $EX_BIN_SHOWN/"

@@ -67,7 +67,7 @@ expect_starter_fails() {
 			fi
 		done
 	done
-	[ "$found" -ge 6 ]
+	[ "$found" -ge 7 ]
 }
 
 @test "exercise 01 (fork vs thread): the solution passes its checker" {
@@ -139,6 +139,55 @@ expect_starter_fails() {
 		"want - (NAN: 0/0" \
 		"p = 0.0000, want 0.9500" "p = 0.0000, want 0.9222" \
 		"write karp_flatt in exercises/07-amdahl/amdahl.c (TODO 1)"
+}
+
+@test "exercise 06 (the GIL): the solution passes its checker; only the timing bounds are skipped" {
+	expect_pass 06 8
+	[[ "$output" == *"test 4: amdahl reads a real sweep"*"... ok (p at --gil-free 0.00 0.25 0.50 0.75 1.00: "* ]]
+	[[ "$output" == *"test 5: the sweep respects the lock"*"skipped: TVP_EX_NO_SPEED is set"* ]]
+	[[ "$output" == *"test 6: processes beat threads"*"skipped: TVP_EX_NO_SPEED is set"* ]]
+}
+
+@test "exercise 06 (the GIL): the starter fails: no predictions written, fit_p returns 0" {
+	expect_starter_fails 06 \
+		"test 1: your predictions are written down in exercises/06-gil/answers.txt (before you measure) ... FAILED" \
+		"predict_faster = ?: want threads, processes or same" \
+		"0.70/primes/pthread          want p 0.7000, amdahl printed 0.000" \
+		"0.90/primes/pthread          want p -, amdahl printed 0.000" \
+		"(the remaining tests need this one to pass: stopping here)"
+}
+
+@test "exercise 06 (the GIL): a fit that averages each point's own p passes exact points, fails noisy ones" {
+	make -s --no-print-directory -C "$EXERCISES_DIR" build EX=06 EDITION=solution BUILD_DIR="$EX_BUILD"
+	local bin="$BATS_TEST_TMPDIR/bin"
+	mkdir -p "$bin"
+	sed -e 's|^\t\tsum_ab += a \* b;|\t\tif (a > 0) { sum_ab += b / a; sum_aa += 1; }|' \
+		-e '/^\t\tsum_aa += a \* a;/d' "$EXERCISES_DIR/solutions/06-gil/amdahl.c" >"$bin/mean.c"
+	grep -q 'sum_ab += b / a' "$bin/mean.c"
+	cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$bin/amdahl" "$bin/mean.c" -lm
+	run env EX_NUM=06 EX_NAME=06-gil EX_EDITION=solution EX_BIN="$bin" EX_TOOLS="$EX_BUILD/tools" \
+		bash "$EXERCISES_DIR/06-gil/check.sh"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"test 2: amdahl fits p = 0.700 to exact Amdahl points (2, 3 and 4 workers) ... ok"* ]]
+	[[ "$output" == *"0.40/primes/pthread          want p 0.4941, amdahl printed 0.478"* ]]
+}
+
+@test "exercise 06 (the GIL): measured answers that contradict each other fail test 7" {
+	local copy="$BATS_TEST_TMPDIR/tree"
+	mkdir "$copy"
+	(cd "$EXERCISES_DIR/.." && git ls-files -z | xargs -0 cp --parents -t "$copy")
+	cp "$copy/exercises/solutions/06-gil/amdahl.c" "$copy/exercises/06-gil/amdahl.c"
+	sed 's/^faster = processes/faster = threads/' "$copy/exercises/solutions/06-gil/answers.txt" \
+		>"$copy/exercises/06-gil/answers.txt"
+	run make -s --no-print-directory -C "$copy/exercises" check EX=06 BUILD_DIR="$EX_BUILD/copy" \
+		TVP="$BATS_TEST_DIRNAME/../../build/tvp"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"exercise 06: 1 of 8 tests FAILED."* ]]
+	local ratio
+	ratio=$(sed -n 's/^ratio_process_thread = //p' "$copy/exercises/06-gil/answers.txt")
+	[[ "$output" == *"faster = threads, but your ratio_process_thread $ratio says processes"* ]]
 }
 
 @test "exercise 08 (a race to find): the solution passes its checker, TSan build included" {
