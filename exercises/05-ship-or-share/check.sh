@@ -240,7 +240,7 @@ else
 fi
 
 ex_after="Now measure for the handout's questions (make a corpus first):
-      build/tvp corpus --lines 2M --out /tmp/corpus.txt
+      build/tvp corpus --lines 1M --out /tmp/corpus.txt
       $EX_BIN_SHOWN/shipshare --file /tmp/corpus.txt --workers 2
       build/tvp grep --file /tmp/corpus.txt --regex abcde --model fork --workers 2 --input ship"
 ex_end

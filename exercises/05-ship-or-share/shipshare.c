@@ -392,14 +392,16 @@ static double measure(const struct strategy *strategy, const struct job *job, in
 	return median;
 }
 
-/* usage: the usage message on stderr; exit 2. */
+/* usage: why (if any) and the usage message on stderr, exit 2; with no
+ * reason (--help), the usage on stdout, exit 0. */
 static void usage(const char *why)
 {
 	if (why)
 		fprintf(stderr, "shipshare: %s\n", why);
-	fprintf(stderr, "usage: shipshare --file FILE [--literal TEXT] [--workers N] [--unit-bytes B]\n"
-			"                 [--strategy ship|share|both] [--repeat R]\n");
-	exit(2);
+	fprintf(why ? stderr : stdout,
+		"usage: shipshare --file FILE [--literal TEXT] [--workers N] [--unit-bytes B]\n"
+		"                 [--strategy ship|share|both] [--repeat R]\n");
+	exit(why ? 2 : 0);
 }
 
 /* parse_count: text as a whole number in [min, max], or usage() naming option. */
@@ -425,9 +427,10 @@ int main(int argc, char **argv)
 		{ "file", required_argument, NULL, 'f' },     { "literal", required_argument, NULL, 'l' },
 		{ "workers", required_argument, NULL, 'w' },  { "unit-bytes", required_argument, NULL, 'u' },
 		{ "strategy", required_argument, NULL, 's' }, { "repeat", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },           { NULL, 0, NULL, 0 },
 	};
 	int option;
+	opterr = 0; /* one message of our own instead of getopt's */
 	while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (option) {
 		case 'f': job.path = optarg; break;
@@ -436,7 +439,11 @@ int main(int argc, char **argv)
 		case 'u': job.unit_bytes = (size_t)parse_count(optarg, "--unit-bytes", 1, 1LL << 40); break;
 		case 's': only = optarg; break;
 		case 'r': repeat = (int)parse_count(optarg, "--repeat", 1, MAX_REPEATS); break;
-		default: usage(NULL);
+		case 'h': usage(NULL); break;
+		default:
+			fprintf(stderr, "shipshare: %s: unknown option or missing value (--help lists them)\n",
+				argv[optind - 1]);
+			exit(2);
 		}
 	}
 	if (optind < argc)
@@ -448,7 +455,7 @@ int main(int argc, char **argv)
 	if (strchr(job.literal, '\n'))
 		usage("the literal cannot hold a newline");
 	struct stat info;
-	if (stat(job.path, &info) < 0 || !S_ISREG(info.st_mode)) {
+	if (stat(job.path, &info) < 0 || !S_ISREG(info.st_mode) || access(job.path, R_OK) < 0) {
 		fprintf(stderr, "shipshare: %s: not a readable regular file\n", job.path);
 		return 2;
 	}
