@@ -67,7 +67,7 @@ expect_starter_fails() {
 			fi
 		done
 	done
-	[ "$found" -ge 7 ]
+	[ "$found" -ge 8 ]
 }
 
 @test "exercise 01 (fork vs thread): the solution passes its checker" {
@@ -127,6 +127,23 @@ expect_starter_fails() {
 		"dynamic with 3 threads on 200 rows: 200 rows computed 0 times" \
 		"random with 3 threads on 200 rows: 2 rows computed 0 times" \
 		"fix next_row_cyclic in exercises/04-load-balance/balance.c (TODO 1)"
+}
+
+@test "exercise 05 (ship or share): the solution passes its checker; tvp's ship and shared times are shown" {
+	expect_pass 05 7
+	[[ "$output" == *"test 4: a file with no final newline, lines ending exactly at unit ends: both strategies count 50 ... ok"* ]]
+	[[ "$output" == *"test 5: bytes moved: "*"... ok (ship "*", share 24 with 3 workers on "*" bytes)"* ]]
+	[[ "$output" == *"skipped: TVP_EX_NO_SPEED is set"* ]]
+	[[ "$output" == *"test 7: for comparison: tvp grep"*"... ok (tvp: ship "*" s, shared "*" s)"* ]]
+}
+
+@test "exercise 05 (ship or share): the starter fails: share misses lines at cuts, ship sends nothing" {
+	expect_starter_fails 05 "test 1: shipshare runs both strategies on a 2000-line corpus and reaps its workers ... ok" \
+		"share counted 124, grep -c -E counts 127: small.txt" \
+		"share counted 0, grep -c -E counts 50: edges.txt, --literal ab --workers 2 --unit-bytes 16" \
+		"ship counted 0, grep -c -E counts 127" \
+		"ship moved 16 bytes with 2 workers; want " \
+		"then fix first_line_start in exercises/05-ship-or-share/shipshare.c (TODO 1)"
 }
 
 @test "exercise 07 (Amdahl and beyond): the solution passes its checker, a tvp sweep of this machine included" {
