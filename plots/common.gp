@@ -27,3 +27,15 @@ set style line 22 lc rgb '#888888' dt 1 lw 1.0
 set grid lc rgb '#dddddd' lt 1
 set key top left Left reverse box opaque samplen 3 spacing 1.1 font ',9'
 set datafile missing 'NaN'
+# bounds (lower: 30, 31; upper: 40, 41) and large open / small filled markers (51..53)
+set style line 30 lc rgb '#333333' dt 2 lw 1.5
+set style line 31 lc rgb '#333333' dt 4 lw 1.5
+set style line 40 lc rgb '#555555' dt 1 lw 2.0
+set style line 41 lc rgb '#555555' dt 3 lw 2.0
+set style line 51 lc rgb '#1b5e9e' pt 6 ps 2.2 lw 1.5
+set style line 52 lc rgb '#c0392b' pt 5 ps 1.1
+set style line 53 lc rgb '#2e7d32' pt 9 ps 1.4
+# bars: solid black border, a fill pattern per series (not only a colour)
+barcolors = '#1b5e9e #c0392b #2e7d32 #7b1fa2 #ef6c00 #00838f'
+barcolor(i) = word(barcolors, (i - 1) % 6 + 1)
+barpattern(i) = word('4 1 5 2 6 7', (i - 1) % 6 + 1) + 0

@@ -4,7 +4,7 @@
 
 load 'plots/common.gp'
 set output outfile(name)
-set title sprintf('Mandelbrot set as computed by tvp (grey: escape iterations, %s pixel%s per cell)', step, step > 1 ? 's' : '')
+set title sprintf('Mandelbrot set as computed by tvp (%d pixel%s per cell)', step, step > 1 ? 's' : '')
 set xlabel 'column (cell)'
 set ylabel 'row (cell)'
 set yrange [*:*] reverse
@@ -12,4 +12,6 @@ set size ratio -1
 set palette gray negative gamma 0.5
 set cblabel 'iterations before escape'
 set autoscale xfix; set autoscale yfix
+unset key
+set cbrange [0:maxval]
 plot sprintf('%s/mandelbrot.mat', datadir) matrix with image notitle

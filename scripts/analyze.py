@@ -262,7 +262,9 @@ class Analysis:
 		self.fidelity_columns = columns
 		write_dat(os.path.join(self.data, "fidelity.dat"), ["label"] + columns,
 			  [[r["label"]] + [r.get(c, float("nan")) for c in columns] for r in self.fidelity], titled=True)
-		self.add_plot("plots/fidelity.gp", ["fidelity"], name="fidelity", ncolumns=len(columns))
+		values = [r.get(c) for r in self.fidelity for c in columns]
+		self.add_plot("plots/fidelity.gp", ["fidelity"], name="fidelity", ncolumns=len(columns),
+			      ymax=1.15 * max([1.0] + [v for v in values if v is not None and not math.isnan(v)]))
 
 	def data_schedules(self):
 		"""Schedules on Mandelbrot: time per schedule and model."""
@@ -284,7 +286,8 @@ class Analysis:
 			  [[r["label"]] + [r["times"].get(m, float("nan")) for m in models] for r in self.schedules])
 		self.add_plot("plots/schedules.gp", ["mandel-schedules"], name="mandel-schedules",
 			      models=" ".join(models), workers=self.schedules[0].get("workers", self.cores),
-			      serial_s=serial if serial else "NaN")
+			      serial_s=serial if serial else "NaN",
+			      ymax=1.15 * max([serial or 0] + [t for r in self.schedules for t in r["times"].values()]))
 
 	def peer_times(self):
 		"""{regex: {"grep": s, "rg": s}} from hyperfine's runs of the peers."""
@@ -329,7 +332,8 @@ class Analysis:
 			self.overhead = extract_costs(json.load(f))
 		if not self.overhead:
 			return
-		write_dat(os.path.join(self.data, "overhead.dat"), ["operation", "seconds"], self.overhead)
+		write_dat(os.path.join(self.data, "overhead.dat"), ["operation", "seconds", "shown"],
+			  [[label, seconds, pretty_seconds(seconds)] for label, seconds in self.overhead])
 		self.add_plot("plots/overhead.gp", ["overhead"], name="overhead")
 
 	def data_image(self):
@@ -405,6 +409,13 @@ def schedule_label(variant):
 	names = {("static", None): "block (static)", ("static", "1"): "line by line (static, chunk 1)",
 		 ("dynamic", "1"): "dynamic, chunk 1", ("random", "1"): "random line order"}
 	return names.get((schedule, chunk), "%s%s" % (schedule, ", chunk " + chunk if chunk else ""))
+
+
+def pretty_seconds(seconds):
+	"""Seconds as a short label with a unit: 21 us, 1.5 ms, 2.3 s."""
+	for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
+		if seconds >= scale or unit == "ns":
+			return "%.3g %s" % (seconds / scale, unit)
 
 
 def extract_costs(document):

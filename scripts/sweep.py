@@ -148,14 +148,13 @@ def machine_description(tvp):
 class Sweep:
 	"""One sweep: the plan, progress on stderr, and everything it writes into outdir."""
 
-	def __init__(self, tvp, profile, sizes, lines, outdir, only):
+	def __init__(self, tvp, profile, sizes, lines, outdir, only, corpus_dir):
 		self.tvp, self.profile, self.outdir = tvp, profile, outdir
 		self.cores = os.cpu_count() or 1
 		self.inventory = tvp_inventory(tvp)
 		self.values = dict(sizes)
 		self.values.update(cores=str(self.cores), dir=outdir, tvp=tvp,
-				   corpus=os.path.join(TOP, "build", "corpus",
-						       "lines-%s-seed-1.txt" % sizes.get("corpus_lines", "0")))
+				   corpus=os.path.join(corpus_dir, "lines-%s-seed-1.txt" % sizes.get("corpus_lines", "0")))
 		self.lines = [l for l in lines if not only or l["group"] in only]
 		self.runs, self.skipped, self.hyperfine, self.extra = [], [], [], {}
 		self.machine = None
@@ -436,6 +435,8 @@ def main():
 	parser.add_argument("--def", dest="definition", default=os.path.join(TOP, "scripts", "sweep.def"))
 	parser.add_argument("--results", default=os.path.join(TOP, "results"))
 	parser.add_argument("--only", default="", help="comma-separated groups to run")
+	parser.add_argument("--corpus-dir", default=os.path.join(TOP, "build", "corpus"),
+			    help="where generated corpora are kept and reused")
 	args = parser.parse_args()
 	tvp = os.path.abspath(args.tvp)
 	if not os.access(tvp, os.X_OK):
@@ -452,7 +453,7 @@ def main():
 		os.remove(latest)
 	os.symlink(name, latest)
 	only = set(x for x in args.only.split(",") if x)
-	sweep = Sweep(tvp, args.profile, sizes[args.profile], lines, outdir, only)
+	sweep = Sweep(tvp, args.profile, sizes[args.profile], lines, outdir, only, os.path.abspath(args.corpus_dir))
 	sweep.started_at = now.isoformat(timespec="seconds")
 	results = sweep.run()
 	with open(os.path.join(outdir, "results.json"), "w") as f:
