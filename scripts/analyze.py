@@ -363,16 +363,25 @@ class Analysis:
 	# ---- plots --------------------------------------------------------------
 
 	def make_plots(self):
-		"""Run every gnuplot job of the manifest, for PDF and PNG."""
+		"""Run every gnuplot job of the manifest, for PDF and PNG, a few at a time."""
 		os.makedirs(self.plots, exist_ok=True)
+		pending = []
 		for job in self.manifest:
 			for fmt in FIGURE_FORMATS:
 				variables = dict(job["vars"], datadir=self.data, outdir=self.plots, fmt=fmt)
 				assign = "; ".join("%s=%s" % (k, gp_value(v)) for k, v in variables.items())
-				done = subprocess.run(["gnuplot", "-e", assign, job["script"]], cwd=TOP,
-						      capture_output=True, text=True)
-				if done.returncode != 0:
-					die(1, "gnuplot %s failed:\n%s" % (job["script"], done.stderr.strip()))
+				pending.append((job, ["gnuplot", "-e", assign, job["script"]]))
+		running = []
+		while pending or running:
+			while pending and len(running) < max(2, os.cpu_count() or 1):
+				job, argv = pending.pop(0)
+				running.append((job, subprocess.Popen(argv, cwd=TOP, stdout=subprocess.PIPE,
+								      stderr=subprocess.PIPE, text=True)))
+			job, process = running.pop(0)
+			_, errors = process.communicate()
+			if process.returncode != 0:
+				die(1, "gnuplot %s failed:\n%s" % (job["script"], errors.strip()))
+		for job in self.manifest:
 			for figure in job["figures"]:
 				for fmt in FIGURE_FORMATS:
 					path = os.path.join(self.plots, "%s.%s" % (figure, fmt))
