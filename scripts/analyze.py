@@ -233,14 +233,15 @@ class Analysis:
 			      workers=" ".join(str(w) for w in sorted(by_workers)), cores=self.cores)
 
 	def peer_interpreter(self, run):
-		return str(run.get("interpreter") or run.get("params", {}).get("interpreter") or "python3")
+		return str(run.get("interpreter") or run.get("params", {}).get("interpreter")
+			   or run.get("sweep", {}).get("program") or "python3")
 
 	def data_fidelity(self):
 		"""tvp's simulated time ratios beside the Python peers' measured ones."""
 		configs = [("pthread", 2, "python-threading", "2 threads"), ("pthread", 4, "python-threading", "4 threads"),
 			   ("fork", 2, "python-process", "2 processes"), ("pool", 2, "python-pool", "pool of 2")]
 		peers = group_runs(self.results, "peers")
-		gil_runs = group_runs(self.results, "gil")
+		gil_runs = group_runs(self.results, "fidelity")
 		self.fidelity = []
 		interpreters = []
 		for workload in sorted(set(r["workload"] for r in peers)):

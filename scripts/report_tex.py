@@ -310,11 +310,14 @@ class Writer:
 			self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
 			interps = [c for c in cols if not c.startswith("tvp")]
 			self.emit("Interpreters that ran: %s.\n\n" % tex(", ".join(interps) or "none"))
-			pairs = [(r["tvp modern"], r[i]) for r in a.fidelity for i in interps
-				 if not math.isnan(r.get("tvp modern", float("nan"))) and not math.isnan(r.get(i, float("nan")))]
-			if pairs:
-				close = sum(abs(x - y) <= 0.15 for x, y in pairs)
-				self.conclusions.append("Fidelity: %d of %d simulated ratios (modern GIL) were within 0.15 of real CPython's." % (close, len(pairs)))
+			for mode, match in (("modern", lambda i: "2." not in i), ("legacy", lambda i: "2." in i)):
+				pairs = [(r.get("tvp " + mode, float("nan")), r[i]) for r in a.fidelity for i in interps if match(i) and i in r]
+				pairs = [(x, y) for x, y in pairs if not math.isnan(x) and not math.isnan(y)]
+				if pairs:
+					close = sum(abs(x - y) <= 0.15 for x, y in pairs)
+					self.conclusions.append("Fidelity of the %s GIL: %d of %d simulated time ratios were within 0.15 of the "
+								"real interpreter's (%s)." % (mode, close, len(pairs),
+								tex(", ".join(i for i in interps if match(i)))))
 		else:
 			self.emit(self.not_measured(["peers"]) + "\n\n")
 

@@ -116,6 +116,16 @@ def tvp_inventory(tvp):
 	return inventory
 
 
+def find_python2():
+	"""How to start a Python 2 here: pyenv's 2.x (PYENV_VERSION=2.7.18 python2), or python2."""
+	if shutil.which("pyenv"):
+		done = subprocess.run(["pyenv", "versions", "--bare"], capture_output=True, text=True)
+		twos = [v for v in done.stdout.split() if v.startswith("2.")]
+		if twos:
+			return "PYENV_VERSION=%s python2" % twos[-1]
+	return "python2"
+
+
 def machine_description(tvp):
 	"""A text description of the machine and the tools (for machine.txt)."""
 	def out(argv):
@@ -139,7 +149,7 @@ def machine_description(tvp):
 		("grep", out(["grep", "--version"]).splitlines()[0]),
 		("rg", out(["rg", "--version"]).splitlines()[0] if shutil.which("rg") else "-"),
 		("python3", out(["python3", "--version"])),
-		("python2", out(["python2", "--version"]) if shutil.which("python2") else "-"),
+		("python2", out(["bash", "-c", find_python2() + " --version"])),
 		("load average", open("/proc/loadavg").read().strip() if os.path.exists("/proc/loadavg") else "-"),
 	]
 	return "\n".join("== %s\n%s\n" % (name, text) for name, text in parts)
@@ -155,7 +165,9 @@ class Sweep:
 		self.values = dict(sizes)
 		self.values.update(cores=str(self.cores), dir=outdir, tvp=tvp,
 				   corpus=os.path.join(corpus_dir, "lines-%s-seed-1.txt" % sizes.get("corpus_lines", "0")))
+		self.values.update(python2=find_python2())
 		self.lines = [l for l in lines if not only or l["group"] in only]
+		self.versions = {}
 		self.runs, self.skipped, self.hyperfine, self.extra = [], [], [], {}
 		self.machine = None
 		self.started = time.monotonic()
@@ -227,13 +239,17 @@ class Sweep:
 			done = subprocess.run(argv, capture_output=True, text=True)
 		else:
 			command = self.subst(options, more)
-			for word in shlex.split(command):
+			words = shlex.split(command)
+			program = next((w for w in words if "=" not in w), "")
+			if not shutil.which(program):
+				return "unsupported: %s is not installed" % program
+			for word in words:
 				if word.startswith("peers/") and not os.path.exists(os.path.join(TOP, word)):
 					return "unsupported: %s is not in this checkout" % word
 			shown = "%s %s workers=%d" % (workload, model, workers)
 			done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=TOP)
-		if done.returncode == 2:
-			return "unsupported: " + (done.stderr.strip().splitlines() or ["exit 2"])[-1]
+		if done.returncode == 2 or (line["kind"] == "ext" and done.returncode == 127):
+			return "unsupported: " + (done.stderr.strip().splitlines() or ["exit %d" % done.returncode])[-1]
 		if done.returncode != 0 or not os.path.exists(json_path):
 			print(done.stderr, file=sys.stderr)
 			die(1, "run failed (exit %d): %s" % (done.returncode, " ".join(argv if line["kind"] == "run" else [command])))
@@ -245,10 +261,20 @@ class Sweep:
 				die(1, "unverified run in %s" % json_path)
 			run["sweep"] = {"group": line["group"], "variant": variant, "line": line["where"],
 					"profile": self.profile}
+			if line["kind"] == "ext":
+				run["sweep"]["program"] = self.version_of(command, program)
 			self.runs.append(run)
 		median = result["runs"][0]["wall_s"]["median"] if result.get("runs") else float("nan")
 		self.progress("%s %s  %.3f s" % (line["group"], shown, median))
 		return "ok"
+
+	def version_of(self, command, program):
+		"""What `PROGRAM --version` says (an interpreter's name and version), cached."""
+		prefix = command[:command.index(program) + len(program)]
+		if prefix not in self.versions:
+			done = subprocess.run(["bash", "-c", prefix + " --version"], capture_output=True, text=True)
+			self.versions[prefix] = (done.stdout + done.stderr).strip().splitlines()[0] if done.returncode == 0 else program
+		return self.versions[prefix]
 
 	def prepare(self, line):
 		"""A prep line: run it unless its tvp command is missing or its output exists."""

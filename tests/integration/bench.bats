@@ -137,7 +137,7 @@ EOF
 
 @test "with every workload, mode and peer present, every figure is drawn and the report builds" {
 	fake_tvp
-	sed -e "s#python3 peers/python/peer.py#$FAKE peer#" -e '/^time primes/d; /^time mandelbrot/d; /^time grep-all/d' \
+	sed -E -e "s#\| [^|]*peers/python/peer.py#| $FAKE peer#" -e '/^time primes/d; /^time mandelbrot/d; /^time grep-all/d' \
 		"$TOP/scripts/sweep.def" >"$BATS_TEST_TMPDIR/sweep.def"
 	run --separate-stderr sweep --tvp "$FAKE" --profile tiny --def "$BATS_TEST_TMPDIR/sweep.def"
 	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
