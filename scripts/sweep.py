@@ -235,7 +235,7 @@ class Sweep:
 				"--repeat", self.values.get("repeat", "3"), "--warmup", self.values.get("warmup", "1")]
 			argv += shlex.split(self.subst(options, more))
 			argv += ["--format", "json", "--output", json_path]
-			shown = " ".join(shlex.quote(a) for a in argv[1:6] + shlex.split(self.subst(variant, more)))
+			shown = " ".join([workload, model, "x%d" % workers] + shlex.split(self.subst(variant, more)))
 			done = subprocess.run(argv, capture_output=True, text=True)
 		else:
 			command = self.subst(options, more)
@@ -265,7 +265,7 @@ class Sweep:
 				run["sweep"]["program"] = self.version_of(command, program)
 			self.runs.append(run)
 		median = result["runs"][0]["wall_s"]["median"] if result.get("runs") else float("nan")
-		self.progress("%s %s  %.3f s" % (line["group"], shown, median))
+		self.progress("%s: %s  %.3f s" % (line["group"], shown, median))
 		return "ok"
 
 	def version_of(self, command, program):
@@ -396,7 +396,7 @@ class Sweep:
 				plans.append((line, None))
 		self.total = sum(len(plan) if plan is not None else line["kind"] != "prep"
 				 for line, plan in plans)
-		print("sweep: profile %s, %d cores, %d runs planned -> %s" %
+		print("sweep: profile %s, %d cores, up to %d runs -> %s" %
 		      (self.profile, self.cores, self.total, self.outdir), file=sys.stderr)
 		for line, plan in plans:
 			if line["kind"] == "prep":
