@@ -1,10 +1,10 @@
-# fit.gp - fit Amdahl's law and the Universal Scalability Law to one speedup series.
-# Needs: fitdata (a data file: column 1 workers, column 5 speedup) and cores (CPUs online).
-# Sets: amdahl_p, amdahl_err, amdahl_n (points used; 0 = not fitted),
-#       usl_sigma, usl_kappa, usl_n (0 = not fitted), usl_all (1 if fitted past the cores).
-# Amdahl is fitted on the points with workers <= cores only: past the cores the hardware,
-# not the program, sets the speedup (min(N, cores)). USL has two parameters: it is fitted
-# on workers <= cores when there are at least 3 such points, else on every point.
+# fit.gp - fit Amdahl's law or the Universal Scalability Law to one speedup series; prints the result.
+# Needs (gnuplot -e): fitdata (column 1 workers, column 5 speedup), what ('amdahl' or 'usl'), xmax
+# (fit the points with workers <= xmax). Prints one line on stdout:
+#   amdahl: p p_error      usl: sigma kappa
+# A fit that cannot be made (singular, no convergence) stops gnuplot with an error: the caller
+# (scripts/analyze.py) then reports the series as not fitted. Parameters are fitted with an offset
+# (p = q - 10) because gnuplot scales each parameter by its value and cannot move one that is exactly 0.
 
 amdahl(n, p) = 1.0 / ((1.0 - p) + p / n)
 usl(n, s, k) = n / (1.0 + s * (n - 1.0) + k * n * (n - 1.0))
@@ -13,26 +13,14 @@ set fit quiet
 set fit logfile '/dev/null'
 set fit errorvariables
 set fit maxiter 200
-
-stats [1:cores] fitdata using 1:5 nooutput
-amdahl_n = STATS_records
-amdahl_p = 0.5; amdahl_err = 0
-if (amdahl_n >= 2) {
-	fit [1:cores] amdahl(x, amdahl_p) fitdata using 1:5 via amdahl_p
-	amdahl_err = amdahl_p_err
+set print '-'
+offset = 10.0
+if (what eq 'amdahl') {
+	q = offset + 0.5
+	fit [1:xmax] amdahl(x, q - offset) fitdata using 1:5 via q
+	print sprintf('%.6f %.6f', q - offset, q_err)
 } else {
-	amdahl_n = 0
-}
-
-stats fitdata using 1:5 nooutput
-usl_total = STATS_records
-usl_sigma = 0.05; usl_kappa = 0.001; usl_all = 0; usl_n = 0
-if (amdahl_n >= 3) {
-	fit [1:cores] usl(x, usl_sigma, usl_kappa) fitdata using 1:5 via usl_sigma, usl_kappa
-	usl_n = amdahl_n
-} else {
-	if (usl_total >= 3) {
-		fit usl(x, usl_sigma, usl_kappa) fitdata using 1:5 via usl_sigma, usl_kappa
-		usl_n = usl_total; usl_all = 1
-	}
+	qs = offset + 0.05; qk = offset + 0.001
+	fit [1:xmax] usl(x, qs - offset, qk - offset) fitdata using 1:5 via qs, qk
+	print sprintf('%.6f %.6f', qs - offset, qk - offset)
 }

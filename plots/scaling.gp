@@ -1,8 +1,9 @@
 # scaling.gp - one workload's scaling figures: time, speedup with Amdahl, USL, efficiency, Karp-Flatt.
 # Needs (gnuplot -e): datadir, outdir, fmt, name (file prefix), title, models (space separated),
-# cores. Reads datadir/NAME-MODEL.dat (workers median min max speedup efficiency karpflatt
-# speedup_low speedup_high); writes outdir/NAME-{time,speedup,usl,efficiency,karpflatt}.FMT
-# and datadir/NAME-fits.txt (model amdahl_p amdahl_err amdahl_n usl_sigma usl_kappa usl_n usl_all).
+# cores, and the fits (one word per model): fit_p fit_perr fit_pn (Amdahl p, its error, points
+# used, 0 = not fitted), fit_s fit_k fit_un fit_ua (USL sigma, kappa, points, 1 = fitted on all).
+# Reads datadir/NAME-MODEL.dat (workers median min max speedup efficiency karpflatt
+# speedup_low speedup_high); writes outdir/NAME-{time,speedup,usl,efficiency,karpflatt}.FMT.
 
 load 'plots/common.gp'
 nmodels = words(models)
@@ -12,18 +13,10 @@ maxw = STATS_max
 do for [i=2:nmodels] { stats dat(i) using 1 nooutput; maxw = (STATS_max > maxw) ? STATS_max : maxw }
 xmax = maxw + 0.5
 
-array P[nmodels]; array PE[nmodels]; array PN[nmodels]
-array S[nmodels]; array K[nmodels]; array SN[nmodels]; array SA[nmodels]
-set print sprintf('%s/%s-fits.txt', datadir, name)
-print '# model amdahl_p amdahl_err amdahl_n usl_sigma usl_kappa usl_n usl_all'
-do for [i=1:nmodels] {
-	fitdata = dat(i)
-	load 'plots/fit.gp'
-	P[i] = amdahl_p; PE[i] = amdahl_err; PN[i] = amdahl_n
-	S[i] = usl_sigma; K[i] = usl_kappa; SN[i] = usl_n; SA[i] = usl_all
-	print sprintf('%s %.6f %.6f %d %.6f %.6f %d %d', word(models, i), P[i], PE[i], PN[i], S[i], K[i], SN[i], SA[i])
-}
-set print
+# the fits analyze.py made with plots/fit.gp, one word per model (n = 0: not fitted)
+P(i) = word(fit_p, i) + 0; PE(i) = word(fit_perr, i) + 0; PN(i) = word(fit_pn, i) + 0
+S(i) = word(fit_s, i) + 0; K(i) = word(fit_k, i) + 0; SN(i) = word(fit_un, i) + 0; SA(i) = word(fit_ua, i) + 0
+usl(n, s, k) = n / (1.0 + s * (n - 1.0) + k * n * (n - 1.0))
 
 set xrange [0.5:xmax]
 set xtics 1
@@ -44,19 +37,19 @@ set ylabel 'speedup (serial time / time)'
 set yrange [0:xmax]
 set key top left
 amdahl_capped(n, p) = 1.0 / ((1.0 - p) + p / (n < cores ? n : cores))
-akey(i) = PN[i] > 0 ? sprintf('Amdahl %s: p = %.3f ± %.3f', word(models, i), P[i], PE[i]) : sprintf('%s: too few points to fit', word(models, i))
+akey(i) = PN(i) > 0 ? sprintf('Amdahl %s: p = %.3f ± %.3f', word(models, i), P(i), PE(i)) : sprintf('%s: too few points to fit', word(models, i))
 plot x ls 20 title 'ideal: speedup = workers', \
 	(x < cores ? x : cores) ls 21 title sprintf('hardware cap: min(workers, %d cores)', cores), \
 	for [i=1:nmodels] dat(i) using 1:5:8:9 with yerrorbars ls i title word(models, i).' (measured)', \
-	for [i=1:nmodels] (PN[i] > 0 ? amdahl_capped(x, P[i]) : 1/0) with lines ls i title akey(i).(cores < maxw ? ' (flat past the cores)' : '')
+	for [i=1:nmodels] (PN(i) > 0 ? amdahl_capped(x, P(i)) : 1/0) with lines ls i title akey(i).(cores < maxw ? ' (flat past the cores)' : '')
 
 # Universal Scalability Law
 set output outfile(name.'-usl')
 set title title.': Universal Scalability Law fit (σ contention, κ coherency)'
-ukey(i) = SN[i] > 0 ? sprintf('USL %s: σ = %.3f, κ = %.4f%s', word(models, i), S[i], K[i], SA[i] ? ' (fitted on all points)' : '') : sprintf('%s: too few points for USL', word(models, i))
+ukey(i) = SN(i) > 0 ? sprintf('USL %s: σ = %.3f, κ = %.4f%s', word(models, i), S(i), K(i), SA(i) ? ' (fitted on all points)' : '') : sprintf('%s: too few points for USL', word(models, i))
 plot x ls 20 title 'ideal: speedup = workers', \
 	for [i=1:nmodels] dat(i) using 1:5 with points ls i title word(models, i).' (measured)', \
-	for [i=1:nmodels] (SN[i] > 0 ? usl(x, S[i], K[i]) : 1/0) with lines ls i title ukey(i)
+	for [i=1:nmodels] (SN(i) > 0 ? usl(x, S(i), K(i)) : 1/0) with lines ls i title ukey(i)
 
 # parallel efficiency
 set output outfile(name.'-efficiency')

@@ -185,10 +185,14 @@ class Analysis:
 			write_dat(os.path.join(self.data, "%s-%s.dat" % (name, model)),
 				  ["workers", "median_s", "min_s", "max_s", "speedup", "efficiency", "karp_flatt",
 				   "speedup_low", "speedup_high"], rows)
+		entry["fits"] = {m: gnuplot_fit(os.path.join(self.data, "%s-%s.dat" % (name, m)), entry["rows"][m], self.cores)
+				 for m in models}
+		write_fits(os.path.join(self.data, name + "-fits.txt"), entry["fits"])
 		self.scaling[name] = entry
 		if group in dict(SCALING) and name == group:
 			self.add_plot("plots/scaling.gp", [name + s for s in ("-speedup", "-usl", "-time", "-efficiency", "-karpflatt")],
-				      name=name, title=title, models=" ".join(models), cores=self.cores)
+				      name=name, title=title, models=" ".join(models), cores=self.cores,
+				      **fit_words([entry["fits"][m] for m in models]))
 		return entry
 
 	def data_gil(self):
@@ -206,8 +210,10 @@ class Analysis:
 			self.gil[workload] = entries
 			if len(entries) >= 2:
 				models = [m for m in ("pthread", "fork", "pool") if all(m in e["models"] for e in entries.values())]
+				fits = fit_words([entries[mode]["fits"][m] for mode in entries for m in models])
 				self.add_plot("plots/gil.gp", ["gil-" + workload], name="gil-" + workload, workload=workload,
-					      modes=" ".join(entries), models=" ".join(models), cores=self.cores)
+					      modes=" ".join(entries), models=" ".join(models), cores=self.cores,
+					      fit_p=fits["fit_p"], fit_pn=fits["fit_pn"])
 
 	def data_gil_free(self):
 		"""--gil-free F: the speedup of N threads against F, per N, between the two bounds."""
@@ -403,6 +409,55 @@ class Analysis:
 			out[w[0]] = {"p": float(w[1]), "p_err": float(w[2]), "p_n": int(w[3]), "sigma": float(w[4]),
 				     "kappa": float(w[5]), "usl_n": int(w[6]), "usl_all": int(w[7])}
 		return out
+
+
+FIT_KEYS = ["p", "p_err", "p_n", "sigma", "kappa", "usl_n", "usl_all"]
+
+
+def run_fit(path, what, xmax):
+	"""plots/fit.gp on one data file: (two numbers) or None when gnuplot could not fit."""
+	done = subprocess.run(["gnuplot", "-e", "fitdata=%s; what='%s'; xmax=%r" % (gp_value(path), what, float(xmax)),
+			       "plots/fit.gp"], cwd=TOP, capture_output=True, text=True)
+	try:
+		values = [float(x) for x in done.stdout.split()[-2:]]
+	except ValueError:
+		return None
+	if done.returncode != 0 or len(values) != 2 or any(math.isnan(v) or math.isinf(v) for v in values):
+		return None
+	return values
+
+
+def gnuplot_fit(path, rows, cores):
+	"""Amdahl's p fitted on the points with workers <= cores, and the USL's sigma and kappa (on
+	those points when there are three, else on all of them), by gnuplot's fit. A count of 0
+	points means not fitted (too few points, or gnuplot's fit failed)."""
+	fit = dict.fromkeys(FIT_KEYS, 0)
+	within = [r for r in rows if r[0] <= cores]
+	if len(within) >= 2:
+		values = run_fit(path, "amdahl", cores)
+		if values:
+			fit.update(p=values[0], p_err=values[1], p_n=len(within))
+	usable = within if len(within) >= 3 else rows
+	if len(usable) >= 3:
+		values = run_fit(path, "usl", max(r[0] for r in usable))
+		if values:
+			fit.update(sigma=values[0], kappa=values[1], usl_n=len(usable), usl_all=int(usable is rows and len(rows) > len(within)))
+	return fit
+
+
+def write_fits(path, fits):
+	"""NAME-fits.txt: one line per model (the format bench.sh and Analysis.fits read)."""
+	with open(path, "w") as f:
+		f.write("# model amdahl_p amdahl_err amdahl_n usl_sigma usl_kappa usl_n usl_all\n")
+		for model, fit in fits.items():
+			f.write("%s %.6f %.6f %d %.6f %.6f %d %d\n" % ((model,) + tuple(fit[k] for k in FIT_KEYS)))
+
+
+def fit_words(fits):
+	"""The fits of several series as gnuplot variables: one word per series."""
+	names = {"p": "fit_p", "p_err": "fit_perr", "p_n": "fit_pn", "sigma": "fit_s", "kappa": "fit_k",
+		 "usl_n": "fit_un", "usl_all": "fit_ua"}
+	return {names[k]: " ".join("%.6g" % f[k] for f in fits) for k in FIT_KEYS}
 
 
 def ratio(runs, serial_model, model, workers):

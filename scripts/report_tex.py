@@ -90,13 +90,22 @@ class Writer:
 			("kernel", m.get("kernel")), ("architecture", m.get("arch")), ("compiler", m.get("compiler")),
 			("flags", m.get("flags")), ("git revision", m.get("git_revision")), ("tvp", m.get("tvp_version")),
 			("sweep started", s.get("started")), ("profile", s.get("profile")),
-			("sweep time", "%.0f s" % s["elapsed_s"] if "elapsed_s" in s else None)]
+			("sweep time", "%.0f s" % s["elapsed_s"] if "elapsed_s" in s else None),
+			("load average", "%.2f at the start, %.2f at the end" % (s["loadavg_start"], s["loadavg_end"])
+			 if s.get("loadavg_start") is not None and s.get("loadavg_end") is not None else None)]
 		self.emit("\\section{Machine and method}\n")
 		self.emit("\\begin{tabular}{@{}ll@{}}\n\\toprule\n")
 		for key, value in rows:
 			if value is not None:
 				self.emit("%s & %s \\\\\n" % (tex(key), tex(value)))
 		self.emit("\\bottomrule\n\\end{tabular}\n\n")
+		busy = max(s.get("loadavg_start") or 0, s.get("loadavg_end") or 0)
+		if busy > 0.5 * a.cores:
+			self.emit("\\textbf{The machine was busy:} a load average of %.1f on %d cores means other processes "
+				  "competed for the CPUs during the sweep, so speedups and fits below understate what this machine "
+				  "can do; re-run \\texttt{make bench} on a quiet machine.\n\n" % (busy, a.cores))
+			self.conclusions.append("The machine was busy during the sweep (load average up to %.1f on %d cores): "
+						"every speedup here is a lower bound." % (busy, a.cores))
 		methods = sorted({"%s: %s" % (r["workload"], r.get("reference_method", "?")) for r in a.results["runs"]})
 		repeat, warmup = sizes.get("repeat", "?"), sizes.get("warmup", "?")
 		self.emit(
@@ -273,15 +282,22 @@ class Writer:
 				for workers in counts:
 					cells = [at(e["rows"].get(model, []), workers) for e in entries.values()]
 					self.emit("%s & %d & %s \\\\\n" % (code(model), workers, " & ".join(num(c[4], 2) if c else "--" for c in cells)))
+			self.emit("\\midrule\nfitted Amdahl $p$ & & \\\\\n")
+			for model in models:
+				cells = [a.fits("gil-%s-%s" % (workload, m)).get(model) for m in entries]
+				self.emit("%s & $N \\le %d$ & %s \\\\\n" % (code(model), a.cores, " & ".join(
+					"%.2f" % f["p"] if f and f["p_n"] else "--" for f in cells)))
 			self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
 			for mode in ("modern", "legacy"):
 				if mode not in entries:
 					continue
 				t = at(entries[mode]["rows"].get("pthread", []), a.cores)
 				p = at(entries[mode]["rows"].get("pool", []), a.cores)
+				fit = a.fits("gil-%s-%s" % (workload, mode)).get("pthread")
 				if t and p:
-					self.conclusions.append("%s under the %s GIL at %d workers: threads %.2f times the serial speed, the process "
-								"pool %.2f: %s." % (tex(workload), mode, a.cores, t[4], p[4],
+					self.conclusions.append("%s under the %s GIL at %d workers: threads %.2f times the serial speed%s, the process "
+								"pool %.2f: %s." % (tex(workload), mode, a.cores, t[4],
+								" (fitted $p = %.2f$)" % fit["p"] if fit and fit["p_n"] else "", p[4],
 								"the lock serialises the threads while each process has its own" if t[4] < 0.8 * p[4]
 								else "threads kept up with processes here"))
 		self.emit("\\subsection{Work done with the GIL released}\n")

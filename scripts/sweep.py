@@ -171,6 +171,7 @@ class Sweep:
 		self.runs, self.skipped, self.hyperfine, self.extra = [], [], [], {}
 		self.machine = None
 		self.started = time.monotonic()
+		self.load_start = load_average()
 		self.done = 0
 
 	def subst(self, text, more=None):
@@ -442,10 +443,20 @@ class Sweep:
 				"profile": self.profile, "cores": self.cores, "sizes": self.values,
 				"started": self.started_at, "elapsed_s": round(time.monotonic() - self.started, 3),
 				"skipped": self.skipped, "hyperfine": self.hyperfine, "extra": self.extra,
+				"loadavg_start": self.load_start, "loadavg_end": load_average(),
 				"inventory": {k: sorted(v) for k, v in self.inventory.items()},
 			},
 			"runs": self.runs,
 		}
+
+
+def load_average():
+	"""The 1-minute load average (runnable tasks), or None where /proc/loadavg is missing."""
+	try:
+		with open("/proc/loadavg") as f:
+			return float(f.read().split()[0])
+	except OSError:
+		return None
 
 
 def clock(seconds):

@@ -43,17 +43,24 @@ with open(path, "w") as f:
 EOF
 }
 
-# scaling_plot NAME MODELS CORES: run plots/scaling.gp on the synthetic data, PNG and PDF.
+# scaling_plot NAME MODEL CORES: run plots/scaling.gp on one synthetic series, PNG and PDF,
+# with the fits given as analyze.py gives them.
 scaling_plot() {
 	for fmt in png pdf; do
 		(cd "$TOP" && gnuplot -e "datadir='$BATS_TEST_TMPDIR/data'; outdir='$BATS_TEST_TMPDIR'; fmt='$fmt'; \
-			name='$1'; title='synthetic'; models='$2'; cores=$3" plots/scaling.gp)
+			name='$1'; title='synthetic'; models='$2'; cores=$3; fit_p='0.9'; fit_perr='0.01'; fit_pn='2'; \
+			fit_s='0.1'; fit_k='0.01'; fit_un='4'; fit_ua='1'" plots/scaling.gp)
 	done
 }
 
-# fit_of NAME MODEL COLUMN: a value from the fits file scaling.gp wrote (2 = p, 5 = sigma, 6 = kappa).
+# fit_of NAME MODEL CORES KEY: what analyze.py's gnuplot fit (plots/fit.gp) makes of a synthetic
+# series: KEY is p, p_n (points used), sigma or kappa.
 fit_of() {
-	awk -v m="$2" -v c="$3" '$1 == m { print $c }' "$BATS_TEST_TMPDIR/data/$1-fits.txt"
+	(cd "$TOP/scripts" && python3 -c "
+import sys, analyze
+path = sys.argv[1]
+rows = [[float(x) for x in line.split()] for line in open(path)]
+print(analyze.gnuplot_fit(path, rows, int(sys.argv[2]))[sys.argv[3]])" "$BATS_TEST_TMPDIR/data/$1-$2.dat" "$3" "$4")
 }
 
 # within VALUE WANT TOLERANCE: |VALUE - WANT| <= TOLERANCE
@@ -112,17 +119,21 @@ EOF
 @test "the Amdahl fit recovers p = 0.8 from noisy points, using only workers <= cores" {
 	synthetic syn threads 4 "1 / ((1 - 0.8) + 0.8 / n)"
 	synthetic syn procs 4 "1 / ((1 - 0.97) + 0.97 / n)"
-	scaling_plot syn "threads procs" 4
-	within "$(fit_of syn threads 2)" 0.8 0.02
-	within "$(fit_of syn procs 2)" 0.97 0.02
-	[ "$(fit_of syn threads 4)" -eq 4 ] # points fitted: workers 1..4, not the capped 5..8
+	within "$(fit_of syn threads 4 p)" 0.8 0.02
+	within "$(fit_of syn procs 4 p)" 0.97 0.02
+	[ "$(fit_of syn threads 4 p_n)" -eq 4 ] # points fitted: workers 1..4, not the capped 5..8
 }
 
 @test "the USL fit recovers contention and coherency from a curve with a peak" {
 	synthetic usl model 16 "n / (1 + 0.05 * (n - 1) + 0.002 * n * (n - 1))"
-	scaling_plot usl model 16
-	within "$(fit_of usl model 5)" 0.05 0.02
-	within "$(fit_of usl model 6)" 0.002 0.001
+	within "$(fit_of usl model 16 sigma)" 0.05 0.02
+	within "$(fit_of usl model 16 kappa)" 0.002 0.001
+}
+
+@test "a series that leaves nothing to fit (no gain at all) is fitted at p = 0, not a gnuplot failure" {
+	synthetic flat threads 2 "1.0"
+	within "$(fit_of flat threads 2 p)" 0 0.03
+	[ "$(fit_of flat threads 2 p_n)" -eq 2 ]
 }
 
 @test "the scaling plot script writes every figure as a non-empty PDF and PNG" {
