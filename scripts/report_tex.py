@@ -20,7 +20,8 @@ def tex(text):
 	for ch in str(text):
 		out.append({"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
 			    "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-			    "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}.get(ch, ch))
+			    "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
+			    "'": r"\textquotesingle{}"}.get(ch, ch))
 	return "".join(out).replace("--", "-{}-")  # no en-dash ligature in option names
 
 
@@ -151,14 +152,18 @@ class Writer:
 		if not exported:
 			return
 		answers = {o["command"]: o.get("answer", "") for o in exported.get("tvp_outputs", [])}
+		corpus = self.a.sweep.get("sizes", {}).get("corpus")
+		shorten = (lambda c: c.replace(corpus, "CORPUS")) if corpus else (lambda c: c)
 		self.emit("\\paragraph{Cross-check (hyperfine, whole processes, %d runs each).}\n"
 			  "\\begin{center}\\footnotesize\n\\begin{tabular}{@{}p{0.62\\textwidth}rrl@{}}\n\\toprule\n"
 			  "command & mean & $\\pm$ sd & answer \\\\\n\\midrule\n" % len(exported["results"][0].get("times", [])))
 		for r in exported["results"]:
 			answer = answers.get(r["command"], "")
-			self.emit("%s & %s & %s & %s \\\\\n" % (code(r["command"]), secs(r["mean"]), secs(r.get("stddev") or 0),
+			self.emit("%s & %s & %s & %s \\\\\n" % (code(shorten(r["command"])), secs(r["mean"]), secs(r.get("stddev") or 0),
 							       tex(answer[:24])))
 		self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
+		if corpus and any(corpus in r["command"] for r in exported["results"]):
+			self.emit("CORPUS is %s.\n\n" % code(os.path.basename(corpus)))
 
 	def workloads(self):
 		from analyze import SCALING
@@ -239,6 +244,30 @@ class Writer:
 					best = min(times)
 					self.conclusions.append("Mandelbrot with %s: the best schedule was %s, %.2f times faster than one block per worker."
 								% (code(model), tex(best[1]), block["times"][model] / best[0]))
+
+	def ipc(self):
+		"""Results back through a pipe or through shared memory (group ipc): a table."""
+		self.emit("\\section{Results back by pipe or by shared memory}\n")
+		runs = [r for r in self.a.results["runs"] if r.get("sweep", {}).get("group") == "ipc"]
+		if not runs:
+			self.emit(self.not_measured(["ipc"]) + "\n\n")
+			return
+		kinds = sorted({r.get("ipc", "?") for r in runs})
+		rows = {}
+		for r in runs:
+			rows.setdefault((r["workload"], r["model"], r["workers"]), {})[r.get("ipc", "?")] = r["wall_s"]["median"]
+		self.emit("\\begin{center}\\small\n\\begin{tabular}{@{}llr%s@{}}\n\\toprule\nworkload & model & workers & %s \\\\\n\\midrule\n" % (
+			"r" * len(kinds), " & ".join("\\texttt{-{}-ipc %s}" % tex(k) for k in kinds)))
+		for (workload, model, workers), times in sorted(rows.items()):
+			self.emit("%s & %s & %d & %s \\\\\n" % (tex(workload), code(model), workers, " & ".join(secs(times.get(k)) for k in kinds)))
+			if "pipe" in times and "shm" in times:
+				self.conclusions.append("%s, %s with %d workers: results through shared memory took %.2f times the time "
+							"of results through a pipe." % (tex(workload), code(model), workers, times["shm"] / times["pipe"]))
+		self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
+		params = runs[0].get("params", {})
+		self.emit("Sizes: %s. Each row of the image travels back to the parent: copied through a pipe (as Python's "
+			  "queues pickle results) or written in place into a shared mapping.\n\n" % tex(", ".join(
+			  "%s=%s" % kv for kv in params.items())))
 
 	def grep_input(self):
 		self.emit("\\section{Regex search: shipping the input vs sharing it}\n")
@@ -399,6 +428,7 @@ class Writer:
 		self.machine()
 		self.workloads()
 		self.schedules()
+		self.ipc()
 		self.grep_input()
 		self.gil()
 		self.overhead()
