@@ -19,9 +19,15 @@ S(i) = word(fit_s, i) + 0; K(i) = word(fit_k, i) + 0; SN(i) = word(fit_un, i) + 
 usl(n, s, k) = n / (1.0 + s * (n - 1.0) + k * n * (n - 1.0))
 
 set xrange [0.5:xmax]
-set xtics 1
+if (maxw > 12) { set xtics auto } else { set xtics 1 }
 set xlabel 'workers (threads or processes)'
 set mxtics 1
+
+# a vertical line at the core count: past it the workers share the cores
+if (cores < maxw) {
+	set arrow 1 from cores, graph 0 to cores, graph 1 nohead ls 22 dt 3
+	set label 1 sprintf('%d cores online', cores) at cores, graph 0.04 offset 0.6, 0 font ',8'
+}
 
 # time vs workers
 set output outfile(name.'-time')

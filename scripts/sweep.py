@@ -249,16 +249,29 @@ class Sweep:
 					return "unsupported: %s is not in this checkout" % word
 			shown = "%s %s workers=%d" % (workload, model, workers)
 			done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=TOP)
+		last = (done.stderr.strip().splitlines() or ["exit %d" % done.returncode])[-1]
 		if done.returncode == 2 or (line["kind"] == "ext" and done.returncode == 127):
-			return "unsupported: " + (done.stderr.strip().splitlines() or ["exit %d" % done.returncode])[-1]
+			return "unsupported: " + last
+		if line["kind"] == "ext":
+			# An outside program that fails or prints no JSON is not measured; tvp failing is fatal.
+			if done.returncode != 0:
+				return "failed (exit %d): %s" % (done.returncode, last)
+			if not os.path.exists(json_path) and done.stdout.lstrip().startswith("{"):
+				with open(json_path, "w") as f:
+					f.write(done.stdout)
+			if not os.path.exists(json_path):
+				return "printed no tvp/1 JSON"
 		if done.returncode != 0 or not os.path.exists(json_path):
 			print(done.stderr, file=sys.stderr)
 			die(1, "run failed (exit %d): %s" % (done.returncode, " ".join(argv if line["kind"] == "run" else [command])))
 		with open(json_path) as f:
 			result = json.load(f)
-		self.machine = self.machine or result.get("machine")
+		if line["kind"] == "run":
+			self.machine = self.machine or result.get("machine")
 		for run in result.get("runs", []):
-			if run.get("verified") is not True:
+			# tvp marks every run verified (it exits 1 otherwise); a peer that says nothing is taken
+			# as it is, one that says false is a wrong answer.
+			if run.get("verified") is False or (line["kind"] == "run" and run.get("verified") is not True):
 				die(1, "unverified run in %s" % json_path)
 			run["sweep"] = {"group": line["group"], "variant": variant, "line": line["where"],
 					"profile": self.profile}

@@ -93,19 +93,20 @@ print(sweep.worker_counts('scale', 2), sweep.worker_counts('scale', 6), sweep.wo
 	[ "$output" = "[1, 2, 3, 4] [1, 2, 4, 6, 8, 12] [1, 4, 8]" ]
 }
 
-@test "a line the binary cannot run is skipped and listed with tvp's reason; the rest runs" {
+@test "a line the binary cannot run, or a failing peer, is skipped and listed with the reason; the rest runs" {
 	cat >"$BATS_TEST_TMPDIR/sweep.def" <<'EOF'
 size tiny  repeat=1 warmup=0
 run  ok      | primes       | serial | 1 | --to 20000
 run  newopt  | primes       | serial pthread | 1,2 | --to 20000 {{ --block 100 | --no-such-option 1 }}
 run  missing | nosuchthing  | serial | 1 |
+ext  peer    | primes       | python-serial | 1 | false
 cmd  tool    | tvp nosuchtool --format json --output ${json}
 EOF
 	run --separate-stderr sweep --tvp "$TVP" --profile tiny --def "$BATS_TEST_TMPDIR/sweep.def"
 	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
 	json="$BATS_TEST_TMPDIR/results/latest/results.json"
 	[ "$(json_field "$json" 'len(d["runs"])')" -eq 4 ]
-	[ "$(json_field "$json" '[s["group"] for s in d["sweep"]["skipped"]]')" = "['missing', 'newopt', 'tool']" ]
+	[ "$(json_field "$json" '[s["group"] for s in d["sweep"]["skipped"]]')" = "['missing', 'newopt', 'peer', 'tool']" ]
 	[[ "$(json_field "$json" 'd["sweep"]["skipped"][1]["why"]')" == *"unknown option '--no-such-option'"* ]]
 	[[ "$stderr" == *"skip newopt primes [--no-such-option 1]"* ]]
 }
