@@ -46,6 +46,7 @@ def model_rank(model):
 
 
 def median_s(run):
+	"""The median wall time of a run, in seconds."""
 	return run["wall_s"]["median"]
 
 
@@ -99,6 +100,7 @@ def write_dat(path, header, rows, titled=False):
 
 
 def fmt_num(x):
+	"""One value for a gnuplot data file: strings quoted, missing numbers as NaN."""
 	if isinstance(x, str):
 		return '"%s"' % x.replace('"', "'")
 	if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
@@ -109,10 +111,12 @@ def fmt_num(x):
 
 
 def gil_of(run):
+	"""The GIL mode a run used (off when the binary predates the field)."""
 	return run.get("gil", "off")
 
 
 def variant_of(run):
+	"""The sweep.def alternative a run belongs to ("" when its line has none)."""
 	return run.get("sweep", {}).get("variant", "")
 
 
@@ -147,6 +151,7 @@ class Analysis:
 	# ---- data ---------------------------------------------------------------
 
 	def add_plot(self, script, figures, **variables):
+		"""Queue a gnuplot job: script, the figures it must write, its -e variables."""
 		self.manifest.append({"script": script, "figures": figures, "vars": variables})
 
 	def make_data(self):
@@ -239,6 +244,7 @@ class Analysis:
 			      workers=" ".join(str(w) for w in sorted(by_workers)), cores=self.cores)
 
 	def peer_interpreter(self, run):
+		"""Which interpreter a peer run used: the peer's own word, else what the sweep recorded."""
 		return str(run.get("interpreter") or run.get("params", {}).get("interpreter")
 			   or run.get("sweep", {}).get("program") or "python3")
 
@@ -359,6 +365,7 @@ class Analysis:
 		self.add_plot("plots/mandelimg.gp", ["mandelbrot-image"], name="mandelbrot-image", maxval=maxval, step=step)
 
 	def load_hyperfine(self):
+		"""{time line name: hyperfine's exported JSON} for the sweep's hyperfine files."""
 		out = {}
 		for name in self.sweep.get("hyperfine", []):
 			path = os.path.join(self.dir, "hyperfine", name)

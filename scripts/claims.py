@@ -19,6 +19,7 @@ def scaling_at(a, group, model, workers):
 
 
 def gil_row(a, workload, mode, model, workers):
+	"""The scaling row of a model under a GIL mode (group gil), or None."""
 	entry = a.gil.get(workload, {}).get(mode)
 	return at(entry["rows"].get(model, []), workers) if entry else None
 
