@@ -7,6 +7,7 @@ quoted from the seeds (shared/seeds) as the claims to check.
 """
 import math
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -157,16 +158,38 @@ class Writer:
 		answers = {o["command"]: o.get("answer", "") for o in exported.get("tvp_outputs", [])}
 		corpus = self.a.sweep.get("sizes", {}).get("corpus")
 		shorten = (lambda c: c.replace(corpus, "CORPUS")) if corpus else (lambda c: c)
-		self.emit("\\paragraph{Cross-check (hyperfine, whole processes, %d runs each).}\n"
-			  "\\begin{center}\\footnotesize\n\\begin{tabular}{@{}p{0.62\\textwidth}rrl@{}}\n\\toprule\n"
-			  "command & mean & $\\pm$ sd & answer \\\\\n\\midrule\n" % len(exported["results"][0].get("times", [])))
+		self.emit("\\paragraph{Cross-check (hyperfine, whole processes, %d runs each).} The harness column is the "
+			  "median the sweep measured for the same configuration (one repeat inside the process: no process start-up, no reference answer).\n"
+			  "\\begin{center}\\footnotesize\n\\begin{tabular}{@{}p{0.55\\textwidth}rrrl@{}}\n\\toprule\n"
+			  "command & mean & $\\pm$ sd & harness & answer \\\\\n\\midrule\n" % len(exported["results"][0].get("times", [])))
 		for r in exported["results"]:
 			answer = answers.get(r["command"], "")
-			self.emit("%s & %s & %s & %s \\\\\n" % (code(shorten(r["command"])), secs(r["mean"]), secs(r.get("stddev") or 0),
-							       tex(answer[:24])))
+			harness = self.harness_median(r["command"])
+			self.emit("%s & %s & %s & %s & %s \\\\\n" % (code(shorten(r["command"])), secs(r["mean"]), secs(r.get("stddev") or 0),
+								    secs(harness) if harness else "--", tex(answer[:24])))
 		self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
 		if corpus and any(corpus in r["command"] for r in exported["results"]):
 			self.emit("CORPUS is %s.\n\n" % code(os.path.basename(corpus)))
+
+	def harness_median(self, command):
+		"""The sweep's median for the configuration a `tvp ...` command line names, or None."""
+		words = shlex.split(command)
+		if len(words) < 2 or words[0] != "tvp":
+			return None
+		opts = dict(zip(words[2::2], words[3::2]))
+		model = opts.get("--model", "serial")
+		workers = int(opts.get("--workers", 1 if model == "serial" else self.a.cores))
+		for run in self.a.results["runs"]:
+			if (run["workload"], run["model"], run["workers"]) != (words[1], model, workers):
+				continue
+			if model != "serial" and run.get("schedule", "static") != opts.get("--schedule", "static"):
+				continue
+			if run.get("gil", "off") != "off":
+				continue
+			params = run.get("params", {})
+			if all(str(params[k[2:]]) == v for k, v in opts.items() if k[2:] in params):
+				return run["wall_s"]["median"]
+		return None
 
 	def workloads(self):
 		"""One subsection per scaling workload: its table, figures, hyperfine check, conclusions."""
