@@ -35,7 +35,7 @@ UNIT := $(BUILD)/unit-tests
 GIL_EXCLUSION := $(BUILD)/gil-exclusion
 
 .PHONY: help all build deps deps-bench test test-run unit cli integration asan tsan \
-	bench clean lint student peers fidelity
+	bench plots report clean lint student peers fidelity
 
 help: ## list the targets
 	@echo "tvp - threads versus processes, measured"
@@ -103,8 +103,16 @@ asan: deps ## AddressSanitizer + UBSan build, running the whole test suite
 tsan: deps ## ThreadSanitizer build, running the whole test suite
 	@$(MAKE) --no-print-directory SAN=tsan test-run
 
-bench: $(TVP) ## the default sweep (the bench issue adds plots and the report)
-	@scripts/bench.sh $(TVP)
+PROFILE ?= default
+bench: deps-bench ## install what is missing, build, sweep (PROFILE=tiny|default|full), plots, report
+	@$(MAKE) --no-print-directory build
+	@scripts/bench.sh $(TVP) $(PROFILE)
+
+plots: ## draw every plot of results/latest (PDF and PNG into results/latest/plots)
+	@python3 scripts/analyze.py plots results/latest
+
+report: ## build results/latest/report.pdf (plots included) from results/latest
+	@python3 scripts/analyze.py report results/latest
 
 peers: $(TVP) ## the Python peers beside tvp: answers checked (python3, python2)
 	@if command -v python3 >/dev/null; then python3 scripts/peers.py --tvp $(TVP); \

@@ -1,28 +1,30 @@
 #!/usr/bin/env bash
-# bench.sh - the default sweep: primes under every model, 1 to 2x the cores.
-# (The bench issue grows this into sweeps, plots and the report.)
+# bench.sh - `make bench`: the sweep, every plot and the PDF report, then where they are.
+# usage: scripts/bench.sh path/to/tvp [tiny|default|full]
 set -euo pipefail
 
-tvp="${1:?usage: bench.sh path/to/tvp}"
-cores=$(getconf _NPROCESSORS_ONLN)
-stamp="$(date -u +%Y%m%d-%H%M%S)-$(hostname)"
-out="results/$stamp"
-mkdir -p "$out"
-ln -sfn "$stamp" results/latest
+tvp="${1:?usage: bench.sh path/to/tvp [tiny|default|full]}"
+profile="${2:-default}"
+top=$(cd "$(dirname "$0")/.." && pwd)
+began=$(date +%s)
 
-n=0
-for model in serial pthread fork pool; do
-	for ((workers = 1; workers <= 2 * cores; workers++)); do
-		[ "$model" = serial ] && [ "$workers" -gt 1 ] && break
-		n=$((n + 1))
-		echo "[$n] primes $model workers=$workers" >&2
-		"$tvp" primes --model "$model" --workers "$workers" --schedule dynamic \
-			--repeat 3 --warmup 1 --format csv --output "$out/primes-$model-$workers.csv"
-	done
+python3 "$top/scripts/sweep.py" --tvp "$tvp" --profile "$profile" --results "$top/results"
+dir=$(readlink -f "$top/results/latest")
+python3 "$top/scripts/analyze.py" report "$dir"
+
+elapsed=$(($(date +%s) - began))
+rel=${dir#"$top"/}
+echo
+echo "tvp bench (profile $profile) done in $((elapsed / 60))m$((elapsed % 60))s"
+echo "  results  $rel/results.json  ($(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["runs"]), "verified runs,", len(d["sweep"]["skipped"]), "parts not measured")' "$dir/results.json"))"
+echo "  hyperfine $rel/hyperfine/"
+echo "  plots    $rel/plots/  ($(find "$dir/plots" -name '*.pdf' | wc -l) figures, PDF and PNG)"
+echo "  report   $rel/report.pdf"
+echo "  latest   results/latest -> $(basename "$dir")"
+for fits in "$dir"/data/*-fits.txt; do
+	[ -e "$fits" ] || continue
+	name=$(basename "$fits" -fits.txt)
+	case "$name" in gil-*-off) continue ;; esac
+	printf '  fitted Amdahl p, %-18s' "$name:"
+	awk '!/^#/ && $4 > 0 { printf "  %s %.3f", $1, $2 } END { print "" }' "$fits"
 done
-{
-	head -1 "$out/primes-serial-1.csv"
-	for f in "$out"/primes-*.csv; do tail -n +2 "$f"; done
-} >"$out/primes.csv"
-echo "results: $out/primes.csv" >&2
-column -s, -t < <(cut -d, -f2,3,10,13 "$out/primes.csv")

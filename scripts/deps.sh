@@ -41,6 +41,7 @@ if [ "$want" = bench ]; then
 	need 'command -v rg' ripgrep
 	need 'command -v latexmk' latexmk
 	need 'kpsewhich booktabs.sty' texlive-latex-base texlive-latex-recommended texlive-fonts-recommended
+	need 'kpsewhich ptmr8t.tfm' texlive-fonts-recommended
 	need 'command -v pdftoppm' poppler-utils
 fi
 

@@ -1,0 +1,28 @@
+# gil.gp - the simulated GIL modes side by side: speedup per model under off, modern, legacy.
+# Needs: datadir, outdir, fmt, name, workload, modes (space separated), models, cores.
+# Reads datadir/gil-WORKLOAD-MODE-MODEL.dat (columns as scaling.gp); one panel per mode.
+# fit_p, fit_pn: Amdahl p and points used per (mode, model), mode by mode (0 points: not fitted).
+
+load 'plots/common.gp'
+if (fmt eq 'png') { set terminal pngcairo size 1400,520 enhanced font 'DejaVu Sans,12' linewidth 1.5 } \
+else { set terminal pdfcairo size 7.5in,3in enhanced font 'DejaVu Sans,9' linewidth 1.5 }
+set output outfile(name)
+nmodes = words(modes); nmodels = words(models)
+dat(mode, i) = sprintf('%s/gil-%s-%s-%s.dat', datadir, workload, mode, word(models, i))
+describe(mode) = mode eq 'off' ? 'no GIL (C as it is)' : (mode eq 'modern' ? 'modern GIL (CPython 3.2+)' : 'legacy GIL (CPython 2)')
+P(k) = word(fit_p, k) + 0; PN(k) = word(fit_pn, k) + 0
+mkey(j, i) = PN((j - 1) * nmodels + i) > 0 ? sprintf('%s (Amdahl p = %.2f)', word(models, i), P((j - 1) * nmodels + i)) : word(models, i)
+set multiplot layout 1, nmodes title workload.': speedup over serial (same GIL mode) under the simulated interpreter lock'
+set xlabel 'workers'
+set ylabel 'speedup (serial time / time)'
+set xtics 1
+set yrange [0:*]
+set key top left font ',8'
+do for [j=1:nmodes] {
+	mode = word(modes, j)
+	set title describe(mode)
+	plot x ls 20 title 'ideal', \
+		1 ls 22 title 'serial', \
+		for [i=1:nmodels] dat(mode, i) using 1:5 with linespoints ls i title mkey(j, i)
+}
+unset multiplot

@@ -1,0 +1,517 @@
+#!/usr/bin/env python3
+"""sweep.py - run the benchmark sweep of scripts/sweep.def into one results directory.
+
+usage: scripts/sweep.py --tvp build/tvp [--profile tiny|default|full] [--def FILE]
+                        [--results results] [--only GROUP,...]
+
+Writes results/DATE-HOST/ (and points results/latest at it):
+  results.json     every verified tvp run (schema tvp/1, "runs" concatenated; each run
+                   carries a "sweep" object: group, variant, line) plus "sweep" metadata
+                   (profile, cores, elapsed, what was skipped and why)
+  runs/            the JSON of every single tvp invocation
+  hyperfine/       hyperfine's JSON per `time` line, and each peer's output
+  machine.txt      the machine description (lscpu, kernel, compilers, tool versions)
+Standard library only. Exit status: 0 done, 1 a run failed (wrong answer or fault),
+2 bad usage or a malformed sweep.def.
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import shlex
+import shutil
+import socket
+import string
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def die(status, message):
+	"""Print one line on stderr and exit with status."""
+	print("sweep: " + message, file=sys.stderr)
+	sys.exit(status)
+
+
+def worker_counts(spec, cores):
+	"""The worker counts a WORKERS field asks for, ascending, without duplicates."""
+	counts = set()
+	for word in spec.split(","):
+		word = word.strip()
+		if word == "scale":
+			if cores <= 2:
+				counts.update(range(1, 2 * cores + 1))
+			else:
+				power = 1
+				while power <= 2 * cores:
+					counts.add(power)
+					power *= 2
+				counts.update({cores, 2 * cores})
+		elif word == "cores":
+			counts.add(cores)
+		elif word == "2cores":
+			counts.add(2 * cores)
+		elif word.isdigit() and int(word) > 0:
+			counts.add(int(word))
+		else:
+			raise ValueError("bad WORKERS '%s'" % word)
+	return sorted(counts)
+
+
+def expand_alternatives(text):
+	"""Every text {{ a | b }} groups can make: a list of (variant label, text)."""
+	match = re.search(r"\{\{(.*?)\}\}", text)
+	if not match:
+		return [("", text)]
+	out = []
+	for choice in match.group(1).split(" | "):
+		choice = choice.strip()
+		rest = text[:match.start()] + choice + text[match.end():]
+		for label, expanded in expand_alternatives(rest):
+			out.append((" ".join(x for x in (choice, label) if x), expanded))
+	return out
+
+
+def parse_def(path):
+	"""sweep.def -> (sizes by profile, list of line dicts in file order)."""
+	sizes, lines = {}, []
+	with open(path) as f:
+		for number, raw in enumerate(f, 1):
+			line = raw.strip()
+			if not line or line.startswith("#"):
+				continue
+			kind, _, rest = line.partition(" ")
+			where = "%s:%d" % (os.path.basename(path), number)
+			if kind == "size":
+				words = rest.split()
+				sizes[words[0]] = dict(w.split("=", 1) for w in words[1:])
+				continue
+			want = {"prep": 2, "cmd": 2, "time": 2, "run": 5, "ext": 5}.get(kind)
+			fields = [x.strip() for x in re.split(r" \|(?: |$)", rest, maxsplit=(want or 1) - 1)]
+			if want is None or len(fields) != want:
+				die(2, "%s: cannot read this line (kind %s, %d fields)" % (where, kind, len(fields)))
+			entry = {"kind": kind, "group": fields[0], "where": where, "text": line}
+			if kind in ("run", "ext"):
+				entry.update(workloads=fields[1].split(), models=fields[2].split(),
+					     workers=fields[3], options=fields[4])
+			else:
+				entry["command"] = fields[1]
+			lines.append(entry)
+	return sizes, lines
+
+
+def tvp_inventory(tvp):
+	"""What this tvp binary offers: {"workloads": set, "models": set, "commands": set}."""
+	listing = subprocess.run([tvp, "--list"], capture_output=True, text=True, check=True).stdout
+	inventory, section = {"workloads": set(), "models": set(), "commands": set()}, None
+	for row in listing.splitlines():
+		if row and not row[0].isspace() and row.endswith(":"):
+			section = row[:-1]
+			inventory.setdefault(section, set())
+		elif row.strip() and section:
+			inventory[section].add(row.split()[0])
+	return inventory
+
+
+def find_python2():
+	"""How to start a Python 2 here: pyenv's 2.x (PYENV_VERSION=2.7.18 python2), or python2."""
+	if shutil.which("pyenv"):
+		done = subprocess.run(["pyenv", "versions", "--bare"], capture_output=True, text=True)
+		twos = [v for v in done.stdout.split() if v.startswith("2.")]
+		if twos:
+			return "PYENV_VERSION=%s python2" % twos[-1]
+	return "python2"
+
+
+def machine_description(tvp):
+	"""A text description of the machine and the tools (for machine.txt)."""
+	def out(argv):
+		try:
+			done = subprocess.run(argv, capture_output=True, text=True, timeout=20)
+			return (done.stdout + done.stderr).strip()
+		except (OSError, subprocess.TimeoutExpired):
+			return "(not available)"
+	parts = [
+		("date", datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")),
+		("host", socket.gethostname()),
+		("kernel", out(["uname", "-srvmo"])),
+		("cores online", str(os.cpu_count())),
+		("lscpu", out(["lscpu"])),
+		("memory", out(["free", "-h"])),
+		("compiler", out(["cc", "--version"]).splitlines()[0] if shutil.which("cc") else "-"),
+		("tvp", out([tvp, "--version"])),
+		("git", out(["git", "-C", TOP, "describe", "--always", "--dirty"])),
+		("gnuplot", out(["gnuplot", "--version"])),
+		("hyperfine", out(["hyperfine", "--version"])),
+		("grep", out(["grep", "--version"]).splitlines()[0]),
+		("rg", out(["rg", "--version"]).splitlines()[0] if shutil.which("rg") else "-"),
+		("python3", out(["python3", "--version"])),
+		("python2", out(["bash", "-c", find_python2() + " --version"])),
+		("load average", open("/proc/loadavg").read().strip() if os.path.exists("/proc/loadavg") else "-"),
+	]
+	return "\n".join("== %s\n%s\n" % (name, text) for name, text in parts)
+
+
+class Sweep:
+	"""One sweep: the plan, progress on stderr, and everything it writes into outdir."""
+
+	def __init__(self, tvp, profile, sizes, lines, outdir, only, corpus_dir):
+		self.tvp, self.profile, self.outdir = tvp, profile, outdir
+		self.cores = os.cpu_count() or 1
+		self.inventory = tvp_inventory(tvp)
+		self.values = dict(sizes)
+		self.values.update(cores=str(self.cores), dir=outdir, tvp=tvp,
+				   corpus=os.path.join(corpus_dir, "lines-%s-seed-1.txt" % sizes.get("corpus_lines", "0")))
+		self.values.update(python2=find_python2())
+		self.lines = [l for l in lines if not only or l["group"] in only]
+		self.versions = {}
+		self.runs, self.skipped, self.hyperfine, self.extra = [], [], [], {}
+		self.machine = None
+		self.started = time.monotonic()
+		self.load_start = load_average()
+		self.done = 0
+
+	def subst(self, text, more=None):
+		"""Text with ${name} replaced by the profile's sizes and the sweep's values."""
+		values = dict(self.values, **(more or {}))
+		return string.Template(text).safe_substitute(values)
+
+	def skip(self, line, why, variant=""):
+		"""Record that (part of) a line is not measured, and say so."""
+		entry = {"group": line["group"], "line": line["where"], "variant": variant,
+			 "workload": line.get("workload_used", ""), "why": why}
+		self.skipped.append(entry)
+		print("  skip %s %s%s: %s" % (line["group"], entry["workload"],
+					      (" [" + variant + "]") if variant else "", why), file=sys.stderr)
+
+	def progress(self, what):
+		"""One progress line: which run, how many are left, time so far."""
+		self.done += 1
+		elapsed = time.monotonic() - self.started
+		left = max(self.total - self.done, 0)
+		rate = elapsed / self.done
+		print("[%3d/%d] %-60s  %s so far, about %s left" %
+		      (self.done, self.total, what[:60], clock(elapsed), clock(rate * left)),
+		      file=sys.stderr, flush=True)
+
+	def plan_line(self, line):
+		"""The runs a run/ext line stands for: list of (variant, workload, model, workers, argv)."""
+		workload = None
+		if line["kind"] == "run":
+			workload = next((w for w in line["workloads"] if w in self.inventory["workloads"]), None)
+			if not workload:
+				line["workload_used"] = line["workloads"][0]
+				self.skip(line, "tvp has no workload %s" % " or ".join(line["workloads"]))
+				return []
+		else:
+			workload = line["workloads"][0]
+		line["workload_used"] = workload
+		models = line["models"]
+		if line["kind"] == "run":
+			missing = [m for m in models if m not in self.inventory["models"]]
+			if missing:
+				self.skip(line, "tvp has no model %s" % ", ".join(missing))
+			models = [m for m in models if m in self.inventory["models"]]
+		plan = []
+		for variant, options in expand_alternatives(line["options"]):
+			for model in models:
+				serial_like = model in ("serial", "python-serial")
+				for workers in worker_counts(line["workers"], self.cores):
+					if serial_like and workers != 1:
+						continue
+					plan.append((variant, workload, model, workers, options))
+		return plan
+
+	def run_tvp(self, line, variant, workload, model, workers, options):
+		"""One tvp (or ext) run; returns 'ok', 'unsupported: MESSAGE' or exits 1 on a fault."""
+		index = len(os.listdir(os.path.join(self.outdir, "runs")))
+		json_path = os.path.join(self.outdir, "runs", "%04d-%s-%s-%s-%d.json" %
+					 (index, line["group"], workload, model, workers))
+		more = {"model": model, "workers": str(workers), "json": json_path}
+		if line["kind"] == "run":
+			argv = [self.tvp, workload, "--model", model, "--workers", str(workers),
+				"--repeat", self.values.get("repeat", "3"), "--warmup", self.values.get("warmup", "1")]
+			argv += shlex.split(self.subst(options, more))
+			argv += ["--format", "json", "--output", json_path]
+			shown = " ".join([workload, model, "x%d" % workers] + shlex.split(self.subst(variant, more)))
+			done = subprocess.run(argv, capture_output=True, text=True)
+		else:
+			command = self.subst(options, more)
+			words = shlex.split(command)
+			program = next((w for w in words if "=" not in w), "")
+			if not shutil.which(program):
+				return "unsupported: %s is not installed" % program
+			for word in words:
+				if word.startswith("peers/") and not os.path.exists(os.path.join(TOP, word)):
+					return "unsupported: %s is not in this checkout" % word
+			shown = "%s %s workers=%d" % (workload, model, workers)
+			done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=TOP)
+		last = (done.stderr.strip().splitlines() or ["exit %d" % done.returncode])[-1]
+		if done.returncode == 2 or (line["kind"] == "ext" and done.returncode == 127):
+			return "unsupported: " + last
+		if line["kind"] == "ext":
+			# An outside program that fails or prints no JSON is not measured; tvp failing is fatal.
+			if done.returncode != 0:
+				return "failed (exit %d): %s" % (done.returncode, last)
+			if not os.path.exists(json_path) and done.stdout.lstrip().startswith("{"):
+				with open(json_path, "w") as f:
+					f.write(done.stdout)
+			if not os.path.exists(json_path):
+				return "printed no tvp/1 JSON"
+		if done.returncode != 0 or not os.path.exists(json_path):
+			print(done.stderr, file=sys.stderr)
+			die(1, "run failed (exit %d): %s" % (done.returncode, " ".join(argv if line["kind"] == "run" else [command])))
+		with open(json_path) as f:
+			result = json.load(f)
+		if line["kind"] == "run":
+			self.machine = self.machine or result.get("machine")
+		for run in result.get("runs", []):
+			# tvp marks every run verified (it exits 1 otherwise); a peer that says nothing is taken
+			# as it is, one that says false is a wrong answer.
+			if run.get("verified") is False or (line["kind"] == "run" and run.get("verified") is not True):
+				die(1, "unverified run in %s" % json_path)
+			run["sweep"] = {"group": line["group"], "variant": variant, "line": line["where"],
+					"profile": self.profile}
+			if line["kind"] == "ext":
+				run["sweep"]["program"] = self.version_of(command, program)
+			self.runs.append(run)
+		median = result["runs"][0]["wall_s"]["median"] if result.get("runs") else float("nan")
+		self.progress("%s: %s  %.3f s" % (line["group"], shown, median))
+		return "ok"
+
+	def version_of(self, command, program):
+		"""What `PROGRAM --version` says (an interpreter's name and version), cached."""
+		prefix = command[:command.index(program) + len(program)]
+		if prefix not in self.versions:
+			done = subprocess.run(["bash", "-c", prefix + " --version"], capture_output=True, text=True)
+			self.versions[prefix] = (done.stdout + done.stderr).strip().splitlines()[0] if done.returncode == 0 else program
+		return self.versions[prefix]
+
+	def prepare(self, line):
+		"""A prep line: run it unless its tvp command is missing or its output exists."""
+		command = self.subst(line["command"])
+		words = shlex.split(command)
+		if words[0] == "tvp":
+			name = words[1]
+			if name not in self.inventory["commands"] | self.inventory["workloads"]:
+				line["workload_used"] = name
+				self.skip(line, "tvp has no command %s" % name)
+				return
+			words[0] = self.tvp
+		if "--out" in words:
+			target = words[words.index("--out") + 1]
+			if os.path.exists(target):
+				print("  %s: %s exists, reused" % (line["group"], target), file=sys.stderr)
+				return
+			os.makedirs(os.path.dirname(target), exist_ok=True)
+		began = time.monotonic()
+		done = subprocess.run(words, capture_output=True, text=True)
+		if done.returncode == 2:
+			self.skip(line, "unsupported: " + done.stderr.strip())
+			return
+		if done.returncode != 0:
+			die(1, "%s failed: %s" % (command, done.stderr.strip()))
+		print("  %s: %s (%.1f s)" % (line["group"], command, time.monotonic() - began), file=sys.stderr)
+
+	def command(self, line):
+		"""A cmd line: a tvp command writing JSON to ${json}, kept as GROUP.json."""
+		json_path = os.path.join(self.outdir, line["group"] + ".json")
+		words = shlex.split(self.subst(line["command"], {"json": json_path}))
+		name = words[1]
+		line["workload_used"] = name
+		if name not in self.inventory["commands"] | self.inventory["workloads"]:
+			self.skip(line, "tvp has no command %s" % name)
+			return
+		words[0] = self.tvp
+		done = subprocess.run(words, capture_output=True, text=True)
+		if done.returncode == 2:
+			self.skip(line, "unsupported: " + done.stderr.strip())
+			return
+		if done.returncode != 0:
+			die(1, "%s failed: %s" % (" ".join(words), done.stderr.strip()))
+		self.extra[line["group"]] = os.path.basename(json_path)
+		self.progress("%s %s" % (line["group"], " ".join(words[1:3])))
+
+	def time_line(self, line):
+		"""A time line: hyperfine over its commands (missing ones dropped), output to a pipe."""
+		if not shutil.which("hyperfine"):
+			self.skip(line, "hyperfine is not installed")
+			return
+		commands, names, ignore_failure = [], [], False
+		texts = self.subst(line["command"]).split(" ; ")
+		needed = [shlex.split(t)[1] for t in texts if shlex.split(t)[0] == "tvp"]
+		missing = [w for w in needed if w not in self.inventory["workloads"]]
+		if missing:
+			line["workload_used"] = missing[0]
+			self.skip(line, "tvp has no workload %s" % missing[0])
+			return
+		for text in texts:
+			words = shlex.split(text)
+			program = next(w for w in words if "=" not in w)
+			if program == "tvp":
+				if words[1] not in self.inventory["workloads"]:
+					self.skip(line, "tvp has no workload %s" % words[1], text)
+					continue
+				shown = text
+				text = shlex.quote(self.tvp) + " " + text.split(" ", 1)[1] + " --repeat 1 --warmup 0"
+				trial = subprocess.run(["bash", "-c", text + " --format json"], capture_output=True, text=True)
+				if trial.returncode != 0:
+					self.skip(line, (trial.stderr.strip().splitlines() or ["exit %d" % trial.returncode])[-1], text)
+					continue
+				answer = json.loads(trial.stdout)["runs"][0]["answer"]
+			elif not shutil.which(program):
+				self.skip(line, "%s is not installed" % program, text)
+				continue
+			else:
+				shown = text
+				trial = subprocess.run(["bash", "-c", text], capture_output=True, text=True)
+				if trial.returncode > 1:  # grep -c exits 1 when it counts 0 lines
+					self.skip(line, (trial.stderr.strip().splitlines() or ["exit %d" % trial.returncode])[-1], text)
+					continue
+				ignore_failure = ignore_failure or trial.returncode == 1
+				answer = trial.stdout.strip()
+			commands.append((shown, text))
+			names.append({"command": shown, "answer": answer[-200:]})
+		if not commands:
+			return
+		json_path = os.path.join(self.outdir, "hyperfine", line["group"] + ".json")
+		# The trial run above was the warm-up (it also filled the page cache).
+		argv = ["hyperfine", "--style", "basic", "--warmup", "0", "--runs", self.values.get("hf_runs", "5"),
+			"--output", "pipe", "--export-json", json_path] + (["--ignore-failure"] if ignore_failure else [])
+		for shown, text in commands:
+			argv += ["--command-name", shown, text]
+		done = subprocess.run(argv, capture_output=True, text=True)
+		if done.returncode != 0:
+			print(done.stdout + done.stderr, file=sys.stderr)
+			die(1, "hyperfine failed for %s" % line["group"])
+		with open(json_path) as f:
+			exported = json.load(f)
+		exported["tvp_outputs"] = names
+		with open(json_path, "w") as f:
+			json.dump(exported, f, indent=1)
+		self.hyperfine.append(os.path.basename(json_path))
+		means = ", ".join("%.3f" % r["mean"] for r in exported["results"])
+		self.progress("hyperfine %s (%d commands: %s s)" % (line["group"], len(commands), means))
+
+	def run(self):
+		"""Run every line in order; returns the results object."""
+		for sub in ("runs", "hyperfine"):
+			os.makedirs(os.path.join(self.outdir, sub), exist_ok=True)
+		with open(os.path.join(self.outdir, "machine.txt"), "w") as f:
+			f.write(machine_description(self.tvp))
+		plans = []
+		for line in self.lines:
+			if line["kind"] in ("run", "ext"):
+				plans.append((line, self.plan_line(line)))
+			else:
+				plans.append((line, None))
+		self.total = sum(len(plan) if plan is not None else line["kind"] != "prep"
+				 for line, plan in plans)
+		print("sweep: profile %s, %d cores, up to %d runs -> %s" %
+		      (self.profile, self.cores, self.total, self.outdir), file=sys.stderr)
+		for line, plan in plans:
+			if line["kind"] == "prep":
+				self.prepare(line)
+			elif line["kind"] == "cmd":
+				self.command(line)
+			elif line["kind"] == "time":
+				self.time_line(line)
+			else:
+				self.run_plan(line, plan)
+		return self.results()
+
+	def run_plan(self, line, plan):
+		"""The runs of one run/ext line. The first exit 2 of a (variant, model) skips the
+		rest of it; skips are reported grouped by reason, one line each."""
+		dead = {}
+		for variant, workload, model, workers, options in plan:
+			key = (variant, model)
+			if key in dead:
+				self.total -= 1
+				continue
+			status = self.run_tvp(line, variant, workload, model, workers, options)
+			if status != "ok":
+				dead[key] = status
+				self.total -= 1
+		reasons = {}
+		for (variant, model), status in dead.items():
+			entry = reasons.setdefault(status, ([], []))
+			if variant not in entry[0]:
+				entry[0].append(variant)
+			if model not in entry[1]:
+				entry[1].append(model)
+		for status, (variants, models) in reasons.items():
+			self.skip(line, "%s (models %s)" % (status, ", ".join(models)),
+				  " / ".join(v for v in variants if v))
+
+	def results(self):
+		"""The merged results object (schema tvp/1)."""
+		return {
+			"schema": "tvp/1",
+			"machine": self.machine or {"cores_online": self.cores, "hostname": socket.gethostname()},
+			"sweep": {
+				"profile": self.profile, "cores": self.cores, "sizes": self.values,
+				"started": self.started_at, "elapsed_s": round(time.monotonic() - self.started, 3),
+				"skipped": self.skipped, "hyperfine": self.hyperfine, "extra": self.extra,
+				"loadavg_start": self.load_start, "loadavg_end": load_average(),
+				"inventory": {k: sorted(v) for k, v in self.inventory.items()},
+			},
+			"runs": self.runs,
+		}
+
+
+def load_average():
+	"""The 1-minute load average (runnable tasks), or None where /proc/loadavg is missing."""
+	try:
+		with open("/proc/loadavg") as f:
+			return float(f.read().split()[0])
+	except OSError:
+		return None
+
+
+def clock(seconds):
+	"""Seconds as m:ss."""
+	seconds = int(round(seconds))
+	return "%d:%02d" % (seconds // 60, seconds % 60)
+
+
+def main():
+	parser = argparse.ArgumentParser(description="run the tvp benchmark sweep")
+	parser.add_argument("--tvp", default=os.path.join(TOP, "build", "tvp"))
+	parser.add_argument("--profile", default=os.environ.get("PROFILE") or "default")
+	parser.add_argument("--def", dest="definition", default=os.path.join(TOP, "scripts", "sweep.def"))
+	parser.add_argument("--results", default=os.path.join(TOP, "results"))
+	parser.add_argument("--only", default="", help="comma-separated groups to run")
+	parser.add_argument("--corpus-dir", default=os.path.join(TOP, "build", "corpus"),
+			    help="where generated corpora are kept and reused")
+	args = parser.parse_args()
+	tvp = os.path.abspath(args.tvp)
+	if not os.access(tvp, os.X_OK):
+		die(2, "no tvp binary at %s (make build)" % tvp)
+	sizes, lines = parse_def(args.definition)
+	if args.profile not in sizes:
+		die(2, "unknown profile '%s' (profiles: %s)" % (args.profile, ", ".join(sizes)))
+	now = datetime.datetime.now()
+	name = "%s-%s" % (now.strftime("%Y%m%d-%H%M%S"), socket.gethostname())
+	outdir = os.path.join(os.path.abspath(args.results), name)
+	os.makedirs(outdir)
+	latest = os.path.join(os.path.abspath(args.results), "latest")
+	if os.path.islink(latest) or os.path.exists(latest):
+		os.remove(latest)
+	os.symlink(name, latest)
+	only = set(x for x in args.only.split(",") if x)
+	sweep = Sweep(tvp, args.profile, sizes[args.profile], lines, outdir, only, os.path.abspath(args.corpus_dir))
+	sweep.started_at = now.isoformat(timespec="seconds")
+	results = sweep.run()
+	with open(os.path.join(outdir, "results.json"), "w") as f:
+		json.dump(results, f, indent=1)
+	print("sweep: %d verified runs, %d skipped, %s -> %s" %
+	      (len(results["runs"]), len(results["sweep"]["skipped"]),
+	       clock(results["sweep"]["elapsed_s"]), os.path.join(outdir, "results.json")), file=sys.stderr)
+
+
+if __name__ == "__main__":
+	main()

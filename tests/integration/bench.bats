@@ -1,0 +1,181 @@
+#!/usr/bin/env bats
+# bench.bats - the `make bench` pipeline: the sweep driver merges verified runs and skips what the
+# binary lacks, gnuplot's fits recover known parameters, the plot scripts write figures, and the
+# report builds (on the real tvp for primes, on tests/integration/fake-tvp for every other part).
+
+bats_require_minimum_version 1.5.0
+load ../cli/helpers
+
+TOP="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
+
+# fake_tvp: a copy of fake-tvp that starts the interpreter directly (a pyenv shim costs
+# a quarter of a second per start, and the sweep starts it hundreds of times).
+fake_tvp() {
+	FAKE="$BATS_TEST_TMPDIR/fake-tvp"
+	{
+		echo "#!$(python3 -c 'import sys; print(sys.executable)')"
+		tail -n +2 "$BATS_TEST_DIRNAME/fake-tvp"
+	} >"$FAKE"
+	chmod +x "$FAKE"
+}
+
+# sweep ARGS...: the sweep driver, results and corpora under the test's own directory.
+sweep() {
+	python3 "$TOP/scripts/sweep.py" --results "$BATS_TEST_TMPDIR/results" \
+		--corpus-dir "$BATS_TEST_TMPDIR/corpus" "$@"
+}
+
+# synthetic NAME MODEL CORES LAW: a scaling data file (as analyze.py writes them) with speedups
+# from LAW(n) (a python expression in n), capped at the cores, with +-1% deterministic noise.
+synthetic() {
+	mkdir -p "$BATS_TEST_TMPDIR/data"
+	python3 - "$BATS_TEST_TMPDIR/data/$1-$2.dat" "$3" "$4" <<'EOF'
+import sys
+path, cores, law = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+noise = [0.0, 0.01, -0.01, 0.005, -0.005, 0.008, -0.008, 0.003, -0.003, 0.0, 0.01, -0.01, 0.0, 0.004, -0.004, 0.0]
+with open(path, "w") as f:
+	for i, workers in enumerate(range(1, 2 * cores + 1)):
+		n = min(workers, cores)
+		speedup = eval(law) * (1 + (noise[i % len(noise)] if workers > 1 else 0))
+		t = 1.0 / speedup
+		kf = (1 / speedup - 1 / workers) / (1 - 1 / workers) if workers > 1 else float("nan")
+		f.write("%d %g %g %g %g %g %g %g %g\n" % (workers, t, t, t, speedup, speedup / workers, kf, speedup, speedup))
+EOF
+}
+
+# scaling_plot NAME MODEL CORES: run plots/scaling.gp on one synthetic series, PNG and PDF,
+# with the fits given as analyze.py gives them.
+scaling_plot() {
+	for fmt in png pdf; do
+		(cd "$TOP" && gnuplot -e "datadir='$BATS_TEST_TMPDIR/data'; outdir='$BATS_TEST_TMPDIR'; fmt='$fmt'; \
+			name='$1'; title='synthetic'; models='$2'; cores=$3; fit_p='0.9'; fit_perr='0.01'; fit_pn='2'; \
+			fit_s='0.1'; fit_k='0.01'; fit_un='4'; fit_ua='1'" plots/scaling.gp)
+	done
+}
+
+# fit_of NAME MODEL CORES KEY: what analyze.py's gnuplot fit (plots/fit.gp) makes of a synthetic
+# series: KEY is p, p_n (points used), sigma or kappa.
+fit_of() {
+	(cd "$TOP/scripts" && python3 -c "
+import sys, analyze
+path = sys.argv[1]
+rows = [[float(x) for x in line.split()] for line in open(path)]
+print(analyze.gnuplot_fit(path, rows, int(sys.argv[2]))[sys.argv[3]])" "$BATS_TEST_TMPDIR/data/$1-$2.dat" "$3" "$4")
+}
+
+# within VALUE WANT TOLERANCE: |VALUE - WANT| <= TOLERANCE
+within() {
+	python3 -c "import sys; v, w, t = map(float, sys.argv[1:]); sys.exit(0 if abs(v - w) <= t else 1)" "$1" "$2" "$3" ||
+		{ echo "got $1, want $2 +- $3"; return 1; }
+}
+
+@test "the sweep writes one merged tvp/1 JSON of verified runs, and results/latest points at it" {
+	run --separate-stderr sweep --tvp "$TVP" --profile tiny --only primes
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	dir="$BATS_TEST_TMPDIR/results/latest"
+	[ -L "$dir" ]
+	[ -s "$dir/machine.txt" ]
+	[ "$(json_field "$dir/results.json" 'd["schema"]')" = "tvp/1" ]
+	cores=$(getconf _NPROCESSORS_ONLN)
+	# serial once, then three models at every worker count of the scale
+	counts=$(python3 -c "import sys; sys.path.insert(0, '$TOP/scripts'); import sweep; print(len(sweep.worker_counts('scale', $cores)))")
+	[ "$(json_field "$dir/results.json" 'len(d["runs"])')" -eq $((1 + 3 * counts)) ]
+	[ "$(json_field "$dir/results.json" 'all(r["verified"] is True for r in d["runs"])')" = True ]
+	[ "$(json_field "$dir/results.json" 'sorted({r["sweep"]["group"] for r in d["runs"]})')" = "['primes']" ]
+	[ "$(json_field "$dir/results.json" 'sorted({r["model"] for r in d["runs"]})')" = "['fork', 'pool', 'pthread', 'serial']" ]
+	[ "$(ls "$dir/runs" | wc -l)" -eq $((1 + 3 * counts)) ]
+	[[ "$stderr" == *"[  1/"*"so far, about"*"left"* ]]
+}
+
+@test "the worker counts are 1..2x cores on small machines, powers of two and the cores on larger ones" {
+	run python3 -c "import sys; sys.path.insert(0, '$TOP/scripts'); import sweep
+print(sweep.worker_counts('scale', 2), sweep.worker_counts('scale', 6), sweep.worker_counts('1,cores,2cores', 4))"
+	[ "$output" = "[1, 2, 3, 4] [1, 2, 4, 6, 8, 12] [1, 4, 8]" ]
+}
+
+@test "a line the binary cannot run, or a failing peer, is skipped and listed with the reason; the rest runs" {
+	cat >"$BATS_TEST_TMPDIR/sweep.def" <<'EOF'
+size tiny  repeat=1 warmup=0
+run  ok      | primes       | serial | 1 | --to 20000
+run  newopt  | primes       | serial pthread | 1,2 | --to 20000 {{ --block 100 | --no-such-option 1 }}
+run  missing | nosuchthing  | serial | 1 |
+ext  peer    | primes       | python-serial | 1 | false
+cmd  tool    | tvp nosuchtool --format json --output ${json}
+EOF
+	run --separate-stderr sweep --tvp "$TVP" --profile tiny --def "$BATS_TEST_TMPDIR/sweep.def"
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	json="$BATS_TEST_TMPDIR/results/latest/results.json"
+	[ "$(json_field "$json" 'len(d["runs"])')" -eq 4 ]
+	[ "$(json_field "$json" '[s["group"] for s in d["sweep"]["skipped"]]')" = "['missing', 'newopt', 'peer', 'tool']" ]
+	[[ "$(json_field "$json" 'd["sweep"]["skipped"][1]["why"]')" == *"unknown option '--no-such-option'"* ]]
+	[[ "$stderr" == *"skip newopt primes [--no-such-option 1]"* ]]
+}
+
+@test "a wrong answer stops the sweep with exit status 1" {
+	TVP_FAULT=wrong-answer run --separate-stderr sweep --tvp "$TVP" --profile tiny --only primes
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"sweep: run failed"* ]]
+}
+
+@test "the Amdahl fit recovers p = 0.8 from noisy points, using only workers <= cores" {
+	synthetic syn threads 4 "1 / ((1 - 0.8) + 0.8 / n)"
+	synthetic syn procs 4 "1 / ((1 - 0.97) + 0.97 / n)"
+	within "$(fit_of syn threads 4 p)" 0.8 0.02
+	within "$(fit_of syn procs 4 p)" 0.97 0.02
+	[ "$(fit_of syn threads 4 p_n)" -eq 4 ] # points fitted: workers 1..4, not the capped 5..8
+}
+
+@test "the USL fit recovers contention and coherency from a curve with a peak" {
+	synthetic usl model 16 "n / (1 + 0.05 * (n - 1) + 0.002 * n * (n - 1))"
+	within "$(fit_of usl model 16 sigma)" 0.05 0.02
+	within "$(fit_of usl model 16 kappa)" 0.002 0.001
+}
+
+@test "a series that leaves nothing to fit (no gain at all) is fitted at p = 0, not a gnuplot failure" {
+	synthetic flat threads 2 "1.0"
+	within "$(fit_of flat threads 2 p)" 0 0.03
+	[ "$(fit_of flat threads 2 p_n)" -eq 2 ]
+}
+
+@test "the scaling plot script writes every figure as a non-empty PDF and PNG" {
+	synthetic fig pthread 2 "1 / ((1 - 0.9) + 0.9 / n)"
+	scaling_plot fig pthread 2
+	for figure in speedup usl time efficiency karpflatt; do
+		[ "$(head -c 4 "$BATS_TEST_TMPDIR/fig-$figure.pdf")" = "%PDF" ]
+		[ "$(head -c 4 "$BATS_TEST_TMPDIR/fig-$figure.png" | tail -c 3)" = "PNG" ]
+		[ "$(stat -c %s "$BATS_TEST_TMPDIR/fig-$figure.png")" -gt 10000 ]
+	done
+}
+
+@test "with every workload, mode and peer present, every figure is drawn and the report builds" {
+	fake_tvp
+	sed -E -e "s#\| [^|]*peers/python/peer.py#| $FAKE peer#" -e '/^time primes/d; /^time mandelbrot/d; /^time grep-all/d' \
+		"$TOP/scripts/sweep.def" >"$BATS_TEST_TMPDIR/sweep.def"
+	run --separate-stderr sweep --tvp "$FAKE" --profile tiny --def "$BATS_TEST_TMPDIR/sweep.def"
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	dir="$BATS_TEST_TMPDIR/results/latest"
+	[ "$(json_field "$dir/results.json" 'len(d["sweep"]["skipped"])')" -eq 0 ]
+	run --separate-stderr python3 "$TOP/scripts/analyze.py" report "$dir"
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	for figure in primes-speedup mandelbrot-usl grep-karpflatt tinytask-time gil-primes gil-mandelbrot \
+		gil-free fidelity mandel-schedules grep-input-1 grep-input-2 overhead mandelbrot-image; do
+		[ -s "$dir/plots/$figure.pdf" ] || { echo "no $figure.pdf"; false; }
+		[ -s "$dir/plots/$figure.png" ] || { echo "no $figure.png"; false; }
+	done
+	[ "$(head -c 4 "$dir/report.pdf")" = "%PDF" ]
+	! grep -q "Not measured" "$dir/report/generated.tex"
+	# the fake's laws come back out of the fits: pool p = 0.97
+	within "$(awk '$1 == "pool" { print $2 }' "$dir/data/primes-fits.txt")" 0.97 0.01
+}
+
+@test "a workload the sweep did not measure gets 'not measured' in the report, not a failure" {
+	run --separate-stderr sweep --tvp "$TVP" --profile tiny --only primes
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	dir="$BATS_TEST_TMPDIR/results/latest"
+	run --separate-stderr python3 "$TOP/scripts/analyze.py" report "$dir"
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	grep -q 'subsection{Mandelbrot (escape time)}' "$dir/report/generated.tex"
+	grep -A1 'subsection{Mandelbrot (escape time)}' "$dir/report/generated.tex" | grep -q "Not measured"
+	[ -s "$dir/plots/primes-speedup.pdf" ]
+	[ ! -e "$dir/plots/mandelbrot-speedup.pdf" ]
+}
