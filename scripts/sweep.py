@@ -230,7 +230,10 @@ class Sweep:
 		index = len(os.listdir(os.path.join(self.outdir, "runs")))
 		json_path = os.path.join(self.outdir, "runs", "%04d-%s-%s-%s-%d.json" %
 					 (index, line["group"], workload, model, workers))
-		more = {"model": model, "workers": str(workers), "json": json_path}
+		# pymodel: a peer's own name for its model (python-threading -> threading);
+		# tvp: the binary, so a peer can be given tvp's answer to check against.
+		more = {"model": model, "pymodel": model.replace("python-", "", 1),
+			"workers": str(workers), "json": json_path, "tvp": self.tvp}
 		if line["kind"] == "run":
 			argv = [self.tvp, workload, "--model", model, "--workers", str(workers),
 				"--repeat", self.values.get("repeat", "3"), "--warmup", self.values.get("warmup", "1")]
@@ -332,6 +335,9 @@ class Sweep:
 			return
 		if done.returncode != 0:
 			die(1, "%s failed: %s" % (" ".join(words), done.stderr.strip()))
+		if not os.path.exists(json_path):  # a command that prints its JSON
+			with open(json_path, "w") as f:
+				f.write(done.stdout)
 		self.extra[line["group"]] = os.path.basename(json_path)
 		self.progress("%s %s" % (line["group"], " ".join(words[1:3])))
 
