@@ -149,7 +149,9 @@ EOF
 
 @test "with every workload, mode and peer present, every figure is drawn and the report builds" {
 	fake_tvp
-	sed -E -e "s#\| [^|]*peers/python/peer.py#| $FAKE peer#" -e '/^time primes/d; /^time mandelbrot/d; /^time grep-all/d' \
+	# The peers' lines call the fake as a peer: `FAKE peer WORKLOAD --model python-X ... --output FILE`.
+	sed -E -e "s#\| [^|]*peers/python/([a-z]+)\.py --model \\\$\{pymodel\}#| $FAKE peer \1 --model \${model}#" \
+		-e 's#--json \$\{json\}#--output ${json}#' -e '/^time primes/d; /^time mandelbrot/d; /^time grep-all/d' \
 		"$TOP/scripts/sweep.def" >"$BATS_TEST_TMPDIR/sweep.def"
 	run --separate-stderr sweep --tvp "$FAKE" --profile tiny --def "$BATS_TEST_TMPDIR/sweep.def"
 	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
