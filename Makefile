@@ -33,9 +33,12 @@ TVP := $(BUILD)/tvp
 UNIT := $(BUILD)/unit-tests
 # The GIL's mutual-exclusion check as a plain program (Criterion cannot run under TSan).
 GIL_EXCLUSION := $(BUILD)/gil-exclusion
+# An LD_PRELOAD probe of POSIX semaphores: CPython 2's GIL hand-offs, measured
+# from outside (scripts/fidelity.py). Always a plain build: it is preloaded.
+SEMPROBE := build/semprobe.so
 
 .PHONY: help all build deps deps-bench test test-run unit cli integration asan tsan \
-	bench plots report clean lint student peers fidelity
+	bench plots report clean lint student peers fidelity probe
 
 help: ## list the targets
 	@echo "tvp - threads versus processes, measured"
@@ -91,8 +94,14 @@ test: deps ## install what is missing, build, run every test
 $(GIL_EXCLUSION): $(BUILD)/tests/tools/gil_exclusion.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-test-run: $(TVP) $(UNIT) $(GIL_EXCLUSION) ## run every test on the current build (no installs)
-	@SAN=$(SAN) TVP=$(TVP) UNIT=$(UNIT) scripts/run-tests.sh
+$(SEMPROBE): peers/semprobe/semprobe.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_BASE) -O2 -fPIC -shared -o $@ $< -ldl
+
+probe: $(SEMPROBE) ## the semaphore probe that counts CPython 2's GIL hand-offs
+
+test-run: $(TVP) $(UNIT) $(GIL_EXCLUSION) $(SEMPROBE) ## run every test on the current build (no installs)
+	@SAN=$(SAN) TVP=$(TVP) UNIT=$(UNIT) SEMPROBE=$(SEMPROBE) scripts/run-tests.sh
 
 unit: $(UNIT) ## the C unit tests only
 	$(UNIT)
@@ -118,8 +127,8 @@ peers: $(TVP) ## the Python peers beside tvp: answers checked (python3, python2)
 	@if command -v python3 >/dev/null; then python3 scripts/peers.py --tvp $(TVP); \
 	else echo "peers: no python3: skipping the Python peers"; fi
 
-fidelity: $(TVP) ## tvp's simulated GIL beside real CPython (minutes; a quiet machine)
-	python3 scripts/fidelity.py --tvp $(TVP)
+fidelity: $(TVP) $(SEMPROBE) ## tvp's simulated GIL beside real CPython (minutes; a quiet machine)
+	python3 scripts/fidelity.py --tvp $(TVP) --probe $(SEMPROBE)
 
 student: ## the exercises' student edition (no solutions) as build/tvp-student.tar.gz
 	@bash exercises/tools/student-edition.sh build/tvp-student.tar.gz

@@ -30,6 +30,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "scripts"))
@@ -51,9 +52,9 @@ COLUMNS = [("serial", "serial", 1, "serial", 1), ("thread2", "pthread", 2, "thre
            ("pool2", "pool", 2, "pool", 2)]
 
 
-def run_json(cmd):
+def run_json(cmd, env=None):
     """Run cmd (which prints tvp/1 JSON or writes it to a temp file); the first run."""
-    got = subprocess.run(cmd, capture_output=True, text=True)
+    got = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if got.returncode != 0:
         sys.exit("fidelity.py: %s failed (%d): %s" % (" ".join(cmd), got.returncode,
                                                        got.stderr.strip()))
@@ -66,18 +67,46 @@ def summary(run):
     wall = run["wall_s"]["median"]
     cpu = run["cpu_s"]["user"] + run["cpu_s"]["sys"]
     g = run.get("gil_stats") or {}
+    compute = g.get("compute_s") or 0.0
     return {"wall": wall, "cpu_per_wall": cpu / wall if wall > 0 else 0.0,
-            "handoffs_per_s": g.get("handoffs_per_s"), "median_slice_s": g.get("median_slice_s")}
+            "handoffs_per_s": g.get("handoffs_per_s"), "median_slice_s": g.get("median_slice_s"),
+            "takes_per_s": g["acquisitions"] / compute if "acquisitions" in g and compute > 0
+            else None}
 
 
 class Case(object):
-    """One command, run once a round; its summaries, round by round."""
+    """One command, run once a round; its summaries, round by round.
 
-    def __init__(self, key, cmd):
-        self.key, self.cmd, self.results = key, cmd, []
+    With probe (the path of build/semprobe.so) the command runs with the
+    probe preloaded, and its hand-offs and slices replace the peer's own
+    trace: the probe sees every change of the GIL semaphore's taker."""
+
+    def __init__(self, key, cmd, probe=None):
+        self.key, self.cmd, self.probe, self.results = key, cmd, probe, []
 
     def run(self):
-        self.results.append(summary(run_json(self.cmd)))
+        if not self.probe:
+            self.results.append(summary(run_json(self.cmd)))
+            return
+        fd, out = tempfile.mkstemp(prefix="semprobe-", suffix=".json")
+        os.close(fd)
+        try:
+            env = dict(os.environ, LD_PRELOAD=self.probe, TVP_SEMPROBE_OUT=out)
+            run = run_json(self.cmd, env)
+            with open(out) as f:
+                lines = [json.loads(line) for line in f if line.strip()]
+        finally:
+            os.unlink(out)
+        if len(lines) != 1:
+            sys.exit("fidelity.py: the probe wrote %d lines for %s (one process expected)"
+                     % (len(lines), " ".join(self.cmd)))
+        got = summary(run)
+        compute = run["phases_s"]["compute"]
+        got["handoffs_per_s"] = lines[0]["handoffs"] / compute if compute > 0 else 0.0
+        got["median_slice_s"] = lines[0]["median_slice_s"]
+        got["takes_per_s"] = lines[0]["takes"] / compute if compute > 0 else 0.0
+        got["probe"] = lines[0]
+        self.results.append(got)
 
 
 def tvp_cmd(opts, workload, model, workers, extra, pin_one=False):
@@ -141,6 +170,9 @@ def main():
     p.add_argument("--segments", default="10,10000", help="--gil-segment values for the free sweep")
     p.add_argument("--pieces", default="1,100",
                    help="Python p-curve: candidates between GIL-free stretches (gilfree.py --piece)")
+    p.add_argument("--probe", default=os.path.join(TOP, "build", "semprobe.so"),
+                   help="LD_PRELOAD probe for CPython 2's GIL hand-offs (make probe); "
+                        "without it the peer's --trace counts them")
     p.add_argument("--out", default=None, help="also write every measurement as JSON")
     opts = p.parse_args()
     quick = opts.quick
@@ -167,8 +199,12 @@ def main():
 
     cases = {}
 
-    def add(key, cmd):
-        cases[key] = Case(key, cmd)
+    def add(key, cmd, probe=None):
+        cases[key] = Case(key, cmd, probe)
+
+    probe = opts.probe if opts.probe and os.path.exists(opts.probe) else None
+    print("CPython 2 hand-offs: %s" % ("counted by the semaphore probe " + probe if probe else
+                                       "seen by the peer's --trace (no probe: make probe)"))
 
     for w in workloads:
         if "ratios" in sections:
@@ -197,8 +233,12 @@ def main():
             add(("slice", "legacy", "tvp", check),
                 tvp_cmd(opts, w, "pthread", 2, ["--gil", "legacy", "--gil-check", check]))
             if py2:
-                add(("slice", "legacy", "py", check),
-                    peer_cmd(opts, py2, w, "threading", 2, ["--check-interval", check, "--trace"]))
+                if probe:
+                    add(("slice", "legacy", "py", check),
+                        peer_cmd(opts, py2, w, "threading", 2, ["--check-interval", check]), probe)
+                else:
+                    add(("slice", "legacy", "py", check),
+                        peer_cmd(opts, py2, w, "threading", 2, ["--check-interval", check, "--trace"]))
     if one_core:
         for model, workers, pmodel in (("serial", 1, "serial"), ("pthread", 2, "threading")):
             add(("one", "tvp", model), tvp_cmd(opts, w, model, workers, ["--gil", "legacy"], True))
@@ -249,15 +289,16 @@ def main():
                         ref.get(col, "-") for col, _, _, _, _ in COLUMNS[1:]) if who == "tvp" else ""))
     if "slices" in sections:
         print("\n## 2 threads on primes: slices and hand-offs\n")
-        print("| engine | setting | thread/serial | median slice ms | hand-offs/s | CPU/wall |")
-        print("| --- | --- | --- | --- | --- | --- |")
+        print("| engine | setting | thread/serial | median slice ms | hand-offs/s | CPU/wall "
+              "| takes/s | hand-offs per 1000 takes |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for ms in ("0.5", "5", "50"):
             for who, name in (("tvp", "tvp --gil modern"), ("py", py3_label)):
                 key = ("slice", "modern", who, ms)
                 if key not in cases:
                     continue
                 ratio = median_ratio(cases, key, ("slice", "modern", who, "serial"))
-                print("| %s | interval %s ms | %s | %s | %s | %s |" % (
+                print("| %s | interval %s ms | %s | %s | %s | %s | - | - |" % (
                     name, ms, fmt(ratio), fmt(median_of(cases, key, "median_slice_s") * 1000, "%.3f"),
                     fmt(median_of(cases, key, "handoffs_per_s"), "%.0f"),
                     fmt(median_of(cases, key, "cpu_per_wall"))))
@@ -267,11 +308,14 @@ def main():
                 if key not in cases:
                     continue
                 ratio = median_ratio(cases, key, ("slice", "legacy", who, "serial"))
-                print("| %s | check %s | %s | %s | %s | %s |" % (
+                takes = median_of(cases, key, "takes_per_s")
+                print("| %s | check %s | %s | %s | %s | %s | %s | %s |" % (
                     name, check, fmt(ratio),
                     fmt(median_of(cases, key, "median_slice_s") * 1000, "%.3f"),
                     fmt(median_of(cases, key, "handoffs_per_s"), "%.0f"),
-                    fmt(median_of(cases, key, "cpu_per_wall"))))
+                    fmt(median_of(cases, key, "cpu_per_wall")), fmt(takes, "%.0f"),
+                    fmt(1000 * median_of(cases, key, "handoffs_per_s") / takes
+                        if takes == takes and takes > 0 else float("nan"), "%.1f")))
         print("\nCPython (planning): 5 ms -> 5.1 ms slices, ~200 hand-offs/s; 0.5 ms -> 0.6 ms, ~1,550/s;"
               " 2.7 check 100 -> 0.16 ms slices, ~4,800/s; check 10/100/1000 -> 5.1x/1.8x/1.3x serial")
     if one_core:

@@ -7,6 +7,11 @@ set -uo pipefail
 : "${TVP:?set TVP to the tvp binary}" "${UNIT:?set UNIT to the unit-test binary}"
 TVP=$(realpath "$TVP")
 export TVP
+# The semaphore probe (peers/semprobe), for the suite that checks it against tvp.
+if [ -n "${SEMPROBE:-}" ]; then
+	SEMPROBE=$(realpath "$SEMPROBE")
+	export SEMPROBE
+fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT

@@ -103,3 +103,40 @@ assert g["acquisitions"] == g["handoffs"] + g["retakes"] + g["idle_takes"], g
 		done
 	done
 }
+
+# The probe that measures CPython 2's GIL from outside (peers/semprobe) must
+# count what tvp --gil legacy counts itself: legacy is a POSIX semaphore too.
+@test "semprobe counts tvp --gil legacy's takes and hand-offs exactly" {
+	[ -n "${SEMPROBE:-}" ] || skip "SEMPROBE not set (make test sets it)"
+	[ -z "${SAN:-}" ] || skip "the probe is preloaded into the plain build only"
+	local probe="$BATS_TEST_TMPDIR/probe.json" json="$BATS_TEST_TMPDIR/tvp.json"
+	for check in 10 1000; do
+		rm -f "$probe"
+		LD_PRELOAD="$SEMPROBE" TVP_SEMPROBE_OUT="$probe" "$TVP" primes --to 300000 \
+			--model pthread --workers 2 --schedule dynamic --gil legacy --gil-check "$check" \
+			--repeat 1 --warmup 0 --format json >"$json"
+		python3 - "$probe" "$json" <<'PY'
+import json, sys
+probe = [json.loads(line) for line in open(sys.argv[1])]
+assert len(probe) == 1, probe  # one process, one line
+probe = probe[0]
+g = json.load(open(sys.argv[2]))["runs"][0]["gil_stats"]
+assert probe["semaphores"] == 1, probe
+assert probe["takes"] == g["acquisitions"] > 0, (probe, g["acquisitions"])
+# The probe sees every change of taker; tvp splits them into hand-offs and
+# takes of a lock nobody held (idle_takes), the first of which has no taker before it.
+assert probe["handoffs"] == g["handoffs"] + g["idle_takes"] - 1, (probe, g)
+assert g["handoffs"] > 0 and probe["median_slice_s"] > 0, (probe, g)
+PY
+	done
+}
+
+@test "semprobe writes nothing without TVP_SEMPROBE_OUT and leaves the answer alone" {
+	[ -n "${SEMPROBE:-}" ] || skip "SEMPROBE not set (make test sets it)"
+	[ -z "${SAN:-}" ] || skip "the probe is preloaded into the plain build only"
+	cd "$BATS_TEST_TMPDIR"
+	LD_PRELOAD="$SEMPROBE" run "$TVP" "${ARGS[@]}" --model pthread --workers 2 --gil legacy
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *",$ANSWER,true,"* ]]
+	[ -z "$(ls -A)" ]
+}
