@@ -35,15 +35,16 @@ need 'has_header png.h' libpng-dev
 need 'command -v bats' bats
 need 'command -v shellcheck' shellcheck
 need 'command -v valgrind' valgrind
-if [ "$want" = bench ]; then
-	need 'command -v gnuplot' gnuplot-nox
-	need 'command -v hyperfine' hyperfine
-	need 'command -v rg' ripgrep
-	need 'command -v latexmk' latexmk
-	need 'kpsewhich booktabs.sty' texlive-latex-base texlive-latex-recommended texlive-fonts-recommended
-	need 'kpsewhich ptmr8t.tfm' texlive-fonts-recommended
-	need 'command -v pdftoppm' poppler-utils
-fi
+# The bench's tools: make bench uses them, and so do the tests, which run the
+# sweep with hyperfine, draw the plots and build the report
+# (tests/integration/bench.bats). So both sets install them.
+need 'command -v gnuplot' gnuplot-nox
+need 'command -v hyperfine' hyperfine
+need 'command -v rg' ripgrep
+need 'command -v latexmk' latexmk
+need 'kpsewhich booktabs.sty' texlive-latex-base texlive-latex-recommended texlive-fonts-recommended
+need 'kpsewhich ptmr8t.tfm' texlive-fonts-recommended
+need 'command -v pdftoppm' poppler-utils
 
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
