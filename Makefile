@@ -128,7 +128,8 @@ peers: $(TVP) ## the Python peers beside tvp: answers checked (python3, python2)
 	else echo "peers: no python3: skipping the Python peers"; fi
 
 fidelity: $(TVP) $(SEMPROBE) ## tvp's simulated GIL beside real CPython (minutes; a quiet machine)
-	python3 scripts/fidelity.py --tvp $(TVP) --probe $(SEMPROBE)
+	@mkdir -p results
+	python3 scripts/fidelity.py --tvp $(TVP) --probe $(SEMPROBE) --out results/fidelity.json
 
 student: ## the exercises' student edition (no solutions) as build/tvp-student.tar.gz
 	@bash exercises/tools/student-edition.sh build/tvp-student.tar.gz

@@ -12,6 +12,13 @@ dat(mode, i) = sprintf('%s/gil-%s-%s-%s.dat', datadir, workload, mode, word(mode
 describe(mode) = mode eq 'off' ? 'no GIL (C as it is)' : (mode eq 'modern' ? 'modern GIL (CPython 3.2+)' : 'legacy GIL (CPython 2)')
 P(k) = word(fit_p, k) + 0; PN(k) = word(fit_pn, k) + 0
 mkey(j, i) = PN((j - 1) * nmodels + i) > 0 ? sprintf('%s (Amdahl p = %.2f)', word(models, i), P((j - 1) * nmodels + i)) : word(models, i)
+# a vertical line at the core count: past it the workers share the cores
+stats dat(word(modes, 1), 1) using 1 nooutput
+maxw = STATS_max
+if (cores < maxw) {
+	set arrow 1 from cores, graph 0 to cores, graph 1 nohead ls 22 dt 3
+	set label 1 sprintf('%d cores online', cores) at cores, graph 0.04 offset 0.6, 0 font ',8'
+}
 set multiplot layout 1, nmodes title workload.': speedup over serial (same GIL mode) under the simulated interpreter lock'
 set xlabel 'workers'
 set ylabel 'speedup (serial time / time)'

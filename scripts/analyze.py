@@ -147,6 +147,7 @@ class Analysis:
 		self.manifest = []      # gnuplot jobs: {"script", "vars", "figures"}
 		self.scaling = {}       # group -> {"title", "models", "rows": {model: rows}, "baseline"}
 		self.hyperfine = self.load_hyperfine()
+		self.fidelity_full, self.fidelity_path = self.load_fidelity()
 
 	# ---- data ---------------------------------------------------------------
 
@@ -363,6 +364,18 @@ class Analysis:
 				f.write(" ".join(str(v) for v in row) + "\n")
 		self.image = {"width": width, "height": height, "maxval": maxval}
 		self.add_plot("plots/mandelimg.gp", ["mandelbrot-image"], name="mandelbrot-image", maxval=maxval, step=step)
+
+	def load_fidelity(self):
+		"""The full fidelity benchmark (make fidelity: scripts/fidelity.py --out), if one was run:
+		DIR/fidelity.json, else results/fidelity.json beside DIR. (None, None) otherwise."""
+		for path in (os.path.join(self.dir, "fidelity.json"),
+			     os.path.join(os.path.dirname(os.path.abspath(self.dir)), "fidelity.json")):
+			if os.path.exists(path):
+				with open(path) as f:
+					data = json.load(f)
+				if isinstance(data, dict) and data.get("tables"):
+					return data, path
+		return None, None
 
 	def load_hyperfine(self):
 		"""{time line name: hyperfine's exported JSON} for the sweep's hyperfine files."""

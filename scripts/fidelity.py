@@ -69,9 +69,11 @@ def summary(run):
     g = run.get("gil_stats") or {}
     compute = g.get("compute_s") or 0.0
     return {"wall": wall, "cpu_per_wall": cpu / wall if wall > 0 else 0.0,
+            "sys_per_wall": run["cpu_s"]["sys"] / wall if wall > 0 else 0.0,
+            "sleeps": run.get("ctx_switches", {}).get("voluntary"),
             "handoffs_per_s": g.get("handoffs_per_s"), "median_slice_s": g.get("median_slice_s"),
             "takes_per_s": g["acquisitions"] / compute if "acquisitions" in g and compute > 0
-            else None}
+            else None, "takes": g.get("acquisitions")}
 
 
 class Case(object):
@@ -105,6 +107,7 @@ class Case(object):
         got["handoffs_per_s"] = lines[0]["handoffs"] / compute if compute > 0 else 0.0
         got["median_slice_s"] = lines[0]["median_slice_s"]
         got["takes_per_s"] = lines[0]["takes"] / compute if compute > 0 else 0.0
+        got["takes"] = lines[0]["takes"]
         got["probe"] = lines[0]
         self.results.append(got)
 
@@ -167,14 +170,25 @@ def main():
     p.add_argument("--py-mandel", default=None, metavar="WxH")
     p.add_argument("--python3", default="python3")
     p.add_argument("--python2", default=None, help="default: python2 or pyenv's 2.x")
-    p.add_argument("--segments", default="10,10000", help="--gil-segment values for the free sweep")
+    p.add_argument("--segments", default="10,10000,100000", help="--gil-segment values for the free sweep")
     p.add_argument("--pieces", default="1,100",
                    help="Python p-curve: candidates between GIL-free stretches (gilfree.py --piece)")
     p.add_argument("--probe", default=os.path.join(TOP, "build", "semprobe.so"),
                    help="LD_PRELOAD probe for CPython 2's GIL hand-offs (make probe); "
                         "without it the peer's --trace counts them")
     p.add_argument("--out", default=None, help="also write every measurement as JSON")
+    p.add_argument("--from-json", default=None, metavar="FILE",
+                   help="print the tables of an earlier --out FILE (runs nothing); with --out, "
+                        "rewrite it in the current format")
     opts = p.parse_args()
+    if opts.from_json:
+        data, cases, ctx = from_json(opts.from_json)
+        found = tables(cases, ctx)
+        print_tables(found)
+        if opts.out:
+            with open(opts.out, "w") as f:
+                json.dump({"context": ctx, "tables": found, "cases": data["cases"]}, f, indent=1)
+        return 0
     quick = opts.quick
     opts.tvp_primes_to = opts.tvp_primes_to or (1000000 if quick else 8000000)
     opts.py_primes_to = opts.py_primes_to or (60000 if quick else 1000000)
@@ -272,10 +286,31 @@ def main():
     if sys.stderr.isatty():
         sys.stderr.write("\n")
 
-    if "ratios" in sections:
-        print("\n## Time / serial time (median of paired runs)\n")
-        print("| workload | engine | 2 threads | 4 threads | 2 processes | pool of 2 | CPython (planning) |")
-        print("| --- | --- | --- | --- | --- | --- | --- |")
+    ctx = {"tvp": opts.tvp, "python3": py3_label if py3 else None,
+           "python2": py2_label if py2 else None, "rounds": opts.rounds,
+           "probe": bool(probe), "sizes": {
+               "tvp primes --to": opts.tvp_primes_to, "python primes --to": opts.py_primes_to,
+               "tvp mandelbrot": opts.tvp_mandel, "python mandelbrot": opts.py_mandel}}
+    found = tables(cases, ctx)
+    print_tables(found)
+    if opts.out:
+        with open(opts.out, "w") as f:
+            json.dump({"context": ctx, "tables": found,
+                       "cases": [{"key": list(k), "cmd": c.cmd, "results": c.results}
+                                 for k, c in cases.items()]}, f, indent=1)
+        print("\nmeasurements: %s" % opts.out)
+    return 0
+
+
+def tables(cases, ctx):
+    """The fidelity tables from the measurements: [{name, title, header, rows, notes}]."""
+    py3_label = ctx.get("python3") or "CPython 3"
+    py2_label = ctx.get("python2") or "CPython 2"
+    keys = list(cases)
+    workloads = [w for w in ("primes", "mandelbrot") if any(k[:2] == ("ratio", w) for k in keys)]
+    found = []
+    if workloads:
+        rows = []
         for w in workloads:
             for mode, label in (("modern", py3_label), ("legacy", py2_label)):
                 for who, name in (("tvp", "tvp --gil %s" % mode), ("py", label)):
@@ -285,23 +320,24 @@ def main():
                                               ("ratio", w, mode, who, "serial")))
                              for col, _, _, _, _ in COLUMNS[1:]]
                     ref = CPYTHON_RATIOS.get((w, mode), {})
-                    print("| %s | %s | %s | %s |" % (w, name, " | ".join(cells), " / ".join(
-                        ref.get(col, "-") for col, _, _, _, _ in COLUMNS[1:]) if who == "tvp" else ""))
-    if "slices" in sections:
-        print("\n## 2 threads on primes: slices and hand-offs\n")
-        print("| engine | setting | thread/serial | median slice ms | hand-offs/s | CPU/wall "
-              "| takes/s | hand-offs per 1000 takes |")
-        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+                    rows.append([w, name] + cells + [" / ".join(
+                        ref.get(col, "-") for col, _, _, _, _ in COLUMNS[1:]) if who == "tvp" else ""])
+        found.append({"name": "ratios", "title": "Time / serial time (median of paired runs)",
+                      "header": ["workload", "engine", "2 threads", "4 threads", "2 processes",
+                                 "pool of 2", "CPython (planning)"], "rows": rows, "notes": []})
+    if any(k[0] == "slice" for k in keys):
+        rows = []
         for ms in ("0.5", "5", "50"):
             for who, name in (("tvp", "tvp --gil modern"), ("py", py3_label)):
                 key = ("slice", "modern", who, ms)
                 if key not in cases:
                     continue
                 ratio = median_ratio(cases, key, ("slice", "modern", who, "serial"))
-                print("| %s | interval %s ms | %s | %s | %s | %s | - | - |" % (
-                    name, ms, fmt(ratio), fmt(median_of(cases, key, "median_slice_s") * 1000, "%.3f"),
-                    fmt(median_of(cases, key, "handoffs_per_s"), "%.0f"),
-                    fmt(median_of(cases, key, "cpu_per_wall"))))
+                rows.append([name, "interval %s ms" % ms, fmt(ratio),
+                             fmt(median_of(cases, key, "median_slice_s") * 1000, "%.3f"),
+                             fmt(median_of(cases, key, "handoffs_per_s"), "%.0f"),
+                             fmt(median_of(cases, key, "cpu_per_wall")),
+                             fmt(median_of(cases, key, "sys_per_wall")), "-", "-", "-", "-"])
         for check in ("10", "100", "1000"):
             for who, name in (("tvp", "tvp --gil legacy"), ("py", py2_label)):
                 key = ("slice", "legacy", who, check)
@@ -309,28 +345,54 @@ def main():
                     continue
                 ratio = median_ratio(cases, key, ("slice", "legacy", who, "serial"))
                 takes = median_of(cases, key, "takes_per_s")
-                print("| %s | check %s | %s | %s | %s | %s | %s | %s |" % (
-                    name, check, fmt(ratio),
-                    fmt(median_of(cases, key, "median_slice_s") * 1000, "%.3f"),
-                    fmt(median_of(cases, key, "handoffs_per_s"), "%.0f"),
-                    fmt(median_of(cases, key, "cpu_per_wall")), fmt(takes, "%.0f"),
-                    fmt(1000 * median_of(cases, key, "handoffs_per_s") / takes
-                        if takes == takes and takes > 0 else float("nan"), "%.1f")))
-        print("\nCPython (planning): 5 ms -> 5.1 ms slices, ~200 hand-offs/s; 0.5 ms -> 0.6 ms, ~1,550/s;"
-              " 2.7 check 100 -> 0.16 ms slices, ~4,800/s; check 10/100/1000 -> 5.1x/1.8x/1.3x serial")
-    if one_core:
-        print("\n## Legacy on one core (taskset -c 0): 2 threads / serial\n")
+                handoffs = median_of(cases, key, "handoffs_per_s")
+                # The serial work divided among the ticks: each take follows `check` ticks.
+                per_tick = [y["wall"] / ((x.get("takes") or x["takes_per_s"] * x["wall"]) * int(check))
+                            for x, y in zip(cases[key].results,
+                                            cases[("slice", "legacy", who, "serial")].results)
+                            if x.get("takes_per_s")]
+                # How often a thread really slept (voluntary context switches) per take:
+                # the waiter's futex sleeps, each a real wake-up for the holder's sem_post.
+                sleeps = [1000.0 * x["sleeps"] / x["takes"] for x in cases[key].results
+                          if x.get("sleeps") is not None and x.get("takes")]
+                rows.append([name, "check %s" % check, fmt(ratio),
+                             fmt(median_of(cases, key, "median_slice_s") * 1000, "%.3f"),
+                             fmt(handoffs, "%.0f"), fmt(median_of(cases, key, "cpu_per_wall")),
+                             fmt(median_of(cases, key, "sys_per_wall")),
+                             fmt(takes, "%.0f"),
+                             fmt(1000 * handoffs / takes if takes == takes and takes > 0
+                                 else float("nan"), "%.1f"),
+                             fmt(statistics.median(sleeps) if sleeps else float("nan"), "%.1f"),
+                             fmt(statistics.median(per_tick) * 1e9 if per_tick else float("nan"),
+                                 "%.1f")])
+        notes = ["CPython (planning): 5 ms -> 5.1 ms slices, ~200 hand-offs/s; 0.5 ms -> 0.6 ms, "
+                 "~1,550/s; 2.7 check 100 -> 0.16 ms slices, ~4,800/s; check 10/100/1000 -> "
+                 "5.1x/1.8x/1.3x serial",
+                 "CPython 2's hand-offs and slices: %s; CPython 3's: the peer's --trace (a thread "
+                 "change seen between candidates)." % (
+                     "the semaphore probe (every change of the GIL semaphore's taker)"
+                     if ctx.get("probe") else "the peer's --trace (only changes that outlast one "
+                     "candidate are seen)")]
+        found.append({"name": "slices", "title": "2 threads on primes: slices and hand-offs",
+                      "header": ["engine", "setting", "thread/serial", "median slice ms",
+                                 "hand-offs/s", "CPU/wall", "sys/wall", "takes/s",
+                                 "hand-offs per 1000 takes", "sleeps per 1000 takes",
+                                 "serial work per tick ns"],
+                      "rows": rows, "notes": notes})
+    if ("one", "tvp", "serial") in cases:
+        rows = []
         for who, name in (("tvp", "tvp --gil legacy"), ("py", py2_label)):
             if ("one", who, "serial") in cases:
-                print("- %s: %s" % (name, fmt(median_ratio(cases, ("one", who, "pthread"),
-                                                            ("one", who, "serial")))))
-    if "free" in sections:
-        pieces = opts.pieces.split(",") if py3 else []
-        print("\n## --gil-free F: 2-thread speedup (serial / threads) under --gil modern\n")
-        print("| F | Amdahl 1/((1-F)+F/2) | overlap min(2, 1/(1-F)) | %s |" % " | ".join(
-            ["tvp segment %s ticks" % s for s in segments] +
-            ["%s piece %s (measured p)" % (py3_label, pc) for pc in pieces]))
-        print("| --- | --- | --- | %s |" % " | ".join("---" for _ in segments + pieces))
+                rows.append([name, fmt(median_ratio(cases, ("one", who, "pthread"),
+                                                    ("one", who, "serial")))])
+        found.append({"name": "one-core", "title": "Legacy on one core (taskset -c 0)",
+                      "header": ["engine", "2 threads / serial"], "rows": rows, "notes": []})
+    frees = [f for f in ("0", "0.25", "0.5", "0.75", "0.9", "1")
+             if any(k[:2] == ("free", f) for k in keys)]
+    if frees:
+        segments = sorted({k[2] for k in keys if k[0] == "free"}, key=int)
+        pieces = sorted({k[2] for k in keys if k[0] == "pyfree"}, key=int)
+        rows = []
         for f in frees:
             x = float(f)
             amdahl = 1 / ((1 - x) + x / 2)
@@ -346,14 +408,45 @@ def main():
                 base = median_of(cases, ("pyfree", "0", pc, "serial"), "wall")
                 measured_p = 1 - base / median_of(cases, ("pyfree", f, pc, "serial"), "wall")
                 cells.append("%s (%.2f)" % (fmt(speedup), measured_p))
-            print("| %s | %.2f | %.2f | %s |" % (f, amdahl, overlap, " | ".join(cells)))
-        print("\n%s" % CPYTHON_P_CURVE)
-    if opts.out:
-        with open(opts.out, "w") as f:
-            json.dump([{"key": list(k), "cmd": c.cmd, "results": c.results}
-                       for k, c in cases.items()], f, indent=1)
-        print("\nmeasurements: %s" % opts.out)
-    return 0
+            rows.append([f, "%.2f" % amdahl, "%.2f" % overlap] + cells)
+        found.append({"name": "free", "title": "--gil-free F: 2-thread speedup (serial / threads) "
+                      "under --gil modern",
+                      "header": ["F", "Amdahl 1/((1-F)+F/2)", "overlap min(2, 1/(1-F))"] +
+                      ["tvp segment %s ticks" % s for s in segments] +
+                      ["%s piece %s (measured p)" % (py3_label, pc) for pc in pieces],
+                      "rows": rows, "notes": [CPYTHON_P_CURVE]})
+    return found
+
+
+def print_tables(found):
+    for t in found:
+        print("\n## %s\n" % t["title"])
+        print("| %s |" % " | ".join(t["header"]))
+        print("| %s |" % " | ".join("---" for _ in t["header"]))
+        for row in t["rows"]:
+            print("| %s |" % " | ".join(row))
+        for note in t["notes"]:
+            print("\n%s" % note)
+
+
+def from_json(path):
+    """Re-make the tables of an earlier --out file, without running anything."""
+    with open(path) as f:
+        data = json.load(f)
+    if isinstance(data, list):  # the first format: the cases alone
+        data = {"context": {"probe": any("probe" in r for c in data for r in c["results"])},
+                "cases": data}
+    cases = {}
+    for c in data["cases"]:
+        case = Case(tuple(c["key"]), c["cmd"])
+        case.results = c["results"]
+        cases[case.key] = case
+    ctx = data["context"]
+    for c in data["cases"]:  # the interpreters, from the peers' commands
+        if c["key"][0] == "ratio" and c["key"][3] == "py" and c["results"]:
+            label = "CPython " + (peerfind.version_of(c["cmd"][:1]) or "?")
+            ctx.setdefault("python3" if c["key"][2] == "modern" else "python2", label)
+    return data, cases, ctx
 
 
 if __name__ == "__main__":

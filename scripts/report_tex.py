@@ -56,6 +56,21 @@ def at(rows, workers):
 	return next((r for r in rows if r[0] == workers), None)
 
 
+def head_cell(text, width=12):
+	"""A table heading broken into short lines (a nested tabular), escaped."""
+	lines, line = [], ""
+	for word in str(text).split():
+		if line and len(line) + 1 + len(word) > width:
+			lines.append(line)
+			line = word
+		else:
+			line = (line + " " + word).strip()
+	lines.append(line)
+	if len(lines) == 1:
+		return tex(lines[0])
+	return "\\begin{tabular}[b]{@{}c@{}}%s\\end{tabular}" % " \\\\ ".join(tex(x) for x in lines)
+
+
 def figure(names, caption, width=None):
 	"""A figure of one or two plots side by side (PDFs from DIR/plots)."""
 	width = width or (0.49 if len(names) > 1 else 0.8)
@@ -395,6 +410,35 @@ class Writer:
 								tex(", ".join(i for i in interps if match(i)))))
 		else:
 			self.emit(self.not_measured(["peers"]) + "\n\n")
+		self.fidelity_full()
+
+	def fidelity_full(self):
+		"""The full fidelity benchmark's tables (make fidelity), when one was run."""
+		data = self.a.fidelity_full
+		self.emit("\\subsection{The full fidelity benchmark}\n")
+		if not data:
+			self.emit("Not run for this report: \\texttt{make fidelity} (about 10 minutes a round, 5 rounds, on a "
+				  "quiet machine) writes \\texttt{results/fidelity.json}, and the next \\texttt{make report} "
+				  "includes its tables here.\n\n")
+			return
+		ctx = data.get("context", {})
+		self.emit("From %s (%s rounds, every configuration once a round in shuffled order; ratios are medians of "
+			  "the ratios within a round). Interpreters: %s. Made by \\texttt{%s}.\n\n" % (
+				  code(os.path.relpath(self.a.fidelity_path, TOP) if self.a.fidelity_path.startswith(TOP)
+				       else self.a.fidelity_path), tex(ctx.get("rounds", "?")),
+				  tex(", ".join(x for x in (ctx.get("python3"), ctx.get("python2")) if x) or "none"),
+				  tex("make fidelity")))
+		if ctx.get("sizes"):
+			self.emit("Sizes: %s.\n\n" % tex("; ".join("%s %s" % kv for kv in ctx["sizes"].items())))
+		for table in data["tables"]:
+			self.emit("\\paragraph{%s}\n" % tex(table["title"]))
+			self.emit("\\begin{center}\\footnotesize\n\\begin{tabular}{@{}ll%s@{}}\n\\toprule\n%s \\\\\n\\midrule\n" % (
+				"r" * (len(table["header"]) - 2), " & ".join(head_cell(h) for h in table["header"])))
+			for row in table["rows"]:
+				self.emit("%s \\\\\n" % " & ".join(tex(c) for c in row))
+			self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
+			for note in table.get("notes", []):
+				self.emit("{\\small %s}\n\n" % tex(note))
 
 	def overhead(self):
 		"""The overhead constants: figure and table."""
