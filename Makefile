@@ -6,7 +6,10 @@ SHELL := /bin/bash
 # SAN=asan (AddressSanitizer + UBSan) or SAN=tsan (ThreadSanitizer) switches
 # the whole build; each sanitizer builds into its own directory.
 SAN ?=
-BUILD := build$(if $(SAN),/$(SAN))
+# NOTICKS=1 compiles the GIL's tick hook out (build/noticks): only for
+# measuring what the hook costs with --gil off (make tick-cost).
+NOTICKS ?=
+BUILD := build$(if $(SAN),/$(SAN))$(if $(NOTICKS),/noticks)
 
 CC ?= cc
 OPT ?= -O2
@@ -16,7 +19,7 @@ SAN_FLAGS_tsan := -fsanitize=thread
 ifneq ($(SAN),)
 OPT := -O1
 endif
-CFLAGS := $(CFLAGS_BASE) $(OPT) $(SAN_FLAGS_$(SAN))
+CFLAGS := $(CFLAGS_BASE) $(OPT) $(SAN_FLAGS_$(SAN))$(if $(NOTICKS), -DTVP_NO_TICKS)
 DEPFLAGS = -MMD -MP
 LDLIBS := -lm -pthread -lpcre2-8
 LDLIBS += -lpng # mandelbrot --image FILE.png
@@ -38,7 +41,7 @@ GIL_EXCLUSION := $(BUILD)/gil-exclusion
 SEMPROBE := build/semprobe.so
 
 .PHONY: help all build deps deps-bench test test-run unit cli integration asan tsan \
-	bench plots report clean lint student peers fidelity probe
+	bench plots report clean lint student peers fidelity probe tick-cost
 
 help: ## list the targets
 	@echo "tvp - threads versus processes, measured"
@@ -126,6 +129,10 @@ report: ## build results/latest/report.pdf (plots included) from results/latest
 peers: $(TVP) ## the Python peers beside tvp: answers checked (python3, python2)
 	@if command -v python3 >/dev/null; then python3 scripts/peers.py --tvp $(TVP); \
 	else echo "peers: no python3: skipping the Python peers"; fi
+
+tick-cost: $(TVP) ## what the tick hook costs with --gil off: the hook compiled in vs out
+	@$(MAKE) --no-print-directory NOTICKS=1 build
+	@python3 scripts/tick-cost.py $(TVP) build/noticks/tvp
 
 fidelity: $(TVP) $(SEMPROBE) ## tvp's simulated GIL beside real CPython (minutes; a quiet machine)
 	@mkdir -p results

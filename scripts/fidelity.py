@@ -27,6 +27,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -121,9 +122,19 @@ def tvp_cmd(opts, workload, model, workers, extra, pin_one=False):
     return (["taskset", "-c", "0"] if pin_one else []) + cmd
 
 
+def tvp_answer(opts, workload):
+    """tvp's verified answer at the peers' size: what every peer run must print (--expect)."""
+    run = run_json([opts.tvp, workload] + peer_size(opts, workload) +
+                   ["--repeat", "1", "--warmup", "0", "--format", "json"])
+    if not run.get("verified"):
+        sys.exit("fidelity.py: tvp's own %s answer did not verify" % workload)
+    return str(run["answer"])
+
+
 def peer_cmd(opts, python, workload, model, workers, extra, pin_one=False):
     cmd = python + [os.path.join(PEERS, workload + ".py"), "--model", model, "--workers",
-                    str(workers), "--json", "-"] + peer_size(opts, workload) + extra
+                    str(workers), "--json", "-", "--expect", opts.answers[workload]] + \
+        peer_size(opts, workload) + extra
     return (["taskset", "-c", "0"] if pin_one else []) + cmd
 
 
@@ -181,6 +192,8 @@ def main():
                    help="print the tables of an earlier --out FILE (runs nothing); with --out, "
                         "rewrite it in the current format")
     opts = p.parse_args()
+    # SIGTERM ends the script as Ctrl-C does: subprocess.run kills the running child first.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     if opts.from_json:
         data, cases, ctx = from_json(opts.from_json)
         found = tables(cases, ctx)
@@ -210,6 +223,9 @@ def main():
         opts.tvp, py3_label if py3 else "none", py2_label if py2 else "none",
         ",".join(workloads), opts.rounds))
     one_core = "one-core" in sections and shutil.which("taskset")
+    # Every peer run is checked against tvp's answer at the peer's size (the peer exits 1 if
+    # it differs, and this script stops): a wrong answer is never a data point.
+    opts.answers = {w: tvp_answer(opts, w) for w in set(workloads) | {"primes"}}
 
     cases = {}
 
@@ -272,7 +288,8 @@ def main():
                         add(("pyfree", f, piece, model),
                             py3 + [os.path.join(PEERS, "gilfree.py"), "--p", f, "--piece", piece,
                                    "--model", model, "--workers", str(workers), "--json", "-",
-                                   "--to", str(opts.py_primes_to)])
+                                   "--to", str(opts.py_primes_to),
+                                   "--expect", opts.answers["primes"]])
 
     order = list(cases)
     for r in range(opts.rounds):
@@ -288,7 +305,7 @@ def main():
 
     ctx = {"tvp": opts.tvp, "python3": py3_label if py3 else None,
            "python2": py2_label if py2 else None, "rounds": opts.rounds,
-           "probe": bool(probe), "sizes": {
+           "probe": bool(probe), "peer_answers": opts.answers, "sizes": {
                "tvp primes --to": opts.tvp_primes_to, "python primes --to": opts.py_primes_to,
                "tvp mandelbrot": opts.tvp_mandel, "python mandelbrot": opts.py_mandel}}
     found = tables(cases, ctx)
@@ -389,6 +406,9 @@ def tables(cases, ctx):
                       "header": ["engine", "2 threads / serial"], "rows": rows, "notes": []})
     frees = [f for f in ("0", "0.25", "0.5", "0.75", "0.9", "1")
              if any(k[:2] == ("free", f) for k in keys)]
+    verdicts = checks(cases, ctx)
+    if verdicts["rows"]:
+        found.insert(0, verdicts)
     if frees:
         segments = sorted({k[2] for k in keys if k[0] == "free"}, key=int)
         pieces = sorted({k[2] for k in keys if k[0] == "pyfree"}, key=int)
@@ -416,6 +436,121 @@ def tables(cases, ctx):
                       ["%s piece %s (measured p)" % (py3_label, pc) for pc in pieces],
                       "rows": rows, "notes": [CPYTHON_P_CURVE]})
     return found
+
+
+def band(f, workers=2):
+    """Amdahl's bound and the overlap bound for fraction f GIL-free on `workers` threads."""
+    low = 1 / ((1 - f) + f / workers)
+    high = workers if f >= 1 else min(workers, 1 / (1 - f))
+    return low, high
+
+
+def checks(cases, ctx):
+    """The issue's fidelity checks, each with tvp's figure, CPython's, and whether it holds.
+
+    CPython's figures are this run's, not the planning machine's."""
+    py3 = ctx.get("python3") or "CPython 3"
+    py2 = ctx.get("python2") or "CPython 2"
+    rows = []
+
+    def row(check, tvp, cpython, holds):
+        rows.append([check, tvp, cpython, "yes" if holds else "NO"])
+
+    def ratio(key, base):
+        return median_ratio(cases, key, base) if key in cases and base in cases else float("nan")
+
+    for w in ("primes", "mandelbrot"):
+        for col, label in (("thread2", "2 threads"), ("thread4", "4 threads"),
+                           ("process2", "2 processes"), ("pool2", "pool of 2")):
+            t = ratio(("ratio", w, "modern", "tvp", col), ("ratio", w, "modern", "tvp", "serial"))
+            c = ratio(("ratio", w, "modern", "py", col), ("ratio", w, "modern", "py", "serial"))
+            if t == t and c == c:
+                row("modern, %s, %s / serial within 0.15 of %s" % (w, label, py3), fmt(t), fmt(c),
+                    abs(t - c) <= 0.15)
+    for ms in ("0.5", "5", "50"):
+        t, c = ("slice", "modern", "tvp", ms), ("slice", "modern", "py", ms)
+        if t in cases and c in cases:
+            for field, what, spec, scale in (("median_slice_s", "median slice ms", "%.3f", 1000),
+                                             ("handoffs_per_s", "hand-offs/s", "%.0f", 1)):
+                x, y = median_of(cases, t, field) * scale, median_of(cases, c, field) * scale
+                row("modern, interval %s ms, %s within 25%%" % (ms, what), fmt(x, spec),
+                    fmt(y, spec), y > 0 and abs(x - y) <= 0.25 * y)
+    for w in ("primes", "mandelbrot"):
+        got = {}
+        for who in ("tvp", "py"):
+            got[who] = [ratio(("ratio", w, "legacy", who, col), ("ratio", w, "legacy", who, "serial"))
+                        for col in ("thread2", "thread4")]
+        if all(x == x for x in got["tvp"] + got["py"]):
+            row("legacy, %s, 2 and 4 threads clearly slower than serial (above 1.2)" % w,
+                " / ".join(fmt(x) for x in got["tvp"]), " / ".join(fmt(x) for x in got["py"]),
+                min(got["tvp"]) > 1.2)
+            row("legacy, %s, 4 threads against 2 in %s's order" % (w, py2),
+                fmt(got["tvp"][1] - got["tvp"][0], "%+.2f"), fmt(got["py"][1] - got["py"][0], "%+.2f"),
+                (got["tvp"][1] > got["tvp"][0]) == (got["py"][1] > got["py"][0]))
+    by_check = {}
+    for who in ("tvp", "py"):
+        by_check[who] = [ratio(("slice", "legacy", who, c), ("slice", "legacy", who, "serial"))
+                         for c in ("10", "100", "1000")]
+    if all(x == x for x in by_check["tvp"] + by_check["py"]):
+        row("legacy, check 10 worse than 100 worse than 1000 (2 threads / serial)",
+            " / ".join(fmt(x) for x in by_check["tvp"]), " / ".join(fmt(x) for x in by_check["py"]),
+            by_check["tvp"][0] > by_check["tvp"][1] > by_check["tvp"][2])
+        cpu = [median_of(cases, ("slice", "legacy", who, "100"), "cpu_per_wall") for who in ("tvp", "py")]
+        row("legacy, check 100, CPU time well above wall time (CPU/wall above 1.15)",
+            fmt(cpu[0]), fmt(cpu[1]), cpu[0] > 1.15)
+    one = [ratio(("one", who, "pthread"), ("one", who, "serial")) for who in ("tvp", "py")]
+    if one[0] == one[0]:
+        row("legacy on one core (taskset -c 0), 2 threads / serial within 0.1 of 1", fmt(one[0]),
+            fmt(one[1]), abs(one[0] - 1) <= 0.1)
+    def placement(points):
+        """(inside, below, total) of (f, speedup) points against the band, 5% tolerance."""
+        inside = sum(0.95 * band(f)[0] <= x <= 1.05 * band(f)[1] for f, x in points)
+        below = sum(x < 0.95 * band(f)[0] for f, x in points)
+        return inside, below, len(points)
+
+    keys = list(cases)
+    frees = ("0.25", "0.5", "0.75", "0.9")
+    tvp_points = {}
+    for seg in sorted({k[2] for k in keys if k[0] == "free"}, key=int):
+        tvp_points[seg] = [(float(f), 1 / median_ratio(cases, ("free", f, seg, "thread2"),
+                                                        ("free", f, seg, "serial")))
+                           for f in frees if ("free", f, seg, "thread2") in cases]
+    py_points = {}
+    for pc in sorted({k[2] for k in keys if k[0] == "pyfree"}, key=int):
+        base_wall = median_of(cases, ("pyfree", "0", pc, "serial"), "wall")
+        pts = []
+        for f in frees:
+            key, base = ("pyfree", f, pc, "threading"), ("pyfree", f, pc, "serial")
+            if key in cases:
+                p = min(max(1 - base_wall / median_of(cases, base, "wall"), 0.0), 0.99)
+                pts.append((p, 1 / median_ratio(cases, key, base)))
+        py_points[pc] = pts
+
+    def where(points):
+        inside, below, total = placement(points)
+        return "%d in, %d below of %d" % (inside, below, total)
+
+    segs, pcs = list(tvp_points), list(py_points)
+    if segs:
+        coarse = segs[-1]
+        inside, _, total = placement(tvp_points[coarse])
+        row("--gil-free F 0.25..0.9, coarse segments (%s ticks): inside the band" % coarse,
+            where(tvp_points[coarse]), where(py_points[pcs[-1]]) + " (piece %s)" % pcs[-1] if pcs
+            else "-", total > 0 and inside == total)
+        for seg in segs[1:-1]:
+            rows.append(["--gil-free F 0.25..0.9, segments of %s ticks" % seg,
+                         where(tvp_points[seg]), "-", "-"])
+        if len(segs) > 1 and pcs:
+            fine, pfine = segs[0], pcs[0]
+            _, below_t, total_t = placement(tvp_points[fine])
+            _, below_p, total_p = placement(py_points[pfine])
+            row("--gil-free F 0.25..0.9, fine segments (%s ticks; CPython piece %s): mostly below "
+                "Amdahl's bound in both, or in neither" % (fine, pfine), where(tvp_points[fine]),
+                where(py_points[pfine]), (2 * below_t > total_t) == (2 * below_p > total_p))
+    return {"name": "checks", "title": "The fidelity checks (CPython's figures from this run)",
+            "header": ["check", "tvp", "CPython", "holds"], "rows": rows,
+            "notes": ["The band: Amdahl's 1/((1-F)+F/2) to the overlap bound min(2, 1/(1-F)); "
+                      "CPython's points are placed at the p it measured. '-': shown, not judged."]}
 
 
 def print_tables(found):
