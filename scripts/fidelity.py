@@ -154,12 +154,16 @@ def peer_size(opts, workload):
 
 def median_ratio(cases, key, base):
     """Median over rounds of wall(key) / wall(base) within the same round."""
+    if key not in cases or base not in cases:
+        return float("nan")  # not measured in this run
     a, b = cases[key].results, cases[base].results
     ratios = [x["wall"] / y["wall"] for x, y in zip(a, b) if y["wall"] > 0]
     return statistics.median(ratios) if ratios else float("nan")
 
 
 def median_of(cases, key, field):
+    if key not in cases:
+        return float("nan")
     values = [r[field] for r in cases[key].results if r.get(field) is not None]
     return statistics.median(values) if values else float("nan")
 

@@ -38,7 +38,10 @@ static uint64_t ceil_sqrt(uint64_t n)
 #define DIVISIONS_PER_TICK 8
 
 /* The talk's isprime: try every divisor from 2 up to ceil(sqrt(n)),
- * ticking the interpreter hook every DIVISIONS_PER_TICK divisions. */
+ * ticking the interpreter hook after every DIVISIONS_PER_TICK divisions.
+ * The divisors go in runs of DIVISIONS_PER_TICK with the tick between
+ * runs, so the division loop itself carries no test for the tick (a test
+ * per division cost 4.6% with --gil off; make tick-cost). */
 static int is_prime(struct tvp_worker *worker, uint64_t n)
 {
 	if (n < 2)
@@ -46,11 +49,11 @@ static int is_prime(struct tvp_worker *worker, uint64_t n)
 	if (n == 2)
 		return 1;
 	uint64_t max = ceil_sqrt(n);
-	for (uint64_t i = 2; i <= max; i++) {
-		if (n % i == 0)
-			return 0;
-		if (i % DIVISIONS_PER_TICK == 0)
-			tvp_tick(worker);
+	for (uint64_t i = 2; i <= max; tvp_tick(worker)) {
+		uint64_t last = max - i < DIVISIONS_PER_TICK ? max : i + DIVISIONS_PER_TICK - 1;
+		for (; i <= last; i++)
+			if (n % i == 0)
+				return 0;
 	}
 	return 1;
 }

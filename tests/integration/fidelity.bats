@@ -41,6 +41,7 @@ PY
 	measurements "$BATS_TEST_TMPDIR/close.json" 1.05 1.15
 	measurements "$BATS_TEST_TMPDIR/far.json" 1.00 1.30
 	run python3 "$TOP/scripts/fidelity.py" --from-json "$BATS_TEST_TMPDIR/close.json"
+	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"| modern, primes, 2 threads / serial within 0.15 of CPython 3.11.7 | 1.05 | 1.15 | yes |"* ]]
 	run python3 "$TOP/scripts/fidelity.py" --from-json "$BATS_TEST_TMPDIR/far.json"
