@@ -134,7 +134,7 @@ tick-cost: $(TVP) ## what the tick hook costs with --gil off: the hook compiled 
 	@$(MAKE) --no-print-directory NOTICKS=1 build
 	@python3 scripts/tick-cost.py $(TVP) build/noticks/tvp
 
-fidelity: $(TVP) $(SEMPROBE) ## tvp's simulated GIL beside real CPython (minutes; a quiet machine)
+fidelity: $(TVP) $(SEMPROBE) ## tvp's simulated GIL beside real CPython, 5 rounds (about an hour; a quiet machine)
 	@mkdir -p results
 	python3 scripts/fidelity.py --tvp $(TVP) --probe $(SEMPROBE) --out results/fidelity.json
 

@@ -505,8 +505,8 @@ def pretty_seconds(seconds):
 
 def extract_costs(document):
 	"""(operation, seconds per operation) pairs found anywhere in tvp overhead's JSON."""
-	names = ("name", "operation", "op", "what", "label", "case")
-	units = [("per_op_s", 1), ("median_s", 1), ("seconds", 1), ("time_s", 1), ("s", 1),
+	names = ("description", "name", "operation", "op", "what", "label", "case")
+	units = [("seconds_per_op", 1), ("per_op_s", 1), ("median_s", 1), ("seconds", 1), ("time_s", 1), ("s", 1),
 		 ("per_op_ns", 1e-9), ("median_ns", 1e-9), ("ns", 1e-9), ("per_op_us", 1e-6), ("us", 1e-6)]
 	found = []
 

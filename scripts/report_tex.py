@@ -417,7 +417,7 @@ class Writer:
 		data = self.a.fidelity_full
 		self.emit("\\subsection{The full fidelity benchmark}\n")
 		if not data:
-			self.emit("Not run for this report: \\texttt{make fidelity} (about 10 minutes a round, 5 rounds, on a "
+			self.emit("Not run for this report: \\texttt{make fidelity} (5 rounds, about an hour on 2 cores, on a "
 				  "quiet machine) writes \\texttt{results/fidelity.json}, and the next \\texttt{make report} "
 				  "includes its tables here.\n\n")
 			return
@@ -432,8 +432,11 @@ class Writer:
 			self.emit("Sizes: %s.\n\n" % tex("; ".join("%s %s" % kv for kv in ctx["sizes"].items())))
 		for table in data["tables"]:
 			self.emit("\\paragraph{%s}\n" % tex(table["title"]))
-			self.emit("\\begin{center}\\footnotesize\n\\begin{tabular}{@{}ll%s@{}}\n\\toprule\n%s \\\\\n\\midrule\n" % (
-				"r" * (len(table["header"]) - 2), " & ".join(head_cell(h) for h in table["header"])))
+			# The checks are sentences: wrap them (and the figures) in fixed columns.
+			spec = ("p{0.5\\linewidth}p{0.17\\linewidth}p{0.2\\linewidth}l" if table["name"] == "checks"
+				else "ll" + "r" * (len(table["header"]) - 2))
+			self.emit("\\begin{center}\\footnotesize\n\\begin{tabular}{@{}%s@{}}\n\\toprule\n%s \\\\\n\\midrule\n" % (
+				spec, " & ".join(head_cell(h) for h in table["header"])))
 			for row in table["rows"]:
 				self.emit("%s \\\\\n" % " & ".join(tex(c) for c in row))
 			self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")

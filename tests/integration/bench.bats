@@ -181,3 +181,15 @@ EOF
 	[ -s "$dir/plots/primes-speedup.pdf" ]
 	[ ! -e "$dir/plots/mandelbrot-speedup.pdf" ]
 }
+
+@test "the overhead figure reads tvp overhead's own JSON: every operation it timed" {
+	run --separate-stderr "$TVP" overhead --format json --parent-mib 8 --transfer-mib 1 --repeat 3
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	echo "$output" >"$BATS_TEST_TMPDIR/overhead.json"
+	counts=$(cd "$TOP/scripts" && python3 -c "
+import json, sys, analyze
+d = json.load(open(sys.argv[1]))
+print(len(analyze.extract_costs(d)), len(d['overhead']))" "$BATS_TEST_TMPDIR/overhead.json")
+	[ "${counts% *}" -gt 0 ]
+	[ "${counts% *}" = "${counts#* }" ]
+}
