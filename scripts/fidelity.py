@@ -419,8 +419,7 @@ def tables(cases, ctx):
         rows = []
         for f in frees:
             x = float(f)
-            amdahl = 1 / ((1 - x) + x / 2)
-            overlap = 2.0 if x >= 0.5 else 1 / (1 - x)
+            amdahl, overlap = band(x)
             cells = [fmt(1 / median_ratio(cases, ("free", f, s, "thread2"), ("free", f, s, "serial")))
                      for s in segments]
             for pc in pieces:
@@ -460,14 +459,11 @@ def checks(cases, ctx):
     def row(check, tvp, cpython, holds):
         rows.append([check, tvp, cpython, "yes" if holds else "NO"])
 
-    def ratio(key, base):
-        return median_ratio(cases, key, base) if key in cases and base in cases else float("nan")
-
     for w in ("primes", "mandelbrot"):
         for col, label in (("thread2", "2 threads"), ("thread4", "4 threads"),
                            ("process2", "2 processes"), ("pool2", "pool of 2")):
-            t = ratio(("ratio", w, "modern", "tvp", col), ("ratio", w, "modern", "tvp", "serial"))
-            c = ratio(("ratio", w, "modern", "py", col), ("ratio", w, "modern", "py", "serial"))
+            t = median_ratio(cases, ("ratio", w, "modern", "tvp", col), ("ratio", w, "modern", "tvp", "serial"))
+            c = median_ratio(cases, ("ratio", w, "modern", "py", col), ("ratio", w, "modern", "py", "serial"))
             if t == t and c == c:
                 row("modern, %s, %s / serial within 0.15 of %s" % (w, label, py3), fmt(t), fmt(c),
                     abs(t - c) <= 0.15)
@@ -482,7 +478,7 @@ def checks(cases, ctx):
     for w in ("primes", "mandelbrot"):
         got = {}
         for who in ("tvp", "py"):
-            got[who] = [ratio(("ratio", w, "legacy", who, col), ("ratio", w, "legacy", who, "serial"))
+            got[who] = [median_ratio(cases, ("ratio", w, "legacy", who, col), ("ratio", w, "legacy", who, "serial"))
                         for col in ("thread2", "thread4")]
         if all(x == x for x in got["tvp"] + got["py"]):
             row("legacy, %s, 2 and 4 threads clearly slower than serial (above 1.2)" % w,
@@ -493,7 +489,7 @@ def checks(cases, ctx):
                 (got["tvp"][1] > got["tvp"][0]) == (got["py"][1] > got["py"][0]))
     by_check = {}
     for who in ("tvp", "py"):
-        by_check[who] = [ratio(("slice", "legacy", who, c), ("slice", "legacy", who, "serial"))
+        by_check[who] = [median_ratio(cases, ("slice", "legacy", who, c), ("slice", "legacy", who, "serial"))
                          for c in ("10", "100", "1000")]
     if all(x == x for x in by_check["tvp"] + by_check["py"]):
         row("legacy, check 10 worse than 100 worse than 1000 (2 threads / serial)",
@@ -502,7 +498,7 @@ def checks(cases, ctx):
         cpu = [median_of(cases, ("slice", "legacy", who, "100"), "cpu_per_wall") for who in ("tvp", "py")]
         row("legacy, check 100, CPU time well above wall time (CPU/wall above 1.15)",
             fmt(cpu[0]), fmt(cpu[1]), cpu[0] > 1.15)
-    one = [ratio(("one", who, "pthread"), ("one", who, "serial")) for who in ("tvp", "py")]
+    one = [median_ratio(cases, ("one", who, "pthread"), ("one", who, "serial")) for who in ("tvp", "py")]
     if one[0] == one[0]:
         row("legacy on one core (taskset -c 0), 2 threads / serial within 0.1 of 1", fmt(one[0]),
             fmt(one[1]), abs(one[0] - 1) <= 0.1)
