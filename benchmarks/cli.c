@@ -31,6 +31,7 @@ enum {
 	OPT_SEED,
 	OPT_PIN,
 	OPT_RETRY,
+	OPT_EXPECT,
 	OPT_HELP,
 };
 
@@ -53,6 +54,7 @@ static const struct tvp_opt common_opts[] = {
 	{"seed", TVP_OPT_U64, "N", "1", "seed of the random schedule"},
 	{"pin", TVP_OPT_FLAG, NULL, NULL, "pin worker k to CPU k mod CPUs"},
 	{"retry", TVP_OPT_U64, "N", "0", "fork and pool: replace up to N workers that die, rerun their tasks"},
+	{"expect", TVP_OPT_TEXT, "ANSWER", NULL, "check every repeat against ANSWER, skipping the reference pass"},
 	{"help", TVP_OPT_FLAG, NULL, NULL, "show this help"},
 	{NULL},
 };
@@ -96,6 +98,17 @@ static int check_range(const struct tvp_param *param, uint64_t lo, uint64_t hi)
 		return tvp_err(TVP_EUSAGE, "--%s must be a whole number from %llu to %llu, not '%s'",
 			       param->opt->name, (unsigned long long)lo, (unsigned long long)hi,
 			       param->text);
+	return 0;
+}
+
+/* An --expect ANSWER has the form of every workload's answer: 1 to
+ * TVP_ANSWER_MAX - 1 decimal or lowercase hex digits. 0, or TVP_EUSAGE. */
+static int check_answer(const char *answer)
+{
+	size_t len = strlen(answer);
+	if (len == 0 || len >= TVP_ANSWER_MAX || strspn(answer, "0123456789abcdef") != len)
+		return tvp_err(TVP_EUSAGE, "--expect needs an answer as tvp prints it (1 to %d decimal or "
+			       "lowercase hex digits), not '%s'", TVP_ANSWER_MAX - 1, answer);
 	return 0;
 }
 
@@ -203,6 +216,9 @@ static int apply_common(struct tvp_cli *cli, struct tvp_param *common)
 		return tvp_err(TVP_EUSAGE, "--retry applies to the process models (fork, pool): a %s "
 			       "worker that dies takes the whole process with it", cli->model->name);
 	cfg->retry = (unsigned)p->u64;
+	cfg->expect = common[OPT_EXPECT].text;
+	if (cfg->expect && check_answer(cfg->expect))
+		return TVP_EUSAGE;
 	cli->help = common[OPT_HELP].given;
 	return 0;
 }

@@ -154,7 +154,7 @@ static void write_table(FILE *out, const struct tvp_record *rec, const struct su
 		tvp_gil_name(cfg->gil));
 	fprintf(out, "  params    %s\n", params);
 	fprintf(out, "  answer    %s  (verified: %s, %.3f s)\n", rec->answer,
-		rec->job->workload->reference, rec->reference_s);
+		rec->reference_method, rec->reference_s);
 	fprintf(out, "  wall      median %.4f s  min %.4f  max %.4f  sd %.4f  (%zu repeats, %u warm-up)\n",
 		s->wall.median, s->wall.min, s->wall.max, s->wall.stddev, rec->repeats, cfg->warmup);
 	fprintf(out, "  phases    setup %.4f  spawn %.4f  compute %.4f  collect %.4f  teardown %.4f  (medians, s)\n",
@@ -359,7 +359,7 @@ static void write_json(FILE *out, const struct tvp_record *rec, const struct sum
 	fputs(",\n  ", out), json_key(out, "answer"), tvp_json_string(out, rec->answer);
 	fputs(", ", out), json_key(out, "reference"), tvp_json_string(out, rec->reference);
 	fputs(", ", out), json_key(out, "reference_method");
-	tvp_json_string(out, rec->job->workload->reference);
+	tvp_json_string(out, rec->reference_method);
 	fprintf(out, ", \"reference_s\": %.6f, \"verified\": %s, \"repeats\": %zu, \"warmup\": %u,\n",
 		rec->reference_s, rec->verified ? "true" : "false", rec->repeats, cfg->warmup);
 	fprintf(out, "  \"wall_s\": {\"median\": %.6f, \"min\": %.6f, \"max\": %.6f, \"stddev\": %.6f, \"all\": [",

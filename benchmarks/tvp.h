@@ -155,6 +155,7 @@ struct tvp_config {
 	unsigned retry; /* process models: dead workers to replace */
 	bool pin;
 	uint64_t seed;
+	const char *expect; /* --expect: the known answer to check against, or NULL */
 };
 
 /* ---- A model: who runs which units, and how results come back. */
