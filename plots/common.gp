@@ -1,12 +1,13 @@
 # common.gp - terminal, fonts and black-and-white-safe line styles shared by every tvp plot.
 # Needs: fmt ('pdf' or 'png') and outdir; outfile('name') is where a figure goes.
+# Text is noenhanced: identifiers such as posix_spawn or MAP_SHARED print as written.
 # Each style differs in colour, dash type AND point type, so a grey print stays readable.
 
 if (!exists("fmt")) fmt = 'pdf'
 if (fmt eq 'png') {
-	set terminal pngcairo size 960,620 enhanced font 'DejaVu Sans,12' linewidth 1.5
+	set terminal pngcairo size 960,620 noenhanced font 'DejaVu Sans,12' linewidth 1.5
 } else {
-	set terminal pdfcairo size 5.5in,3.4in enhanced font 'DejaVu Sans,10' linewidth 1.5
+	set terminal pdfcairo size 5.5in,3.4in noenhanced font 'DejaVu Sans,10' linewidth 1.5
 }
 outfile(name) = sprintf('%s/%s.%s', outdir, name, fmt)
 set encoding utf8

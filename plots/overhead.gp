@@ -6,7 +6,7 @@ set output outfile(name)
 set title 'cost of one operation (tvp overhead), log scale'
 set ylabel 'time per operation (s)'
 set logscale y
-set format y '10^{%L}'
+set format y '%.0e'
 set boxwidth 0.7
 set xtics rotate by -30 font ',8' nomirror
 set key off

@@ -1,9 +1,9 @@
 # scaling.gp - one workload's scaling figures: time, speedup with Amdahl, USL, efficiency, Karp-Flatt.
 # Needs (gnuplot -e): datadir, outdir, fmt, name (file prefix), title, models (space separated),
-# cores, and the fits (one word per model): fit_p fit_perr fit_pn (Amdahl p, its error, points
-# used, 0 = not fitted), fit_s fit_k fit_un fit_ua (USL sigma, kappa, points, 1 = fitted on all).
+# cores, logtime, logspeed (1: log y axis), and the fits' words (below).
 # Reads datadir/NAME-MODEL.dat (workers median min max speedup efficiency karpflatt
-# speedup_low speedup_high); writes outdir/NAME-{time,speedup,usl,efficiency,karpflatt}.FMT.
+# speedup_low speedup_high cv noisy) and the curves NAME-MODEL-LAW.curve (workers speedup)
+# that analyze.py sampled and checked; writes outdir/NAME-{time,speedup,usl,efficiency,karpflatt}.FMT.
 
 load 'plots/common.gp'
 nmodels = words(models)
@@ -13,10 +13,13 @@ maxw = STATS_max
 do for [i=2:nmodels] { stats dat(i) using 1 nooutput; maxw = (STATS_max > maxw) ? STATS_max : maxw }
 xmax = maxw + 0.5
 
-# the fits analyze.py made with plots/fit.gp, one word per model (n = 0: not fitted)
-P(i) = word(fit_p, i) + 0; PE(i) = word(fit_perr, i) + 0; PN(i) = word(fit_pn, i) + 0
-S(i) = word(fit_s, i) + 0; K(i) = word(fit_k, i) + 0; SN(i) = word(fit_un, i) + 0; SA(i) = word(fit_ua, i) + 0
-usl(n, s, k) = n / (1.0 + s * (n - 1.0) + k * n * (n - 1.0))
+# the fits analyze.py made (scripts/stats.py), one word per model: has_amdahl/has_usl/has_ovh
+# (1: NAME-MODEL-LAW.curve holds a drawable curve), amdahl_kind (fit, one = one-point estimate,
+# none), amdahl_p amdahl_lo amdahl_hi, usl_s usl_k, bound (1: overhead-bound, no law applies)
+HA(i) = word(has_amdahl, i) + 0; HU(i) = word(has_usl, i) + 0; HO(i) = word(has_ovh, i) + 0
+AK(i) = word(amdahl_kind, i); AP(i) = word(amdahl_p, i) + 0; AL(i) = word(amdahl_lo, i) + 0; AH(i) = word(amdahl_hi, i) + 0
+US(i) = word(usl_s, i) + 0; UK(i) = word(usl_k, i) + 0; OB(i) = word(bound, i) + 0
+crv(i, law) = sprintf('%s/%s-%s-%s.curve', datadir, name, word(models, i), law)
 
 set xrange [0.5:xmax]
 if (maxw > 12) { set xtics auto } else { set xtics 1 }
@@ -33,29 +36,39 @@ if (cores < maxw) {
 set output outfile(name.'-time')
 set title title.': wall time (median of repeats; bars: min to max)'
 set ylabel 'wall time (s)'
-set yrange [0:*]
-plot for [i=1:nmodels] dat(i) using 1:2:3:4 with yerrorlines ls i title word(models, i)
+if (logtime) { set logscale y; set yrange [*:*]; set ylabel 'wall time (s, log scale)' } else { set yrange [0:*] }
+plot for [i=1:nmodels] dat(i) using 1:2:3:4 with yerrorlines ls i title word(models, i), \
+	for [i=1:nmodels] dat(i) using 1:($11 == 1 ? $2 : 1/0) with points pt 6 ps 2.5 lc rgb '#000000' title (i == 1 ? 'CV above 10% (noisy)' : '')
+unset logscale y
 
-# speedup with the Amdahl fit and the hardware cap
+# speedup with the Amdahl fit (or a one-point estimate, dashed) and the hardware cap
 set output outfile(name.'-speedup')
-set title title.': speedup over serial, Amdahl fitted on workers ≤ '.cores.' cores'
+set title title.': speedup over serial; Amdahl fitted on workers <= '.cores.' cores'
 set ylabel 'speedup (serial time / time)'
-set yrange [0:xmax]
+if (logspeed) { set logscale y; set yrange [*:xmax]; set ylabel 'speedup (log scale; below 1: slower than serial)' } else { set yrange [0:xmax] }
 set key top left
-amdahl_capped(n, p) = 1.0 / ((1.0 - p) + p / (n < cores ? n : cores))
-akey(i) = PN(i) > 0 ? sprintf('Amdahl %s: p = %.3f ± %.3f', word(models, i), P(i), PE(i)) : sprintf('%s: too few points to fit', word(models, i))
+akey(i) = AK(i) eq 'fit' ? sprintf('Amdahl %s: p = %.3f (95%% interval %.3f-%.3f)', word(models, i), AP(i), AL(i), AH(i)) : \
+	(AK(i) eq 'one' ? sprintf('%s: one-point estimate, not a fit (p = %.3f)', word(models, i), AP(i)) : '')
+AD(i) = (AK(i) eq 'one') ? 2 : 1
+mkey(i) = word(models, i).(OB(i) ? ' (overhead-bound: slower than serial)' : '')
 plot x ls 20 title 'ideal: speedup = workers', \
 	(x < cores ? x : cores) ls 21 title sprintf('hardware cap: min(workers, %d cores)', cores), \
-	for [i=1:nmodels] dat(i) using 1:5:8:9 with yerrorbars ls i title word(models, i).' (measured)', \
-	for [i=1:nmodels] (PN(i) > 0 ? amdahl_capped(x, P(i)) : 1/0) with lines ls i title akey(i).(cores < maxw ? ' (flat past the cores)' : '')
+	1 ls 22 title 'serial', \
+	for [i=1:nmodels] dat(i) using 1:5:8:9 with yerrorbars ls i title mkey(i), \
+	for [i=1:nmodels] dat(i) using 1:($11 == 1 ? $5 : 1/0) with points pt 6 ps 2.5 lc rgb '#000000' title (i == 1 ? 'CV above 10% (noisy)' : ''), \
+	for [i=1:nmodels] (HA(i) ? crv(i, 'amdahl') : '< true') using 1:2 with lines ls i dt AD(i) title akey(i)
 
-# Universal Scalability Law
+# Universal Scalability Law, fitted on workers <= cores only
 set output outfile(name.'-usl')
-set title title.': Universal Scalability Law fit (σ contention, κ coherency)'
-ukey(i) = SN(i) > 0 ? sprintf('USL %s: σ = %.3f, κ = %.4f%s', word(models, i), S(i), K(i), SA(i) ? ' (fitted on all points)' : '') : sprintf('%s: too few points for USL', word(models, i))
+set title title.': Universal Scalability Law (σ contention, κ coherency), fitted on workers <= '.cores
+ukey(i) = sprintf('USL %s: σ = %.3g, κ = %.3g', word(models, i), US(i), UK(i))
 plot x ls 20 title 'ideal: speedup = workers', \
-	for [i=1:nmodels] dat(i) using 1:5 with points ls i title word(models, i).' (measured)', \
-	for [i=1:nmodels] (SN(i) > 0 ? usl(x, S(i), K(i)) : 1/0) with lines ls i title ukey(i)
+	(x < cores ? x : cores) ls 21 title sprintf('past %d cores: time slicing caps the speedup (not fitted)', cores), \
+	for [i=1:nmodels] dat(i) using 1:5 with points ls i title mkey(i), \
+	for [i=1:nmodels] (HU(i) ? crv(i, 'usl') : '< true') using 1:2 with lines ls i title (HU(i) ? ukey(i) : ''), \
+	for [i=1:nmodels] (HO(i) ? crv(i, 'overhead') : '< true') using 1:2 with lines ls i dt 3 lw 1 \
+		title (HO(i) ? word(models, i).': overhead-aware fit (all workers)' : '')
+unset logscale y
 
 # parallel efficiency
 set output outfile(name.'-efficiency')
@@ -68,9 +81,9 @@ plot 1 ls 20 title 'ideal: 1', \
 
 # Karp-Flatt experimentally determined serial fraction
 set output outfile(name.'-karpflatt')
-set title title.': Karp-Flatt serial fraction e = (1/S - 1/N) / (1 - 1/N)'
-set ylabel 'serial fraction e'
-set yrange [*:*]
+set title title.': Karp-Flatt serial fraction e = (1/S - 1/N) / (1 - 1/N), where at most 1'
+set ylabel 'serial fraction e (above 1: slower than serial, not drawn)'
+set yrange [0:1.05]
 set xrange [1.5:xmax]
 set key top left
 plot for [i=1:nmodels] dat(i) using 1:7 with linespoints ls i title word(models, i)

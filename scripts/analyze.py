@@ -19,6 +19,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import stats  # noqa: E402
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # The scaling groups of sweep.def, in report order, with their titles.
@@ -64,18 +67,33 @@ def split_by(runs, key):
 
 
 def scaling_rows(runs, baseline_s):
-	"""Rows for one series: workers, median, min, max, speedup, efficiency, Karp-Flatt,
-	speedup at the slowest and fastest repeat. baseline_s is the serial median."""
+	"""Rows for one series: workers, median, min, max, speedup, efficiency, Karp-Flatt (NaN
+	above 1: slower than serial, not a fraction), speedup at the slowest and fastest repeat,
+	the repeats' coefficient of variation, and 1 when that is above stats.NOISY_CV.
+	baseline_s is the serial median."""
 	rows = []
 	for run in sorted(runs, key=lambda r: r["workers"]):
 		workers, wall = run["workers"], run["wall_s"]
 		speedup = baseline_s / wall["median"]
-		karp_flatt = float("nan")
-		if workers > 1:
-			karp_flatt = (1.0 / speedup - 1.0 / workers) / (1.0 - 1.0 / workers)
+		karp_flatt = stats.karp_flatt(speedup, workers)
+		variation = stats.cv(stats.repeats(run))
 		rows.append([workers, wall["median"], wall["min"], wall["max"], speedup,
-			     speedup / workers, karp_flatt, baseline_s / wall["max"], baseline_s / wall["min"]])
+			     speedup / workers, karp_flatt if karp_flatt <= 1 else float("nan"),
+			     baseline_s / wall["max"], baseline_s / wall["min"], variation,
+			     int(variation > stats.NOISY_CV)])
 	return rows
+
+
+def use_remeasure(run):
+	"""A noisy run the sweep measured again (run["sweep"]["remeasure"]) is judged by the less
+	noisy of its two measurements; both stay in the record (wall_s_first keeps the first)."""
+	again = run.get("sweep", {}).get("remeasure")
+	if not again or "wall_s" not in again:
+		return
+	if stats.cv(stats.repeats(again)) < stats.cv(stats.repeats(run)):
+		run["wall_s_first"] = run["wall_s"]
+		run["wall_s"] = again["wall_s"]
+		run["sweep"]["used_remeasure"] = True
 
 
 def baseline(runs, serial_model="serial"):
@@ -140,6 +158,8 @@ class Analysis:
 		with open(path) as f:
 			self.results = json.load(f)
 		self.sweep = self.results.get("sweep", {})
+		for run in self.results["runs"]:
+			use_remeasure(run)
 		self.machine = self.results.get("machine", {})
 		self.cores = int(self.machine.get("cores_online") or self.sweep.get("cores") or 1)
 		self.data = os.path.join(self.dir, "data")
@@ -171,7 +191,8 @@ class Analysis:
 			json.dump(self.manifest, f, indent=1)
 
 	def data_scaling(self, group, title, name=None, runs=None, gil="off"):
-		"""One scaling group (every model, 1..2x cores): data files and its figures."""
+		"""One scaling group (every model, 1..2x cores): data files, admissible fits, the curves
+		they allow (as data files), and its figures."""
 		runs = runs if runs is not None else [r for r in group_runs(self.results, group) if gil_of(r) == gil]
 		name = name or group
 		if not runs:
@@ -183,23 +204,53 @@ class Analysis:
 		models = [m for m in series if m != "serial"]
 		if not models:
 			return None
-		entry = {"title": title, "models": models, "baseline": base, "rows": {},
+		serial_runs = [r for r in runs if r["model"] == "serial"] or [r for r in runs if r["workers"] == 1][:1]
+		entry = {"title": title, "models": models, "baseline": base, "rows": {}, "fits": {},
+			 "serial_run": serial_runs[0], "series": series,
 			 "workload": runs[0]["workload"], "params": runs[0].get("params", {}), "runs": runs}
 		for model in models:
 			rows = scaling_rows(series[model], base)
 			entry["rows"][model] = rows
 			write_dat(os.path.join(self.data, "%s-%s.dat" % (name, model)),
 				  ["workers", "median_s", "min_s", "max_s", "speedup", "efficiency", "karp_flatt",
-				   "speedup_low", "speedup_high"], rows)
-		entry["fits"] = {m: gnuplot_fit(os.path.join(self.data, "%s-%s.dat" % (name, m)), entry["rows"][m], self.cores)
-				 for m in models}
+				   "speedup_low", "speedup_high", "cv", "noisy"], rows)
+			fit = stats.scaling_fits(stats.repeats(serial_runs[0]),
+						 {r["workers"]: stats.repeats(r) for r in series[model]}, self.cores)
+			entry["fits"][model] = fit
+			self.write_curves(name, model, fit, base, max(r[0] for r in rows))
 		write_fits(os.path.join(self.data, name + "-fits.txt"), entry["fits"])
 		self.scaling[name] = entry
 		if group in dict(SCALING) and name == group:
 			self.add_plot("plots/scaling.gp", [name + s for s in ("-speedup", "-usl", "-time", "-efficiency", "-karpflatt")],
 				      name=name, title=title, models=" ".join(models), cores=self.cores,
-				      **fit_words([entry["fits"][m] for m in models]))
+				      **axis_words(entry), **curve_words(entry["fits"], models))
 		return entry
+
+	def write_curves(self, name, model, fit, base, most):
+		"""NAME-MODEL-{amdahl,usl,overhead}.curve: the speedup each admissible fit draws, sampled
+		from 1 to the most workers measured; a curve that would hold a pole, a negative value or
+		a value above N is not written (stats.curve)."""
+		cores = self.cores
+		laws = {}
+		if fit["amdahl"]:
+			laws["amdahl"] = lambda n, p=fit["amdahl"]["p"]: stats.amdahl(min(n, cores), p)
+		elif fit["one_point"]:
+			laws["amdahl"] = lambda n, p=fit["one_point"]["p"]: stats.amdahl(min(n, cores), p)
+		if fit["usl"]:
+			top = max(n for n in fit["core_counts"])
+			laws["usl"] = (lambda n, u=fit["usl"]: stats.usl(n, u["sigma"], u["kappa"]), top)
+		if fit["overhead"]:
+			o = fit["overhead"]
+			laws["overhead"] = lambda n, o=o: base / (base * ((1 - o["p"]) + o["p"] / min(n, cores)) + o["c0"] + o["c1"] * (n - 1))
+		for law in ("amdahl", "usl", "overhead"):
+			path = os.path.join(self.data, "%s-%s-%s.curve" % (name, model, law))
+			function = laws.get(law)
+			stop = most
+			if isinstance(function, tuple):
+				function, stop = function
+			points = stats.curve(function, 1.0, float(stop)) if function else []
+			fit.setdefault("drawn", {})[law] = bool(points)
+			write_dat(path, ["workers", "speedup"], points or [[float("nan"), float("nan")]])
 
 	def data_gil(self):
 		"""GIL modes side by side, per workload: speedup per model under each measured mode."""
@@ -216,10 +267,9 @@ class Analysis:
 			self.gil[workload] = entries
 			if len(entries) >= 2:
 				models = [m for m in ("pthread", "fork", "pool") if all(m in e["models"] for e in entries.values())]
-				fits = fit_words([entries[mode]["fits"][m] for mode in entries for m in models])
 				self.add_plot("plots/gil.gp", ["gil-" + workload], name="gil-" + workload, workload=workload,
 					      modes=" ".join(entries), models=" ".join(models), cores=self.cores,
-					      fit_p=fits["fit_p"], fit_pn=fits["fit_pn"])
+					      logspeed=int(any(r[4] < 1 for e in entries.values() for m in models for r in e["rows"][m])))
 
 	def data_gil_free(self):
 		"""--gil-free F: the speedup of N threads against F, per N, between the two bounds."""
@@ -281,7 +331,8 @@ class Analysis:
 			      ymax=1.15 * max([1.0] + [v for v in values if v is not None and not math.isnan(v)]))
 
 	def data_schedules(self):
-		"""Schedules on Mandelbrot: time per schedule and model."""
+		"""Schedules on Mandelbrot: time per schedule and model, and each worker's busy time
+		(workers_detail of the last repeat) per schedule."""
 		runs = group_runs(self.results, "mandel-sched")
 		self.schedules = []
 		if not runs:
@@ -289,19 +340,30 @@ class Analysis:
 		models = sorted(set(r["model"] for r in runs), key=model_rank)
 		serial = self.scaling.get("mandelbrot", {}).get("baseline")
 		for variant, vruns in split_by(runs, variant_of).items():
-			row = {"label": schedule_label(variant), "times": {}}
+			row = {"label": schedule_label(variant), "times": {}, "runs": {}, "busy": {}}
 			for run in vruns:
 				row["times"][run["model"]] = median_s(run)
+				row["runs"][run["model"]] = run
+				row["busy"][run["model"]] = [w.get("busy_s", float("nan")) for w in run.get("workers_detail") or []]
 				row["workers"] = run["workers"]
 			self.schedules.append(row)
 		self.schedule_models = models
 		self.schedule_serial = serial
+		self.schedule_params = runs[0].get("params", {})
 		write_dat(os.path.join(self.data, "schedules.dat"), ["schedule"] + models,
 			  [[r["label"]] + [r["times"].get(m, float("nan")) for m in models] for r in self.schedules])
 		self.add_plot("plots/schedules.gp", ["mandel-schedules"], name="mandel-schedules",
 			      models=" ".join(models), workers=self.schedules[0].get("workers", self.cores),
 			      serial_s=serial if serial else "NaN",
 			      ymax=1.15 * max([serial or 0] + [t for r in self.schedules for t in r["times"].values()]))
+		model = models[0]
+		workers = max(len(r["busy"].get(model, [])) for r in self.schedules)
+		if workers:
+			write_dat(os.path.join(self.data, "busy.dat"), ["schedule"] + ["worker%d" % w for w in range(workers)],
+				  [[r["label"]] + [1e3 * b for b in r["busy"].get(model, [])] + [float("nan")] * (workers - len(r["busy"].get(model, [])))
+				   for r in self.schedules])
+			self.busy_model = model
+			self.add_plot("plots/busy.gp", ["mandel-busy"], name="mandel-busy", workers=workers, model=model)
 
 	def peer_times(self):
 		"""{regex: {"grep": s, "rg": s}} from hyperfine's runs of the peers."""
@@ -417,67 +479,46 @@ class Analysis:
 		print("analyze: %d figures in %s" % (sum(len(j["figures"]) for j in self.manifest), self.plots), file=sys.stderr)
 
 	def fits(self, name):
-		"""{model: fit dict} from the NAME-fits.txt that scaling.gp wrote."""
-		path = os.path.join(self.data, name + "-fits.txt")
-		out = {}
-		if not os.path.exists(path):
-			return out
-		for line in open(path):
-			if line.startswith("#") or not line.strip():
-				continue
-			w = line.split()
-			out[w[0]] = {"p": float(w[1]), "p_err": float(w[2]), "p_n": int(w[3]), "sigma": float(w[4]),
-				     "kappa": float(w[5]), "usl_n": int(w[6]), "usl_all": int(w[7])}
-		return out
-
-
-FIT_KEYS = ["p", "p_err", "p_n", "sigma", "kappa", "usl_n", "usl_all"]
-
-
-def run_fit(path, what, xmax):
-	"""plots/fit.gp on one data file: (two numbers) or None when gnuplot could not fit."""
-	done = subprocess.run(["gnuplot", "-e", "fitdata=%s; what='%s'; xmax=%r" % (gp_value(path), what, float(xmax)),
-			       "plots/fit.gp"], cwd=TOP, capture_output=True, text=True)
-	try:
-		values = [float(x) for x in done.stdout.split()[-2:]]
-	except ValueError:
-		return None
-	if done.returncode != 0 or len(values) != 2 or any(math.isnan(v) or math.isinf(v) for v in values):
-		return None
-	return values
-
-
-def gnuplot_fit(path, rows, cores):
-	"""Amdahl's p fitted on the points with workers <= cores, and the USL's sigma and kappa (on
-	those points when there are three, else on all of them), by gnuplot's fit. A count of 0
-	points means not fitted (too few points, or gnuplot's fit failed)."""
-	fit = dict.fromkeys(FIT_KEYS, 0)
-	within = [r for r in rows if r[0] <= cores]
-	if len(within) >= 2:
-		values = run_fit(path, "amdahl", cores)
-		if values:
-			fit.update(p=values[0], p_err=values[1], p_n=len(within))
-	usable = within if len(within) >= 3 else rows
-	if len(usable) >= 3:
-		values = run_fit(path, "usl", max(r[0] for r in usable))
-		if values:
-			fit.update(sigma=values[0], kappa=values[1], usl_n=len(usable), usl_all=int(usable is rows and len(rows) > len(within)))
-	return fit
+		"""{model: fit dict (stats.scaling_fits)} of a scaling series name, or {}."""
+		return self.scaling.get(name, {}).get("fits", {})
 
 
 def write_fits(path, fits):
-	"""NAME-fits.txt: one line per model (the format bench.sh and Analysis.fits read)."""
+	"""NAME-fits.txt: one line per model with what was fitted ("-" where a fit is not admissible)
+	and why not (read by bench.sh and the tests)."""
+	def value(part, key):
+		return "%.6g" % part[key] if part else "-"
 	with open(path, "w") as f:
-		f.write("# model amdahl_p amdahl_err amdahl_n usl_sigma usl_kappa usl_n usl_all\n")
+		f.write("# model amdahl_p p_low p_high usl_sigma usl_kappa overhead_p c0_s c1_s one_point_p overhead_bound\n")
 		for model, fit in fits.items():
-			f.write("%s %.6f %.6f %d %.6f %.6f %d %d\n" % ((model,) + tuple(fit[k] for k in FIT_KEYS)))
+			a, u, o = fit["amdahl"], fit["usl"], fit["overhead"]
+			f.write("%s %s %s %s %s %s %s %s %s %s %d\n" % (
+				model, value(a, "p"), value(a, "low"), value(a, "high"), value(u, "sigma"), value(u, "kappa"),
+				value(o, "p"), value(o, "c0"), value(o, "c1"), value(fit["one_point"], "p"), fit["overhead_bound"]))
 
 
-def fit_words(fits):
-	"""The fits of several series as gnuplot variables: one word per series."""
-	names = {"p": "fit_p", "p_err": "fit_perr", "p_n": "fit_pn", "sigma": "fit_s", "kappa": "fit_k",
-		 "usl_n": "fit_un", "usl_all": "fit_ua"}
-	return {names[k]: " ".join("%.6g" % f[k] for f in fits) for k in FIT_KEYS}
+def curve_words(fits, models):
+	"""For scaling.gp, one word per model: which curves exist (1/0) and their legends' numbers."""
+	def word(model, key):
+		return "1" if fits[model].get("drawn", {}).get(key) else "0"
+	return {"has_amdahl": " ".join(word(m, "amdahl") for m in models),
+		"has_usl": " ".join(word(m, "usl") for m in models),
+		"has_ovh": " ".join(word(m, "overhead") for m in models),
+		"amdahl_kind": " ".join("fit" if fits[m]["amdahl"] else ("one" if fits[m]["one_point"] else "none") for m in models),
+		"amdahl_p": " ".join("%.3f" % (fits[m]["amdahl"] or fits[m]["one_point"] or {"p": float("nan")})["p"] for m in models),
+		"amdahl_lo": " ".join("%.3f" % (fits[m]["amdahl"] or {"low": float("nan")})["low"] for m in models),
+		"amdahl_hi": " ".join("%.3f" % (fits[m]["amdahl"] or {"high": float("nan")})["high"] for m in models),
+		"usl_s": " ".join("%.3g" % (fits[m]["usl"] or {"sigma": float("nan")})["sigma"] for m in models),
+		"usl_k": " ".join("%.3g" % (fits[m]["usl"] or {"kappa": float("nan")})["kappa"] for m in models),
+		"bound": " ".join("1" if fits[m]["overhead_bound"] else "0" for m in models)}
+
+
+def axis_words(entry):
+	"""logtime / logspeed for scaling.gp: log axes when times span more than a decade or a
+	speedup falls below 1."""
+	rows = [r for m in entry["models"] for r in entry["rows"][m]]
+	times = [r[1] for r in rows] + [entry["baseline"]]
+	return {"logtime": int(max(times) > 10 * min(times)), "logspeed": int(any(r[4] < 1 for r in rows))}
 
 
 def ratio(runs, serial_model, model, workers):
@@ -497,8 +538,8 @@ def schedule_label(variant):
 
 
 def pretty_seconds(seconds):
-	"""Seconds as a short label with a unit: 21 us, 1.5 ms, 2.3 s."""
-	for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
+	"""Seconds as a short label with a unit: 21 µs, 1.5 ms, 2.3 s."""
+	for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
 		if seconds >= scale or unit == "ns":
 			return "%.3g %s" % (seconds / scale, unit)
 

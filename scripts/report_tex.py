@@ -7,10 +7,12 @@ quoted from the seeds (shared/seeds) as the claims to check.
 """
 import math
 import os
-import shlex
+import re
 import shutil
 import subprocess
 import sys
+
+import stats
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -78,8 +80,41 @@ def figure(names, caption, width=None):
 	return "\\begin{figure}[H]\n\\centering\n%s\n\\caption{%s}\n\\end{figure}\n" % (body, caption)
 
 
+def ratio_of(run_a, run_b):
+	"""The time ratio run_a / run_b of medians with its bootstrap interval (stats.ratio_interval)."""
+	return stats.ratio_interval(stats.repeats(run_a), stats.repeats(run_b))
+
+
+def compare(run_a, run_b):
+	"""LaTeX words for run_a against run_b: '2.3x faster (ratio ..., 95% interval ...)' or
+	'no measurable difference (...)'."""
+	return tex(stats.compare_words(ratio_of(run_a, run_b)))
+
+
+def run_at(runs, model, workers):
+	"""The run of model with workers in runs, or None."""
+	return next((r for r in runs if r["model"] == model and r["workers"] == workers), None)
+
+
+def is_threads(model):
+	"""Whether a model runs its workers as threads of one process (until model_kind lands)."""
+	return model in ("pthread", "python-threading")
+
+
+def params_text(params):
+	"""A run's params as 'k=v, k=v', without paths (a file is named by its base name)."""
+	return ", ".join("%s=%s" % (k, os.path.basename(str(v)) if "/" in str(v) else v) for k, v in params.items())
+
+
+def kf_text(e, speedup):
+	"""A Karp-Flatt cell: the fraction, or 'above 1: slower than serial'."""
+	if speedup < 1:
+		return "above 1: slower than serial"
+	return num(e, 3)
+
+
 class Writer:
-	"""Builds generated.tex section by section."""
+	"""Builds generated.tex section by section (SECTIONS lists them)."""
 
 	def __init__(self, a):
 		self.a = a
@@ -99,10 +134,18 @@ class Writer:
 				reasons.append(skip["why"])
 		return "Not measured on this run: %s." % tex("; ".join(reasons) if reasons else "not in the sweep")
 
+	def table(self, spec, header, rows, size="small"):
+		"""A booktabs table: spec (column letters), header cells (LaTeX), rows of LaTeX cells."""
+		self.emit("\\begin{center}\\%s\n\\begin{tabular}{@{}%s@{}}\n\\toprule\n%s \\\\\n\\midrule\n" % (
+			size, spec, " & ".join(header)))
+		for row in rows:
+			self.emit(("\\midrule\n" if row is None else " & ".join(row) + " \\\\\n"))
+		self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
+
 	# ---- machine and method ---------------------------------------------------
 
 	def machine(self):
-		"""Section 1: the machine, the sizes and how everything was measured."""
+		"""The machine, the sizes and how everything was measured."""
 		a, m, s = self.a, self.a.machine, self.a.sweep
 		sizes = s.get("sizes", {})
 		rows = [("host", m.get("hostname")), ("CPU", m.get("cpu_model")), ("cores online", m.get("cores_online")),
@@ -114,7 +157,7 @@ class Writer:
 			("load average", "%.2f at the start, %.2f at the end" % (s["loadavg_start"], s["loadavg_end"])
 			 if s.get("loadavg_start") is not None and s.get("loadavg_end") is not None else None)]
 		self.emit("\\section{Machine and method}\n")
-		self.emit("\\begin{tabular}{@{}ll@{}}\n\\toprule\n")
+		self.emit("\\begin{tabular}{@{}lp{0.75\\textwidth}@{}}\n\\toprule\n")
 		for key, value in rows:
 			if value is not None:
 				self.emit("%s & %s \\\\\n" % (tex(key), tex(value)))
@@ -122,92 +165,134 @@ class Writer:
 		busy = max(s.get("loadavg_start") or 0, s.get("loadavg_end") or 0)
 		if busy > 0.5 * a.cores:
 			self.emit("\\textbf{The machine was busy:} a load average of %.1f on %d cores means other processes "
-				  "competed for the CPUs during the sweep, so speedups and fits below understate what this machine "
+				  "competed for the CPUs during the sweep, so speedups below understate what this machine "
 				  "can do; re-run \\texttt{make bench} on a quiet machine.\n\n" % (busy, a.cores))
 			self.conclusions.append("The machine was busy during the sweep (load average up to %.1f on %d cores): "
 						"every speedup here is a lower bound." % (busy, a.cores))
+		noisy = [r for r in a.results["runs"] if stats.cv(stats.repeats(r)) > stats.NOISY_CV]
+		again = [r for r in a.results["runs"] if r.get("sweep", {}).get("remeasure")]
 		methods = sorted({"%s: %s" % (r["workload"], r.get("reference_method", "?")) for r in a.results["runs"]})
 		repeat, warmup = sizes.get("repeat", "?"), sizes.get("warmup", "?")
 		self.emit(
 			"\\paragraph{Method.} Every configuration ran as its own \\texttt{tvp} process: %s unmeasured "
-			"warm-up repeat(s), then %s measured repeats; the tables give the median wall time "
-			"(\\texttt{CLOCK\\_MONOTONIC}, from releasing the workers to the parent holding every result, "
-			"plus set-up, spawn, collect and teardown). Speedup $S(N)$ is the serial model's median over "
-			"the median with $N$ workers; efficiency is $S/N$; the Karp--Flatt serial fraction is "
-			"$e = (1/S - 1/N)/(1 - 1/N)$. Amdahl's law $S(N) = 1/((1-p) + p/N)$ is fitted with gnuplot's "
-			"\\texttt{fit} to the points with $N \\le %d$ (the cores online): past the cores the hardware caps "
-			"the speedup at $\\min(N, %d)$, whatever the program. The Universal Scalability Law "
-			"$S(N) = N/(1 + \\sigma(N-1) + \\kappa N(N-1))$ is fitted on the same points when there are at least "
-			"three, else on every point (then $\\kappa$ also absorbs the oversubscription). "
-			"Every run's answer was checked against an independent reference, and a wrong answer stops the "
-			"sweep: %s. hyperfine timed whole processes (start-up, reference and one repeat included) as a "
-			"cross-check, with the peers' output going to a pipe.\n\n"
-			% (warmup, repeat, a.cores, a.cores, tex("; ".join(methods)) if methods else "no run"))
+			"warm-up repeat(s), then %s measured repeats. Tables give the median wall time and the repeats' "
+			"coefficient of variation (CV); a CV above %d\\%% marks the configuration as noisy ($^\\dagger$ in "
+			"tables, a black ring in figures), and the sweep measured each noisy configuration once more at its "
+			"end, keeping both and judging by the less noisy one (%d noisy, %d measured again). "
+			"Speedup $S(N)$ is the serial median over the median with $N$ workers; efficiency is $S/N$; the "
+			"Karp--Flatt serial fraction is $e = (1/S - 1/N)/(1 - 1/N)$, a fraction only while $S \\ge 1$.\n\n"
+			"\\paragraph{Comparisons.} Every comparison in this report is the ratio of two medians with a %d\\%% "
+			"bootstrap interval over the repeats of each (%d resamples, as pyperf and benchstat judge a "
+			"difference): it says faster or slower only when the interval excludes 1, and otherwise "
+			"``no measurable difference'' with the ratio and its interval.\n\n"
+			"\\paragraph{Fits.} Amdahl's law $S(N) = 1/((1-p) + p/N)$ is fitted only with $p$ in $[0, 1]$ and only "
+			"from at least three core counts $N \\le %d$ (the cores online: past them time slicing caps $S$ at "
+			"$\\min(N, %d)$, whatever the program); the Universal Scalability Law "
+			"$S(N) = N/(1 + \\sigma(N-1) + \\kappa N(N-1))$ on the same points with $\\sigma, \\kappa \\ge 0$. With "
+			"fewer core counts the report gives Karp--Flatt at the $N$ measured and draws at most the Amdahl curve "
+			"that one speedup implies, dashed, as a one-point estimate. A series slower than serial at every $N > 1$ "
+			"is overhead-bound: no $p$, no curve. The overhead-aware law $T(N) = T_1((1-p) + p/\\min(N, %d)) + c_0 + "
+			"c_1(N-1)$ ($p \\in [0,1]$, $c_0, c_1 \\ge 0$) uses every $N$ when there are four or more. "
+			"Parameter intervals are bootstrap intervals over the repeats. No drawn curve has a pole, a negative "
+			"value or a value above $N$.\n\n"
+			"Every run's answer was checked against an independent reference (a wrong answer stops the sweep): "
+			"%s. hyperfine timed whole processes as a cross-check, the peers' output going to a pipe.\n\n"
+			% (warmup, repeat, round(100 * stats.NOISY_CV), len(noisy), len(again), round(100 * stats.CONFIDENCE),
+			   stats.BOOTSTRAP, a.cores, a.cores, a.cores, tex("; ".join(methods)) if methods else "no run"))
 		self.emit("Sizes of profile \\texttt{%s}: %s.\n\n" % (tex(s.get("profile", "?")), tex(", ".join(
-			"%s=%s" % (k, v) for k, v in sizes.items() if k not in ("dir", "tvp", "corpus")))))
+			"%s=%s" % (k, v) for k, v in sizes.items() if k not in ("dir", "tvp", "corpus", "python2")))))
 
 	# ---- per workload -----------------------------------------------------------
 
-	def workload_table(self, entry, fits):
-		"""Model, workers, median, speedup, efficiency, Karp-Flatt, fitted p."""
-		self.emit("\\begin{center}\\small\n\\begin{tabular}{@{}lrrrrrr@{}}\n\\toprule\n"
-			  "model & workers & median & speedup & efficiency & Karp--Flatt $e$ & fitted $p$ \\\\\n\\midrule\n")
-		self.emit("serial & 1 & %s & 1.00 & 1.00 & -- & -- \\\\\n" % secs(entry["baseline"]))
+	def workload_table(self, entry):
+		"""Model, workers, median, CV, speedup with its interval, efficiency, Karp-Flatt."""
+		serial = entry["serial_run"]
+		rows = [["serial", "1", secs(entry["baseline"]), self.cv_cell(serial), "1", "1.00", "--"]]
 		for model in entry["models"]:
-			self.emit("\\midrule\n")
-			fit = fits.get(model, {})
-			for i, row in enumerate(entry["rows"][model]):
-				p = ""
-				if i == 0:
-					p = ("%.3f $\\pm$ %.3f" % (fit["p"], fit["p_err"])) if fit.get("p_n") else "--"
-				self.emit("%s & %d & %s & %s & %s & %s & %s \\\\\n" % (
-					tex(model) if i == 0 else "", row[0], secs(row[1]), num(row[4], 2), num(row[5], 2),
-					num(row[6], 3), p))
-		self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
+			rows.append(None)
+			for i, run in enumerate(sorted(entry["series"][model], key=lambda r: r["workers"])):
+				row = at(entry["rows"][model], run["workers"])
+				inv = ratio_of(serial, run)
+				rows.append([code(model) if i == 0 else "", str(run["workers"]), secs(row[1]), self.cv_cell(run),
+					     "%s {\\scriptsize [%s, %s]}" % (num(inv["ratio"], 2), num(inv["low"], 2), num(inv["high"], 2)),
+					     num(row[5], 2), kf_text(stats.karp_flatt(row[4], row[0]), row[4])])
+		self.table("lrrrrrl", ["model", "workers", "median", "CV", "speedup [95\\% interval]", "efficiency",
+				       "Karp--Flatt $e$"], rows, "footnotesize")
 
-	def hyperfine_table(self, name):
-		"""hyperfine's whole-process times for one `time` line of the sweep."""
+	def cv_cell(self, run):
+		"""The CV of a run's repeats in percent, with a dagger when noisy."""
+		value = stats.cv(stats.repeats(run))
+		return "%.0f\\%%%s" % (100 * value, "$^\\dagger$" if value > stats.NOISY_CV else "")
+
+	def fit_sentences(self, entry, overhead_ops=True):
+		"""What each model's fits say, in words (LaTeX): only admissible parameters."""
+		out = []
+		cores = self.a.cores
+		for model in entry["models"]:
+			fit = entry["fits"][model]
+			rows = entry["rows"][model]
+			if fit["overhead_bound"]:
+				worst = min(rows[1:] or rows, key=lambda r: r[4])
+				first = next((r for r in rows if r[0] > 1), worst)
+				text = ("%s is overhead-bound: %d %s took %s the serial time; Amdahl's law does not apply (no $p$, no "
+					"curve)" % (code(model), first[0], "threads" if is_threads(model) else "workers",
+						    tex(stats.times(1 / first[4]) if first[4] > 0 else "?")))
+			elif fit["amdahl"]:
+				f = fit["amdahl"]
+				text = "%s: Amdahl $p = %.3f$ (95\\%% interval %.3f--%.3f) from $N$ = %s" % (
+					code(model), f["p"], f["low"], f["high"], ", ".join(str(n) for n in fit["core_counts"]))
+				if fit["usl"]:
+					u = fit["usl"]
+					text += "; USL $\\sigma = %.3g$ (%.3g--%.3g), $\\kappa = %.3g$ (%.3g--%.3g)" % (
+						u["sigma"], u["sigma_low"], u["sigma_high"], u["kappa"], u["kappa_low"], u["kappa_high"])
+			else:
+				within = [r for r in rows if 1 < r[0] <= cores]
+				kf = "; ".join("Karp--Flatt $e = %s$ at $N = %d$" % (kf_text(r[6], r[4]), r[0]) for r in within) or "no $N > 1$ within the cores"
+				text = "%s: %s; %s" % (code(model), kf, tex(fit["why"].get("amdahl", "")))
+				if fit["one_point"]:
+					text += " (the dashed curve is a one-point estimate, not a fit: $p = %.3f$ from $N = %d$)" % (
+						fit["one_point"]["p"], fit["one_point"]["workers"])
+			o = fit["overhead"]
+			if o:
+				text += ("; overhead-aware fit on $N$ = %s: $p = %.2f$ (%.2f--%.2f), $c_0$ = %s (%s--%s), "
+					 "$c_1$ = %s per extra worker (%s--%s)" % (
+						 ", ".join(str(r[0]) for r in rows), o["p"], o["p_low"], o["p_high"], secs(o["c0"]),
+						 secs(o["c0_low"]), secs(o["c0_high"]), secs(o["c1"]), secs(o["c1_low"]), secs(o["c1_high"])))
+				const = self.overhead_constant(model)
+				if const and overhead_ops:
+					text += ", against %s %s per operation in \\texttt{tvp overhead}" % (tex(const[0]), secs(const[1]))
+			out.append(text + ".")
+		return out
+
+	def overhead_constant(self, model):
+		"""(description, seconds) of tvp overhead's start-up cost for a model's kind, or None."""
+		want = {"pthread": "thread_create_join", "fork": "fork_wait", "pool": "pool_task_round_trip"}.get(model)
+		for label, seconds in self.a.overhead:
+			if want and (label == want or label.startswith(want.split("_")[0])):
+				return label, seconds
+		return None
+
+	def hyperfine_table(self, name, title):
+		"""hyperfine's whole-process times for one `time` line of the sweep (median, mean, sd)."""
 		exported = self.a.hyperfine.get(name)
 		if not exported:
 			return
 		answers = {o["command"]: o.get("answer", "") for o in exported.get("tvp_outputs", [])}
 		corpus = self.a.sweep.get("sizes", {}).get("corpus")
-		shorten = (lambda c: c.replace(corpus, "CORPUS")) if corpus else (lambda c: c)
-		self.emit("\\paragraph{Cross-check (hyperfine, whole processes, %d runs each).} The harness column is the "
-			  "median the sweep measured for the same configuration (one repeat inside the process: no process start-up, no reference answer).\n"
-			  "\\begin{center}\\footnotesize\n\\begin{tabular}{@{}p{0.55\\textwidth}rrrl@{}}\n\\toprule\n"
-			  "command & mean & $\\pm$ sd & harness & answer \\\\\n\\midrule\n" % len(exported["results"][0].get("times", [])))
+		def shorten(c):
+			return c.replace(corpus, "CORPUS") if corpus else c
+		self.emit("\\paragraph{%s (hyperfine, whole processes, %d runs each).}\n" % (
+			title, len(exported["results"][0].get("times", []))))
+		rows = []
 		for r in exported["results"]:
-			answer = answers.get(r["command"], "")
-			harness = self.harness_median(r["command"])
-			self.emit("%s & %s & %s & %s & %s \\\\\n" % (code(shorten(r["command"])), secs(r["mean"]), secs(r.get("stddev") or 0),
-								    secs(harness) if harness else "--", tex(answer[:24])))
-		self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
+			rows.append(["\\parbox[t]{0.6\\textwidth}{\\raggedright%s}" % code(shorten(r["command"])), secs(r.get("median", r["mean"])),
+				     secs(r["mean"]), secs(r.get("stddev") or 0), tex(answers.get(r["command"], "")[:18])])
+		self.table("lrrrl", ["command", "median", "mean", "sd", "answer"], rows, "footnotesize")
 		if corpus and any(corpus in r["command"] for r in exported["results"]):
 			self.emit("CORPUS is %s.\n\n" % code(os.path.basename(corpus)))
 
-	def harness_median(self, command):
-		"""The sweep's median for the configuration a `tvp ...` command line names, or None."""
-		words = shlex.split(command)
-		if len(words) < 2 or words[0] != "tvp":
-			return None
-		opts = dict(zip(words[2::2], words[3::2]))
-		model = opts.get("--model", "serial")
-		workers = int(opts.get("--workers", 1 if model == "serial" else self.a.cores))
-		for run in self.a.results["runs"]:
-			if (run["workload"], run["model"], run["workers"]) != (words[1], model, workers):
-				continue
-			if model != "serial" and run.get("schedule", "static") != opts.get("--schedule", "static"):
-				continue
-			if run.get("gil", "off") != "off":
-				continue
-			params = run.get("params", {})
-			if all(str(params[k[2:]]) == v for k, v in opts.items() if k[2:] in params):
-				return run["wall_s"]["median"]
-		return None
-
 	def workloads(self):
-		"""One subsection per scaling workload: its table, figures, hyperfine check, conclusions."""
+		"""One subsection per scaling workload: its table, figures, fits and conclusions."""
 		from analyze import SCALING
 		self.emit("\\section{Workloads: scaling with the number of workers}\n")
 		for group, title in SCALING:
@@ -216,77 +301,95 @@ class Writer:
 			if not entry:
 				self.emit(self.not_measured([group]) + "\n\n")
 				continue
-			fits = self.a.fits(group)
-			params = ", ".join("%s=%s" % (k, v) for k, v in entry["params"].items())
-			self.emit("\\texttt{tvp %s} with %s; serial median %s.\n" % (tex(entry["workload"]), tex(params), secs(entry["baseline"])))
-			self.workload_table(entry, fits)
+			self.emit("\\texttt{tvp %s} with %s; serial median %s.\n" % (
+				tex(entry["workload"]), tex(params_text(entry["params"])), secs(entry["baseline"])))
+			self.workload_table(entry)
+			self.emit("\\begin{itemize}\\small\n" + "".join("\\item %s\n" % t for t in self.fit_sentences(entry)) + "\\end{itemize}\n")
 			self.emit(figure([group + "-speedup", group + "-usl"],
-					 "%s: speedup with Amdahl's law fitted on $N \\le %d$ and the hardware cap (left); the "
-					 "Universal Scalability Law (right)." % (tex(title), self.a.cores)))
+					 "%s: speedup with Amdahl's law where it is admissible (fitted on $N \\le %d$ from three core "
+					 "counts, else at most a dashed one-point estimate) and the hardware cap (left); the Universal "
+					 "Scalability Law fitted on $N \\le %d$ and the overhead-aware fit (right). Points past the cores "
+					 "are time slicing, drawn and never fitted." % (tex(title), self.a.cores, self.a.cores)))
 			self.emit(figure([group + "-time", group + "-efficiency"], "%s: wall time and parallel efficiency." % tex(title)))
-			self.emit(figure([group + "-karpflatt"], "%s: Karp--Flatt serial fraction; a fraction that grows with $N$ "
-					 "points at overhead (start-up, communication, imbalance), a flat one at a true serial part." % tex(title), 0.6))
-			self.hyperfine_table(group)
-			self.conclude_workload(group, title, entry, fits)
+			self.emit(figure([group + "-karpflatt"], "%s: Karp--Flatt serial fraction where it is one ($S \\ge 1$); a "
+					 "fraction that grows with $N$ points at overhead, a flat one at a true serial part." % tex(title), 0.6))
+			if group != "grep":
+				self.hyperfine_table(group, "Cross-check")
+			self.conclude_workload(title, entry)
 
-	def conclude_workload(self, group, title, entry, fits):
-		"""Generated conclusions for one workload."""
+	def conclude_workload(self, title, entry):
+		"""Generated conclusions for one workload: comparisons backed by intervals only."""
 		cores = self.a.cores
-		best = None
-		for model in entry["models"]:
-			row = at(entry["rows"][model], cores)
-			if row and (best is None or row[4] > best[1][4]):
-				best = (model, row)
-		if not best:
+		runs = entry["runs"]
+		serial = entry["serial_run"]
+		at_cores = [r for r in (run_at(runs, m, cores) for m in entry["models"]) if r]
+		if not at_cores:
 			return
-		text = "%s: at %d workers (the cores) the fastest model was %s, %.2f times faster than serial (efficiency %.0f\\%%)." % (
-			tex(title), cores, code(best[0]), best[1][4], 100 * best[1][5])
-		ps = ["%s $p = %.2f$" % (code(m), fits[m]["p"]) for m in entry["models"] if fits.get(m, {}).get("p_n")]
-		if ps:
-			text += " Fitted parallel fractions: %s" % ", ".join(ps)
-			top = max((fits[m]["p"], m) for m in entry["models"] if fits.get(m, {}).get("p_n"))
-			if top[0] < 1:
-				text += "; Amdahl then bounds the speedup of %s at $1/(1-p) = %.1f$ however many cores." % (code(top[1]), 1 / (1 - top[0]))
+		best = min(at_cores, key=lambda r: r["wall_s"]["median"])
+		text = "%s at %d workers (the cores): %s against serial %s." % (
+			tex(title), cores, code(best["model"]), compare(best, serial))
+		others = [r for r in at_cores if r is not best]
+		if others:
+			ties = [r for r in others if stats.differs(ratio_of(best, r)) == 0]
+			if ties:
+				text += " It is not measurably faster than %s." % ", ".join(
+					"%s (%s)" % (code(r["model"]), tex(stats.interval_text(ratio_of(best, r)))) for r in ties)
 			else:
-				text += "; with $p \\ge 1$ the points show no serial part at all within the noise."
-		threads, procs = at(entry["rows"].get("pthread", []), cores), at(entry["rows"].get("pool", []), cores)
-		if threads and procs:
-			diff = (threads[1] - procs[1]) / procs[1] * 100
-			text += " Threads against the process pool at %d workers: %+.0f\\%% time (%s)." % (
-				cores, diff, "alike within 10\\%: without an interpreter lock C threads and processes scale the same way"
-				if abs(diff) < 10 else ("threads faster" if diff < 0 else "processes faster"))
-		over = [(m, at(entry["rows"][m], 2 * cores), at(entry["rows"][m], cores)) for m in entry["models"]]
-		over = [(m, o, c) for m, o, c in over if o and c]
+				text += " It was the fastest model: %s." % "; ".join(
+					"against %s %s" % (code(r["model"]), compare(best, r)) for r in others)
+		threads, pool = run_at(runs, "pthread", cores), run_at(runs, "pool", cores)
+		if threads and pool and pool is not best and threads is not best:
+			text += " Threads against the process pool: %s." % compare(threads, pool)
+		over = [(run_at(runs, m, 2 * cores), run_at(runs, m, cores)) for m in entry["models"]]
+		over = [(o, c) for o, c in over if o and c]
 		if over:
-			gains = ", ".join("%s %.2f" % (code(m), o[4] / c[4]) for m, o, c in over)
-			text += " Twice as many workers as cores changed the speedup by a factor of %s: oversubscription buys %s." % (
-				gains, "nothing" if all(o[4] / c[4] < 1.1 for _, o, c in over) else "something here (imbalance at $N$ = cores)")
+			text += " Twice as many workers as cores, against as many as cores: %s." % "; ".join(
+				"%s %s" % (code(o["model"]), compare(o, c)) for o, c in over)
 		self.conclusions.append(text)
 
 	# ---- cross-workload figures -------------------------------------------------
 
 	def schedules(self):
-		"""Mandelbrot under each schedule: table, figure, and which schedule won."""
+		"""Mandelbrot under each schedule: table, figures with the measured imbalance, the verdict."""
 		self.emit("\\section{Schedules on Mandelbrot}\n")
 		a = self.a
 		if not a.schedules:
 			self.emit(self.not_measured(["mandel-sched"]) + "\n\n")
 			return
-		self.emit("\\begin{center}\\small\n\\begin{tabular}{@{}l%s@{}}\n\\toprule\nschedule & %s \\\\\n\\midrule\n" % (
-			"r" * len(a.schedule_models), " & ".join(code(m) for m in a.schedule_models)))
+		workers = a.schedules[0].get("workers", a.cores)
+		self.emit("%d workers on %d cores, so no schedule can give every worker the same number of rows by "
+			  "count alone; %s.\n" % (workers, a.cores, tex(params_text(a.schedule_params))))
+		rows = []
 		for row in a.schedules:
-			self.emit("%s & %s \\\\\n" % (tex(row["label"]), " & ".join(secs(row["times"].get(m)) for m in a.schedule_models)))
-		self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
-		self.emit(figure(["mandel-schedules"], "Mandelbrot rows under each schedule: rows near the set cost far more, "
-				 "so one block per worker leaves a worker idle while another finishes.", 0.75))
-		block = next((r for r in a.schedules if r["label"].startswith("block")), None)
-		if block:
-			for model in a.schedule_models:
-				times = [(r["times"][model], r["label"]) for r in a.schedules if model in r["times"]]
-				if model in block["times"] and times:
-					best = min(times)
-					self.conclusions.append("Mandelbrot with %s: the best schedule was %s, %.2f times faster than one block per worker."
-								% (code(model), tex(best[1]), block["times"][model] / best[0]))
+			rows.append([tex(row["label"])] + ["%s (%s)" % (secs(row["times"].get(m)), self.cv_cell(row["runs"][m]))
+							    if m in row["runs"] else "--" for m in a.schedule_models])
+		self.table("l" + "r" * len(a.schedule_models), ["schedule"] + ["%s (CV)" % code(m) for m in a.schedule_models], rows)
+		imbalance = []
+		model = getattr(a, "busy_model", None)
+		for row in a.schedules:
+			busy = [b for b in row["busy"].get(model, []) if b == b]
+			if busy and sum(busy) > 0:
+				imbalance.append("%s: busiest worker %s, idlest %s (busiest over mean %.2f)" % (
+					tex(row["label"]), secs(max(busy)), secs(min(busy)), max(busy) / (sum(busy) / len(busy))))
+		self.emit(figure(["mandel-schedules"], "Mandelbrot rows under each schedule, %d workers: wall time (median)." % workers, 0.75))
+		if imbalance:
+			self.emit(figure(["mandel-busy"], "Busy time of each %s worker per schedule (last repeat). Measured: %s." % (
+				code(model), "; ".join(imbalance)), 0.75))
+		for m in a.schedule_models:
+			cand = [(r["times"][m], r) for r in a.schedules if m in r["runs"]]
+			if len(cand) < 2:
+				continue
+			cand.sort(key=lambda x: x[0])
+			best = cand[0][1]
+			against = [(r, ratio_of(best["runs"][m], r["runs"][m])) for _, r in cand[1:]]
+			ties = [r["label"] for r, i in against if stats.differs(i) == 0]
+			words = "; ".join("against %s %s" % (tex(r["label"]), compare(best["runs"][m], r["runs"][m])) for r, _ in against)
+			if ties:
+				self.conclusions.append("Mandelbrot with %s, %d workers: %s had the lowest median, but no schedule was "
+							"measurably best (%s)." % (code(m), workers, tex(best["label"]), words))
+			else:
+				self.conclusions.append("Mandelbrot with %s, %d workers: the best schedule was %s, %s." % (
+					code(m), workers, tex(best["label"]), words))
 
 	def ipc(self):
 		"""Results back through a pipe or through shared memory (group ipc): a table."""
@@ -296,49 +399,63 @@ class Writer:
 			self.emit(self.not_measured(["ipc"]) + "\n\n")
 			return
 		kinds = sorted({r.get("ipc", "?") for r in runs})
-		rows = {}
+		cells = {}
 		for r in runs:
-			rows.setdefault((r["workload"], r["model"], r["workers"]), {})[r.get("ipc", "?")] = r["wall_s"]["median"]
-		self.emit("\\begin{center}\\small\n\\begin{tabular}{@{}llr%s@{}}\n\\toprule\nworkload & model & workers & %s \\\\\n\\midrule\n" % (
-			"r" * len(kinds), " & ".join("\\texttt{-{}-ipc %s}" % tex(k) for k in kinds)))
-		for (workload, model, workers), times in sorted(rows.items()):
-			self.emit("%s & %s & %d & %s \\\\\n" % (tex(workload), code(model), workers, " & ".join(secs(times.get(k)) for k in kinds)))
-			if "pipe" in times and "shm" in times:
-				self.conclusions.append("%s, %s with %d workers: results through shared memory took %.2f times the time "
-							"of results through a pipe." % (tex(workload), code(model), workers, times["shm"] / times["pipe"]))
-		self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
-		params = runs[0].get("params", {})
+			cells.setdefault((r["workload"], r["model"], r["workers"]), {})[r.get("ipc", "?")] = r
+		rows = []
+		for (workload, model, workers), byipc in sorted(cells.items()):
+			rows.append([tex(workload), code(model), str(workers)] +
+				    ["%s (%s)" % (secs(byipc[k]["wall_s"]["median"]), self.cv_cell(byipc[k])) if k in byipc else "--" for k in kinds])
+			if "pipe" in byipc and "shm" in byipc:
+				self.conclusions.append("%s, %s with %d workers: results through shared memory against a pipe: %s." % (
+					tex(workload), code(model), workers, compare(byipc["shm"], byipc["pipe"])))
+		self.table("llr" + "r" * len(kinds), ["workload", "model", "workers"] + [code("--ipc " + k) for k in kinds], rows)
 		self.emit("Sizes: %s. Each row of the image travels back to the parent: copied through a pipe (as Python's "
-			  "queues pickle results) or written in place into a shared mapping.\n\n" % tex(", ".join(
-			  "%s=%s" % kv for kv in params.items())))
+			  "queues pickle results) or written in place into a shared mapping.\n\n" % tex(params_text(runs[0].get("params", {}))))
 
 	def grep_input(self):
-		"""grep with shipped vs shared input, beside GNU grep and ripgrep."""
+		"""grep with shipped vs shared input; tvp against GNU grep and ripgrep, like for like."""
 		self.emit("\\section{Regex search: shipping the input vs sharing it}\n")
 		a = self.a
 		if not a.grep_input:
 			self.emit(self.not_measured(["grep-input", "corpus"]) + "\n\n")
-			return
 		for regex, entry in a.grep_input.items():
 			self.emit(figure(["grep-input-%d" % entry["index"]], "\\texttt{%s}: \\texttt{--input ship} (the parent reads the file "
 					 "and sends each chunk through the IPC channel: the talk's queue) against \\texttt{--input shared} "
-					 "(each worker maps its own chunk); GNU grep and ripgrep timed by hyperfine on the same file." % tex(regex), 0.75))
-			ship = [min(r["wall_s"]["median"] for r in runs) for label, runs in entry["series"].items() if label.endswith("-ship")]
-			shared = [min(r["wall_s"]["median"] for r in runs) for label, runs in entry["series"].items() if label.endswith("-shared")]
-			if ship and shared:
-				text = "grep \\texttt{%s}: the best shipped run took %s, the best shared one %s (%.1f times %s)." % (
-					tex(regex), secs(min(ship)), secs(min(shared)), max(min(ship), min(shared)) / min(min(ship), min(shared)),
-					"slower to ship" if min(ship) > min(shared) else "faster to ship")
-				for peer in ("grep", "rg"):
-					if entry.get(peer):
-						text += " %s took %s (tvp's best %s)." % (code(peer), secs(entry[peer]),
-							"faster" if min(shared) < entry[peer] else "slower")
-				self.conclusions.append(text)
-		self.hyperfine_table("grep")
-		self.hyperfine_table("grep-all")
+					 "(each worker maps its own chunk): tvp's median compute time; the whole-process times of tvp, GNU "
+					 "grep and ripgrep are in the table below." % tex(regex), 0.75))
+			for model in ("fork", "pool"):
+				ship = [r for label, runs in entry["series"].items() if label == model + "-ship" for r in runs]
+				shared = [r for label, runs in entry["series"].items() if label == model + "-shared" for r in runs]
+				pairs = [(x, y) for x in ship for y in shared if x["workers"] == y["workers"] == a.cores]
+				for x, y in pairs:
+					self.conclusions.append("grep \\texttt{%s}, %s with %d workers: shipping the input against each worker "
+								"mapping its own chunk: %s." % (tex(regex), code(model), a.cores, compare(x, y)))
+		self.emit("\\subsection{tvp, GNU grep and ripgrep as whole processes}\n")
+		if not any(a.hyperfine.get(n) for n in ("grep", "grep-all")):
+			self.emit(self.not_measured(["grep", "grep-all"]) + "\n\n")
+			return
+		self.emit("Like for like: each command is a whole process timed by hyperfine, its output to a pipe; tvp runs "
+			  "with \\texttt{--expect} (the answer checked, no reference pass) and one repeat, so it does what "
+			  "\\texttt{grep -c} does plus its start-up.\n\n")
+		self.hyperfine_table("grep", "A regex matching few lines")
+		self.hyperfine_table("grep-all", "A regex matching every line")
+		for name in ("grep", "grep-all"):
+			exported = a.hyperfine.get(name)
+			if not exported:
+				continue
+			results = exported["results"]
+			tvps = [r for r in results if r["command"].startswith("tvp ")]
+			for peer in ("grep", "rg"):
+				other = next((r for r in results if r["command"].split()[0] in (peer, "LC_ALL=C") and peer in r["command"].split()[:2]), None)
+				for t in tvps:
+					if other and t.get("times") and other.get("times"):
+						i = stats.ratio_interval(t["times"], other["times"])
+						self.conclusions.append("Whole processes, %s: %s against %s: %s." % (
+							tex(name), code(short_command(t["command"])), code(peer), tex(stats.compare_words(i))))
 
 	def gil(self):
-		"""The GIL modes side by side, the --gil-free band, and fidelity against real CPython."""
+		"""The GIL modes side by side with the lock's counters, the --gil-free band, fidelity."""
 		a = self.a
 		self.emit("\\section{The simulated GIL}\n")
 		measured = {w: e for w, e in a.gil.items() if len(e) >= 2}
@@ -346,46 +463,32 @@ class Writer:
 			self.emit(self.not_measured(["gil"]) + "\n\n")
 		for workload, entries in measured.items():
 			self.emit("\\subsection{%s}\n" % tex(workload))
-			self.emit(figure(["gil-" + workload], "%s: speedup under no GIL, the modern GIL and the legacy GIL. Threads of one "
-					 "process share one lock; each process has its own." % tex(workload), 1.0))
-			self.emit("\\begin{center}\\small\n\\begin{tabular}{@{}lr%s@{}}\n\\toprule\nmodel & workers & %s \\\\\n\\midrule\n" % (
-				"r" * len(entries), " & ".join("speedup, GIL %s" % tex(m) for m in entries)))
+			first = next(iter(entries.values()))
+			self.emit("Sizes: %s; serial %s.\n" % (tex(params_text(first["params"])), secs(first["baseline"])))
+			self.emit(figure(["gil-" + workload], "%s: speedup under no GIL, the modern GIL and the legacy GIL (log scale "
+					 "where a speedup is below 1). Threads of one process share one lock; each process has its own." % tex(workload), 1.0))
 			models = [m for m in ("pthread", "fork", "pool") if any(m in e["rows"] for e in entries.values())]
+			rows = []
 			for model in models:
 				counts = sorted({r[0] for e in entries.values() for r in e["rows"].get(model, [])})
 				for workers in counts:
 					cells = [at(e["rows"].get(model, []), workers) for e in entries.values()]
-					self.emit("%s & %d & %s \\\\\n" % (code(model), workers, " & ".join(num(c[4], 2) if c else "--" for c in cells)))
-			self.emit("\\midrule\nfitted Amdahl $p$ & & \\\\\n")
-			for model in models:
-				cells = [a.fits("gil-%s-%s" % (workload, m)).get(model) for m in entries]
-				self.emit("%s & $N \\le %d$ & %s \\\\\n" % (code(model), a.cores, " & ".join(
-					"%.2f" % f["p"] if f and f["p_n"] else "--" for f in cells)))
-			self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
+					rows.append([code(model), str(workers)] + [num(c[4], 2) if c else "--" for c in cells])
+			self.table("lr" + "r" * len(entries), ["model", "workers"] + ["speedup, GIL %s" % tex(m) for m in entries], rows)
+			self.gil_counters(workload, entries)
 			for mode in ("modern", "legacy"):
 				if mode not in entries:
 					continue
-				t = at(entries[mode]["rows"].get("pthread", []), a.cores)
-				p = at(entries[mode]["rows"].get("pool", []), a.cores)
-				fit = a.fits("gil-%s-%s" % (workload, mode)).get("pthread")
+				runs = entries[mode]["runs"]
+				t, p = run_at(runs, "pthread", a.cores), run_at(runs, "pool", a.cores)
 				if t and p:
-					self.conclusions.append("%s under the %s GIL at %d workers: threads %.2f times the serial speed%s, the process "
-								"pool %.2f: %s." % (tex(workload), mode, a.cores, t[4],
-								" (fitted $p = %.2f$)" % fit["p"] if fit and fit["p_n"] else "", p[4],
-								"the lock serialises the threads while each process has its own" if t[4] < 0.8 * p[4]
-								else "threads kept up with processes here"))
+					self.conclusions.append("%s under the %s GIL at %d workers (%s): threads against the process pool: %s." % (
+						tex(workload), mode, a.cores, tex(params_text(entries[mode]["params"])), compare(t, p)))
 		self.emit("\\subsection{Work done with the GIL released}\n")
 		if a.gil_free_points:
-			self.emit(figure(["gil-free"], "Threads under the modern GIL with fraction $F$ of each unit done with the lock released "
-					 "(\\texttt{--gil-free}): measured points between Amdahl's bound $1/((1-F)+F/N)$ and the overlap bound "
-					 "$\\min(N, 1/(1-F))$.", 0.75))
-			inside = []
-			for workers, points in a.gil_free_points.items():
-				for f, s in points:
-					low, high = 1 / ((1 - f) + f / workers), (workers if f >= 1 else min(workers, 1 / (1 - f)))
-					inside.append(low * 0.9 <= s <= high * 1.1)
-			self.conclusions.append("With the GIL released for part of the work, %d of %d measured points fell inside the "
-						"band between Amdahl's bound and the overlap bound (10\\%% tolerance)." % (sum(inside), len(inside)))
+			self.emit(figure(["gil-free"], "Threads under the modern GIL with a known fraction $F$ of each unit done with the lock "
+					 "released (\\texttt{--gil-free}): measured points between Amdahl's bound $1/((1-F)+F/n)$ and the overlap "
+					 "bound $\\min(n, 1/(1-F))$, $n$ the threads that can run at once.", 0.75))
 		else:
 			self.emit(self.not_measured(["gil-free"]) + "\n\n")
 		self.emit("\\subsection{Fidelity: the simulation beside real CPython}\n")
@@ -393,13 +496,10 @@ class Writer:
 			self.emit(figure(["fidelity"], "Time relative to serial: tvp's simulated GIL beside the Python peers "
 					 "(\\texttt{peers/python}) on this machine.", 0.85))
 			cols = a.fidelity_columns
-			self.emit("\\begin{center}\\small\n\\begin{tabular}{@{}l%s@{}}\n\\toprule\nconfiguration & %s \\\\\n\\midrule\n" % (
-				"r" * len(cols), " & ".join(tex(c) for c in cols)))
-			for row in a.fidelity:
-				self.emit("%s & %s \\\\\n" % (tex(row["label"]), " & ".join(num(row.get(c), 2) for c in cols)))
-			self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
+			self.table("l" + "r" * len(cols), ["configuration"] + [head_cell(c, 14) for c in cols],
+				   [[tex(r["label"])] + [num(r.get(c), 2) for c in cols] for r in a.fidelity])
 			interps = [c for c in cols if not c.startswith("tvp")]
-			self.emit("Interpreters that ran: %s.\n\n" % tex(", ".join(interps) or "none"))
+			self.emit("Interpreters that ran: %s. %s\n\n" % (tex(", ".join(interps) or "none"), self.fidelity_fairness()))
 			for mode, match in (("modern", lambda i: "2." not in i), ("legacy", lambda i: "2." in i)):
 				pairs = [(r.get("tvp " + mode, float("nan")), r[i]) for r in a.fidelity for i in interps if match(i) and i in r]
 				pairs = [(x, y) for x, y in pairs if not math.isnan(x) and not math.isnan(y)]
@@ -411,6 +511,47 @@ class Writer:
 		else:
 			self.emit(self.not_measured(["peers"]) + "\n\n")
 		self.fidelity_full()
+
+	def gil_counters(self, workload, entries):
+		"""The lock's counters per threaded configuration: hand-offs, retakes, drop requests,
+		median slice, wait, CPU over wall; runs shorter than 20 switch intervals are marked."""
+		rows, short = [], 0
+		for mode, entry in entries.items():
+			for run in sorted(entry["runs"], key=lambda r: (model_rank_of(r["model"]), r["workers"])):
+				g = run.get("gil_stats")
+				if not g or not is_threads(run["model"]) or run["workers"] < 2:
+					continue
+				interval = g.get("interval_s") or 0.005
+				brief = g.get("compute_s", 0) < 20 * interval
+				short += brief
+				rows.append([tex(mode), code(run["model"]), str(run["workers"]),
+					     secs(g.get("compute_s")) + ("$^\\ddagger$" if brief else ""), str(g.get("handoffs", "--")),
+					     str(g.get("retakes", "--")), str(g.get("drop_requests", "--")), secs(g.get("median_slice_s")),
+					     secs(g.get("wait_s")), num(g.get("cpu_per_wall"), 2)])
+		if not rows:
+			return
+		self.table("llrrrrrrrr", ["GIL", "model", "workers", "compute", "hand-offs", "retakes", "drop req.", "median slice",
+					  "wait", "CPU/wall"], rows, "footnotesize")
+		if short:
+			self.emit("$^\\ddagger$ shorter than 20 switch intervals: too short for the lock to change hands "
+				  "often, so such a row says little about the GIL.\n\n")
+
+	def fidelity_fairness(self):
+		"""One sentence: whether tvp ran at least as long as the peers, with the same repeats."""
+		peers = group_runs_of(self.a, "peers")
+		tvps = group_runs_of(self.a, "fidelity")
+		if not peers or not tvps:
+			return ""
+		pmax = max(r["wall_s"]["median"] for r in peers if r["model"] == "python-serial") if any(
+			r["model"] == "python-serial" for r in peers) else 0
+		tser = [r["wall_s"]["median"] for r in tvps if r["model"] == "serial"]
+		reps = sorted({r.get("repeats") for r in peers + tvps if r.get("repeats")})
+		text = "tvp's serial runs took %s to %s, the peers' serial runs up to %s; repeats: %s." % (
+			secs(min(tser)) if tser else "--", secs(max(tser)) if tser else "--", secs(pmax),
+			", ".join(str(x) for x in reps))
+		if tser and min(tser) < pmax:
+			text += " Some tvp runs were shorter than the peers': their ratios carry more start-up and less lock."
+		return tex(text).replace("\\textbackslash{}", "\\")
 
 	def fidelity_full(self):
 		"""The full fidelity benchmark's tables (make fidelity), when one was run."""
@@ -424,22 +565,16 @@ class Writer:
 		ctx = data.get("context", {})
 		self.emit("From %s (%s rounds, every configuration once a round in shuffled order; ratios are medians of "
 			  "the ratios within a round). Interpreters: %s. Made by \\texttt{%s}.\n\n" % (
-				  code(os.path.relpath(self.a.fidelity_path, TOP) if self.a.fidelity_path.startswith(TOP)
-				       else self.a.fidelity_path), tex(ctx.get("rounds", "?")),
+				  code(relative_path(self.a.fidelity_path, self.a.dir)), tex(ctx.get("rounds", "?")),
 				  tex(", ".join(x for x in (ctx.get("python3"), ctx.get("python2")) if x) or "none"),
 				  tex("make fidelity")))
 		if ctx.get("sizes"):
 			self.emit("Sizes: %s.\n\n" % tex("; ".join("%s %s" % kv for kv in ctx["sizes"].items())))
 		for table in data["tables"]:
 			self.emit("\\paragraph{%s}\n" % tex(table["title"]))
-			# The checks are sentences: wrap them (and the figures) in fixed columns.
 			spec = ("p{0.5\\linewidth}p{0.17\\linewidth}p{0.2\\linewidth}l" if table["name"] == "checks"
 				else "ll" + "r" * (len(table["header"]) - 2))
-			self.emit("\\begin{center}\\footnotesize\n\\begin{tabular}{@{}%s@{}}\n\\toprule\n%s \\\\\n\\midrule\n" % (
-				spec, " & ".join(head_cell(h) for h in table["header"])))
-			for row in table["rows"]:
-				self.emit("%s \\\\\n" % " & ".join(tex(c) for c in row))
-			self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
+			self.table(spec, [head_cell(h) for h in table["header"]], [[tex(c) for c in row] for row in table["rows"]], "footnotesize")
 			for note in table.get("notes", []):
 				self.emit("{\\small %s}\n\n" % tex(note))
 
@@ -453,10 +588,7 @@ class Writer:
 			return
 		self.emit(figure(["overhead"], "What one operation costs on this machine (log scale): these constants decide "
 				 "how much work a task needs before parallelism pays.", 0.8))
-		self.emit("\\begin{center}\\small\n\\begin{tabular}{@{}lr@{}}\n\\toprule\noperation & time \\\\\n\\midrule\n")
-		for label, seconds in a.overhead:
-			self.emit("%s & %s \\\\\n" % (tex(label), secs(seconds)))
-		self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
+		self.table("lr", ["operation", "time"], [[tex(label), secs(seconds)] for label, seconds in a.overhead])
 
 	def image(self):
 		"""The Mandelbrot image, when the sweep wrote one."""
@@ -472,16 +604,13 @@ class Writer:
 		import claims
 		self.emit("\\section{What the talks claimed, and what this machine says}\n")
 		self.emit("Each claim below is quoted with its talk's own table (from the talks in \\texttt{shared/seeds}); the verdict "
-			  "beneath it is computed from this run's numbers.\n\n")
+			  "beneath it is computed from this run's numbers, with the sizes it was measured at.\n\n")
 		for claim in claims.ALL:
 			self.emit("\\subsection{%s}\n" % tex(claim["title"]))
 			self.emit("\\emph{%s} %s\n\n" % (tex(claim["source"]), tex(claim["claim"])))
 			header, rows = claim["table"]
-			self.emit("\\begin{center}\\small\n\\begin{tabular}{@{}%s@{}}\n\\toprule\n%s \\\\\n\\midrule\n" % (
-				"l" + "r" * (len(header) - 1), " & ".join(tex(h) for h in header)))
-			for row in rows:
-				self.emit(" & ".join(tex(c) for c in row) + " \\\\\n")
-			self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
+			if rows:
+				self.table("l" + "r" * (len(header) - 1), [tex(h) for h in header], [[tex(c) for c in row] for row in rows])
 			measured, verdict, why = claim["check"](self.a)
 			self.emit("\\textbf{Measured here:} %s\n\n\\textbf{Verdict: %s.} %s\n\n" % (measured, verdict, why))
 
@@ -496,26 +625,19 @@ class Writer:
 		self.emit("\\end{itemize}\n")
 
 	def generate(self):
-		"""The whole of generated.tex: title, conclusions first, then the sections."""
+		"""The whole of generated.tex: title, conclusions first, then SECTIONS in order."""
 		a = self.a
 		self.emit("\\title{tvp: threads versus processes, measured on \\texttt{%s}}\n" % tex(a.machine.get("hostname", "?")))
 		self.emit("\\author{generated by \\texttt{make bench} (profile %s)}\n\\date{%s}\n\\maketitle\n" % (
 			tex(a.sweep.get("profile", "?")), tex(a.sweep.get("started", ""))))
 		if a.sweep.get("profile") == "tiny":
 			self.emit("\\begin{center}\\fbox{\\parbox{0.9\\textwidth}{\\small The \\emph{tiny} profile checks that the "
-				  "pipeline works; its runs last milliseconds, so its timings, fits and verdicts are noise. Run "
+				  "pipeline works; its runs last milliseconds, so its timings are mostly start-up and noise. Run "
 				  "\\texttt{make bench} for numbers.}}\\end{center}\n")
 		body = self.out
 		self.out = []
-		self.machine()
-		self.workloads()
-		self.schedules()
-		self.ipc()
-		self.grep_input()
-		self.gil()
-		self.overhead()
-		self.image()
-		self.claims()
+		for section in SECTIONS:
+			section(self)
 		sections = self.out
 		self.out = body
 		self.emit("\\section*{Conclusions from these numbers}\n")
@@ -529,27 +651,70 @@ class Writer:
 		return "".join(self.out)
 
 
+# The report's sections in order: each is a function of the Writer. A new section is one
+# module with such a function plus one line here.
+SECTIONS = [Writer.machine, Writer.workloads, Writer.schedules, Writer.ipc, Writer.grep_input, Writer.gil,
+	    Writer.overhead, Writer.image, Writer.claims]
+
+
+def model_rank_of(model):
+	"""analyze.model_rank without a circular import at load time."""
+	from analyze import model_rank
+	return model_rank(model)
+
+
+def group_runs_of(a, group):
+	"""The runs the sweep tagged with group."""
+	return [r for r in a.results["runs"] if r.get("sweep", {}).get("group") == group]
+
+
+def short_command(command):
+	"""A hyperfine command without its file argument: 'tvp grep --model pool --workers 2 ...'."""
+	words = command.split()
+	return " ".join(w for w in words[:6])
+
+
+def relative_path(path, directory):
+	"""path relative to the results directory (never an absolute path of the machine)."""
+	return os.path.relpath(path, directory)
+
+
 def write(analysis):
 	"""DIR/report/report.tex (a copy) and DIR/report/generated.tex."""
 	build_dir = os.path.join(analysis.dir, "report")
 	os.makedirs(build_dir, exist_ok=True)
 	shutil.copy(os.path.join(TOP, "report", "report.tex"), build_dir)
 	with open(os.path.join(build_dir, "generated.tex"), "w") as f:
-		f.write("%% generated.tex - written by scripts/analyze.py from %s; do not edit.\n" % analysis.dir)
+		f.write("%% generated.tex - written by scripts/analyze.py from results.json; do not edit.\n")
 		f.write(Writer(analysis).generate())
 
 
+OVERFULL = re.compile(r"^Overfull \\[hv]box \(([0-9.]+)pt too (?:wide|high)\)(.*)$", re.M)
+
+
+def overfull_boxes(log_text, limit=1.0):
+	"""The overfull-box warnings of a LaTeX log that exceed limit points: [(points, where)]."""
+	return [(float(m.group(1)), m.group(2).strip()) for m in OVERFULL.finditer(log_text) if float(m.group(1)) > limit]
+
+
 def build(analysis):
-	"""latexmk in DIR/report; the PDF lands at DIR/report.pdf."""
+	"""latexmk in DIR/report; the PDF lands at DIR/report.pdf. An overfull box above 1 pt fails
+	the build (exit 1), as a LaTeX error does."""
 	build_dir = os.path.join(analysis.dir, "report")
 	done = subprocess.run(["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "report.tex"],
 			      cwd=build_dir, capture_output=True, text=True)
 	pdf = os.path.join(build_dir, "report.pdf")
+	log = os.path.join(build_dir, "report.log")
 	if done.returncode != 0 or not os.path.exists(pdf):
-		log = os.path.join(build_dir, "report.log")
 		tail = open(log).read()[-3000:] if os.path.exists(log) else done.stdout[-3000:]
 		print(tail, file=sys.stderr)
 		print("analyze: latexmk failed (log: %s)" % log, file=sys.stderr)
+		sys.exit(1)
+	boxes = overfull_boxes(open(log, errors="replace").read())
+	if boxes:
+		for points, where in boxes:
+			print("analyze: overfull box %.1fpt %s" % (points, where), file=sys.stderr)
+		print("analyze: %d overfull box(es) above 1pt in %s" % (len(boxes), log), file=sys.stderr)
 		sys.exit(1)
 	shutil.copy(pdf, os.path.join(analysis.dir, "report.pdf"))
 	print("analyze: report %s" % os.path.join(analysis.dir, "report.pdf"), file=sys.stderr)
