@@ -618,4 +618,8 @@ def main():
 
 
 if __name__ == "__main__":
-	main()
+	try:
+		main()
+	except KeyboardInterrupt:
+		print("\nanalyze: interrupted", file=sys.stderr)
+		sys.exit(130)

@@ -669,9 +669,13 @@ def group_runs_of(a, group):
 
 
 def short_command(command):
-	"""A hyperfine command without its file argument: 'tvp grep --model pool --workers 2 ...'."""
+	"""A tvp command line by its model options only: 'tvp grep --model pool --workers 2 --input shared'."""
 	words = command.split()
-	return " ".join(w for w in words[:6])
+	keep = words[:2]
+	for i, word in enumerate(words):
+		if word in ("--model", "--workers", "--input") and i + 1 < len(words):
+			keep += [word, words[i + 1]]
+	return " ".join(keep)
 
 
 def relative_path(path, directory):

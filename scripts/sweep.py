@@ -54,6 +54,8 @@ def worker_counts(spec, cores):
 			counts.add(cores)
 		elif word == "2cores":
 			counts.add(2 * cores)
+		elif word == "cores+1":
+			counts.add(cores + 1)
 		elif word.isdigit() and int(word) > 0:
 			counts.add(int(word))
 		else:
@@ -169,6 +171,7 @@ class Sweep:
 		self.lines = [l for l in lines if not only or l["group"] in only]
 		self.versions = {}
 		self.runs, self.skipped, self.hyperfine, self.extra = [], [], [], {}
+		self.noisy = []  # (run, argv) of tvp runs whose repeats varied more than NOISY_CV
 		self.machine = None
 		self.started = time.monotonic()
 		self.load_start = load_average()
@@ -235,12 +238,15 @@ class Sweep:
 		more = {"model": model, "pymodel": model.replace("python-", "", 1),
 			"workers": str(workers), "json": json_path, "tvp": self.tvp}
 		if line["kind"] == "run":
-			argv = [self.tvp, workload, "--model", model, "--workers", str(workers),
-				"--repeat", self.values.get("repeat", "3"), "--warmup", self.values.get("warmup", "1")]
-			argv += shlex.split(self.subst(options, more))
-			argv += ["--format", "json", "--output", json_path]
+			words = shlex.split(self.subst(options, more))
+			argv = [self.tvp, workload, "--model", model, "--workers", str(workers)]
+			for name in ("repeat", "warmup"):  # a line may set its own
+				if "--" + name not in words:
+					argv += ["--" + name, self.values.get(name, "3" if name == "repeat" else "1")]
+			argv += words + ["--format", "json", "--output", json_path]
 			shown = " ".join([workload, model, "x%d" % workers] + shlex.split(self.subst(variant, more)))
-			done = subprocess.run(argv, capture_output=True, text=True)
+			load_before = load_average()
+			done = run_quietly(argv)
 		else:
 			command = self.subst(options, more)
 			words = shlex.split(command)
@@ -251,7 +257,9 @@ class Sweep:
 				if word.startswith("peers/") and not os.path.exists(os.path.join(TOP, word)):
 					return "unsupported: %s is not in this checkout" % word
 			shown = "%s %s workers=%d" % (workload, model, workers)
+			load_before = load_average()
 			done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=TOP)
+			interrupted(done.returncode)
 		last = (done.stderr.strip().splitlines() or ["exit %d" % done.returncode])[-1]
 		if done.returncode == 2 or (line["kind"] == "ext" and done.returncode == 127):
 			return "unsupported: " + last
@@ -277,9 +285,12 @@ class Sweep:
 			if run.get("verified") is False or (line["kind"] == "run" and run.get("verified") is not True):
 				die(1, "unverified run in %s" % json_path)
 			run["sweep"] = {"group": line["group"], "variant": variant, "line": line["where"],
-					"profile": self.profile}
+					"profile": self.profile, "cv": round(repeats_cv(run), 4),
+					"loadavg_before": load_before, "loadavg_after": load_average()}
 			if line["kind"] == "ext":
 				run["sweep"]["program"] = self.version_of(command, program)
+			elif run["sweep"]["cv"] > NOISY_CV:
+				self.noisy.append((run, argv))
 			self.runs.append(run)
 		median = result["runs"][0]["wall_s"]["median"] if result.get("runs") else float("nan")
 		self.progress("%s: %s  %.3f s" % (line["group"], shown, median))
@@ -312,6 +323,7 @@ class Sweep:
 			os.makedirs(os.path.dirname(target), exist_ok=True)
 		began = time.monotonic()
 		done = subprocess.run(words, capture_output=True, text=True)
+		interrupted(done.returncode)
 		if done.returncode == 2:
 			self.skip(line, "unsupported: " + done.stderr.strip())
 			return
@@ -330,6 +342,7 @@ class Sweep:
 			return
 		words[0] = self.tvp
 		done = subprocess.run(words, capture_output=True, text=True)
+		interrupted(done.returncode)
 		if done.returncode == 2:
 			self.skip(line, "unsupported: " + done.stderr.strip())
 			return
@@ -361,19 +374,25 @@ class Sweep:
 				if words[1] not in self.inventory["workloads"]:
 					self.skip(line, "tvp has no workload %s" % words[1], text)
 					continue
-				shown = text
+				# --expect ${answer}: the trial run (with its reference pass) finds the answer, and the
+				# timed runs are checked against it instead of computing the reference again.
+				shown = text.replace("${answer}", "ANSWER")
 				text = shlex.quote(self.tvp) + " " + text.split(" ", 1)[1] + " --repeat 1 --warmup 0"
-				trial = subprocess.run(["bash", "-c", text + " --format json"], capture_output=True, text=True)
+				trial_text = text.replace("--expect ${answer}", "")
+				trial = subprocess.run(["bash", "-c", trial_text + " --format json"], capture_output=True, text=True)
+				interrupted(trial.returncode)
 				if trial.returncode != 0:
 					self.skip(line, (trial.stderr.strip().splitlines() or ["exit %d" % trial.returncode])[-1], text)
 					continue
 				answer = json.loads(trial.stdout)["runs"][0]["answer"]
+				text = text.replace("${answer}", answer)
 			elif not shutil.which(program):
 				self.skip(line, "%s is not installed" % program, text)
 				continue
 			else:
 				shown = text
 				trial = subprocess.run(["bash", "-c", text], capture_output=True, text=True)
+				interrupted(trial.returncode)
 				if trial.returncode > 1:  # grep -c exits 1 when it counts 0 lines
 					self.skip(line, (trial.stderr.strip().splitlines() or ["exit %d" % trial.returncode])[-1], text)
 					continue
@@ -390,6 +409,7 @@ class Sweep:
 		for shown, text in commands:
 			argv += ["--command-name", shown, text]
 		done = subprocess.run(argv, capture_output=True, text=True)
+		interrupted(done.returncode)
 		if done.returncode != 0:
 			print(done.stdout + done.stderr, file=sys.stderr)
 			die(1, "hyperfine failed for %s" % line["group"])
@@ -427,7 +447,29 @@ class Sweep:
 				self.time_line(line)
 			else:
 				self.run_plan(line, plan)
+		self.remeasure()
 		return self.results()
+
+	def remeasure(self):
+		"""Measure every noisy tvp configuration once more, at the end; both measurements are kept
+		(the second under the run's sweep.remeasure)."""
+		if not self.noisy:
+			return
+		print("sweep: measuring %d noisy configuration(s) (CV above %d%%) again" % (len(self.noisy), 100 * NOISY_CV),
+		      file=sys.stderr)
+		self.total += len(self.noisy)
+		for run, argv in self.noisy:
+			path = argv[-1][:-5] + "-again.json"
+			load_before = load_average()
+			done = run_quietly(argv[:-1] + [path])
+			if done.returncode != 0 or not os.path.exists(path):
+				die(1, "run failed (exit %d): %s" % (done.returncode, " ".join(argv)))
+			with open(path) as f:
+				again = json.load(f)["runs"][0]
+			run["sweep"]["remeasure"] = {"wall_s": again["wall_s"], "cv": round(repeats_cv(again), 4),
+						     "loadavg_before": load_before, "loadavg_after": load_average()}
+			self.progress("again: %s %s x%d  CV %.0f%% -> %.0f%%" % (run["workload"], run["model"], run["workers"],
+								       100 * run["sweep"]["cv"], 100 * run["sweep"]["remeasure"]["cv"]))
 
 	def run_plan(self, line, plan):
 		"""The runs of one run/ext line. The first exit 2 of a (variant, model) skips the
@@ -469,6 +511,33 @@ class Sweep:
 		}
 
 
+NOISY_CV = 0.10  # repeats varying more than this (coefficient of variation) are measured again
+
+
+def repeats_cv(run):
+	"""The coefficient of variation of a run's measured repeats (wall_s.all), 0 for fewer than two."""
+	values = run.get("wall_s", {}).get("all") or []
+	if len(values) < 2 or sum(values) <= 0:
+		return 0.0
+	mean = sum(values) / len(values)
+	return (sum((x - mean) ** 2 for x in values) / (len(values) - 1)) ** 0.5 / mean
+
+
+def interrupted(status):
+	"""Raise KeyboardInterrupt when a child ended by Ctrl-C (SIGINT, or exit 130)."""
+	if status in (-2, 130):
+		raise KeyboardInterrupt
+
+
+def run_quietly(argv):
+	"""Run a tvp command with its stdout discarded (results go to --output; --print lines may be
+	large) and stderr captured; Ctrl-C in the child interrupts the sweep."""
+	done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+	interrupted(done.returncode)
+	done.stdout = ""
+	return done
+
+
 def load_average():
 	"""The 1-minute load average (runnable tasks), or None where /proc/loadavg is missing."""
 	try:
@@ -502,21 +571,50 @@ def main():
 		die(2, "unknown profile '%s' (profiles: %s)" % (args.profile, ", ".join(sizes)))
 	now = datetime.datetime.now()
 	name = "%s-%s" % (now.strftime("%Y%m%d-%H%M%S"), socket.gethostname())
-	outdir = os.path.join(os.path.abspath(args.results), name)
+	results_dir = os.path.abspath(args.results)
+	outdir = os.path.join(results_dir, name)
 	os.makedirs(outdir)
-	latest = os.path.join(os.path.abspath(args.results), "latest")
-	if os.path.islink(latest) or os.path.exists(latest):
-		os.remove(latest)
-	os.symlink(name, latest)
+	marker = os.path.join(outdir, INCOMPLETE)
+	with open(marker, "w") as f:
+		f.write("this sweep did not finish: no results.json; results/latest points at the last complete run\n")
 	only = set(x for x in args.only.split(",") if x)
-	sweep = Sweep(tvp, args.profile, sizes[args.profile], lines, outdir, only, os.path.abspath(args.corpus_dir))
-	sweep.started_at = now.isoformat(timespec="seconds")
-	results = sweep.run()
-	with open(os.path.join(outdir, "results.json"), "w") as f:
-		json.dump(results, f, indent=1)
+	try:
+		sweep = Sweep(tvp, args.profile, sizes[args.profile], lines, outdir, only, os.path.abspath(args.corpus_dir))
+		sweep.started_at = now.isoformat(timespec="seconds")
+		results = sweep.run()
+	except KeyboardInterrupt:
+		print("\nsweep: interrupted; %s is incomplete (marked %s), results/latest unchanged" %
+		      (os.path.relpath(outdir), INCOMPLETE), file=sys.stderr)
+		sys.exit(130)
+	write_atomically(os.path.join(outdir, "results.json"), json.dumps(results, indent=1))
+	os.remove(marker)
+	point_latest(results_dir, name)
 	print("sweep: %d verified runs, %d skipped, %s -> %s" %
 	      (len(results["runs"]), len(results["sweep"]["skipped"]),
 	       clock(results["sweep"]["elapsed_s"]), os.path.join(outdir, "results.json")), file=sys.stderr)
+
+
+INCOMPLETE = "INCOMPLETE"  # the marker file of a results directory whose sweep did not finish
+
+
+def write_atomically(path, text):
+	"""Write text to path through a temporary file and a rename: path is whole or absent."""
+	temporary = path + ".tmp"
+	with open(temporary, "w") as f:
+		f.write(text)
+		f.flush()
+		os.fsync(f.fileno())
+	os.replace(temporary, path)
+
+
+def point_latest(results_dir, name):
+	"""Point results_dir/latest at name (a complete run), replacing the link atomically."""
+	link = os.path.join(results_dir, "latest")
+	temporary = link + ".new"
+	if os.path.lexists(temporary):
+		os.remove(temporary)
+	os.symlink(name, temporary)
+	os.replace(temporary, link)
 
 
 if __name__ == "__main__":
