@@ -239,7 +239,7 @@ class Analysis:
 		if fit["usl"]:
 			top = max(n for n in fit["core_counts"])
 			laws["usl"] = (lambda n, u=fit["usl"]: stats.usl(n, u["sigma"], u["kappa"]), top)
-		if fit["overhead"]:
+		if fit["overhead"] and not fit["overhead_bound"]:
 			o = fit["overhead"]
 			laws["overhead"] = lambda n, o=o: base / (base * ((1 - o["p"]) + o["p"] / min(n, cores)) + o["c0"] + o["c1"] * (n - 1))
 		for law in ("amdahl", "usl", "overhead"):

@@ -254,10 +254,10 @@ class Writer:
 						fit["one_point"]["p"], fit["one_point"]["workers"])
 			o = fit["overhead"]
 			if o:
-				text += ("; overhead-aware fit on $N$ = %s: $p = %.2f$ (%.2f--%.2f), $c_0$ = %s (%s--%s), "
-					 "$c_1$ = %s per extra worker (%s--%s)" % (
-						 ", ".join(str(r[0]) for r in rows), o["p"], o["p_low"], o["p_high"], secs(o["c0"]),
-						 secs(o["c0_low"]), secs(o["c0_high"]), secs(o["c1"]), secs(o["c1_low"]), secs(o["c1_high"])))
+				text += "; overhead-aware fit on $N$ = %s: %s$c_0$ = %s (%s--%s), $c_1$ = %s per extra worker (%s--%s)" % (
+					", ".join(str(r[0]) for r in rows),
+					"" if fit["overhead_bound"] else "$p = %.2f$ (%.2f--%.2f), " % (o["p"], o["p_low"], o["p_high"]),
+					secs(o["c0"]), secs(o["c0_low"]), secs(o["c0_high"]), secs(o["c1"]), secs(o["c1_low"]), secs(o["c1_high"]))
 				const = self.overhead_constant(model)
 				if const and overhead_ops:
 					text += ", against %s %s per operation in \\texttt{tvp overhead}" % (tex(const[0]), secs(const[1]))

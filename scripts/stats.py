@@ -86,9 +86,19 @@ def times(factor):
 
 
 def interval_text(interval):
-	"""'ratio 1.03, 95% interval 0.92-1.15'."""
-	return "ratio %.2f, %d%% interval %.2f-%.2f" % (interval["ratio"], round(100 * CONFIDENCE),
-						     interval["low"], interval["high"])
+	"""'ratio 1.03, 95% interval 0.92-1.15' (bounds with the digits it takes to show on which
+	side of 1 they lie)."""
+	return "ratio %.2f, %d%% interval %s-%s" % (interval["ratio"], round(100 * CONFIDENCE),
+						 bound_text(interval["low"]), bound_text(interval["high"]))
+
+
+def bound_text(value):
+	"""An interval bound with 2 decimals, or up to 5 when 2 would put it on the wrong side of 1."""
+	for digits in (2, 3, 4, 5):
+		text = "%.*f" % (digits, value)
+		if (float(text) > 1) == (value > 1) and (float(text) < 1) == (value < 1):
+			return text
+	return text
 
 
 def compare_words(interval):
@@ -169,6 +179,8 @@ def bounded_least_squares(rows, ys, bounds):
 		if any((lo is not None and c < lo - 1e-12) or (hi is not None and c > hi + 1e-12)
 		       for c, (lo, hi) in zip(coef, bounds)):
 			continue
+		coef = [min(hi, c) if hi is not None else c for c, (lo, hi) in zip(coef, bounds)]
+		coef = [max(lo, c) if lo is not None else c for c, (lo, hi) in zip(coef, bounds)]
 		res = sum((y - sum(r[i] * coef[i] for i in range(k))) ** 2 for r, y in zip(rows, ys))
 		if res < best_res:
 			best, best_res = coef, res

@@ -584,7 +584,7 @@ def main():
 		results = sweep.run()
 	except KeyboardInterrupt:
 		print("\nsweep: interrupted; %s is incomplete (marked %s), results/latest unchanged" %
-		      (os.path.relpath(outdir), INCOMPLETE), file=sys.stderr)
+		      ("results/" + name, INCOMPLETE), file=sys.stderr)
 		sys.exit(130)
 	write_atomically(os.path.join(outdir, "results.json"), json.dumps(results, indent=1))
 	os.remove(marker)

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""report-fixture.py - write a results.json that triggers every case the report must get right.
+
+usage: report-fixture.py DIR. A 2-core sweep (N = 1..4: too few core counts for a fit), a series
+slower than serial everywhere (tiny tasks, 12x), a noisy pair whose interval spans 1 (two
+schedules), a GIL run shorter than 20 switch intervals, --input ship/shared and --gil-free runs.
+Times are made up; only their shapes matter.
+"""
+import json
+import os
+import sys
+
+CORES = 2
+
+
+def run(group, workload, model, workers, repeats, variant="", gil="off", params=None, **more):
+	"""One tvp/1 run record with the given repeats (seconds)."""
+	ordered = sorted(repeats)
+	median = ordered[len(ordered) // 2]
+	record = {"workload": workload, "model": model, "workers": workers, "schedule": "dynamic", "ipc": "pipe",
+		  "gil": gil, "params": params or {"to": 1000}, "answer": "42", "reference": "42",
+		  "reference_method": "a fixture", "verified": True, "repeats": len(repeats), "warmup": 1,
+		  "wall_s": {"median": median, "min": ordered[0], "max": ordered[-1], "all": repeats},
+		  "phases_s": {"setup": 0, "spawn": 1e-4, "compute": median, "collect": 0, "teardown": 0},
+		  "cpu_s": {"user": median, "sys": 0}, "ctx_switches": {"voluntary": 1, "involuntary": 1},
+		  "max_rss_kb": 2000, "gil_stats": None,
+		  "workers_detail": [{"worker": w, "tasks": 1, "units": 1, "busy_s": median * (w + 1) / workers, "cpu_s": median}
+				     for w in range(workers)],
+		  "sweep": {"group": group, "variant": variant}}
+	record.update(more)
+	return record
+
+
+def steady(seconds, spread=0.01):
+	"""Five repeats around seconds, spread apart by a fraction."""
+	return [seconds * (1 + spread * k) for k in (-2, -1, 0, 1, 2)]
+
+
+def main():
+	directory = sys.argv[1]
+	os.makedirs(directory, exist_ok=True)
+	runs = [run("primes", "primes", "serial", 1, steady(1.0))]
+	for model, speedup2 in (("pthread", 1.9), ("fork", 1.8), ("pool", 2.05)):  # pool: p > 1 from one point
+		for workers in (1, 2, 3, 4):
+			s = 1.0 if workers == 1 else (speedup2 if workers == 2 else speedup2 * 0.97)
+			runs.append(run("primes", "primes", model, workers, steady(1.0 / s)))
+	# slower than serial at every N > 1: 11.8x for threads
+	runs.append(run("tinytask", "tiny", "serial", 1, steady(0.01), params={"tasks": 1000}))
+	for model, factor in (("pthread", 11.8), ("fork", 30.0), ("pool", 2.0)):
+		for workers in (1, 2, 3, 4):
+			runs.append(run("tinytask", "tiny", model, workers, steady(0.01 * factor * (1 + 0.3 * (workers - 1))),
+					params={"tasks": 1000}))
+	# a noisy pair: two schedules whose repeats overlap (CV above 10%)
+	runs.append(run("mandelbrot", "mandelbrot", "serial", 1, steady(0.5), params={"width": 400}))
+	for variant, repeats in (("--schedule static", [0.30, 0.41, 0.33, 0.45, 0.36]),
+				 ("--schedule dynamic --chunk 1", [0.31, 0.44, 0.35, 0.40, 0.34])):
+		runs.append(run("mandel-sched", "mandelbrot", "pthread", 3, repeats, variant, params={"width": 400}))
+	# the GIL: a threaded run shorter than 20 switch intervals (3 ms against 5 ms)
+	for mode in ("off", "modern"):
+		runs.append(run("gil", "primes", "serial", 1, steady(0.003), gil=mode))
+		for workers in (1, 2, 4):
+			stats = None if mode == "off" else {
+				"interval_s": 0.005, "compute_s": 0.003, "handoffs": 1, "retakes": 0, "drop_requests": 0,
+				"median_slice_s": 0.003, "wait_s": 0.0, "cpu_per_wall": 1.0}
+			runs.append(run("gil", "primes", "pthread", workers, steady(0.003 if mode == "modern" else 0.003 / min(workers, CORES)),
+					gil=mode, gil_stats=stats))
+			runs.append(run("gil", "primes", "pool", workers, steady(0.003 / min(workers, CORES)), gil=mode))
+	# --gil-free F: known serial parts
+	for fraction in (0.0, 0.5, 0.9):
+		variant = "--gil-free %g" % fraction
+		runs.append(run("gil-free", "primes", "serial", 1, steady(0.2), variant, gil="modern"))
+		for workers in (1, 2, 4):
+			n = min(workers, CORES)
+			runs.append(run("gil-free", "primes", "pthread", workers, steady(0.2 * ((1 - fraction) + fraction / n)), variant, gil="modern"))
+	# shipped against shared input
+	for input_kind, factor in (("ship", 2.5), ("shared", 1.0)):
+		for model in ("fork", "pool"):
+			for workers in (1, 2):
+				runs.append(run("grep-input", "grep", model, workers, steady(0.05 * factor / workers),
+						"--regex abc --input %s" % input_kind, params={"regex": "abc", "file": "/tmp/x/corpus.txt"}))
+	document = {"schema": "tvp/1",
+		    "machine": {"hostname": "fixture", "cores_online": CORES, "cpu_model": "a fixture CPU"},
+		    "sweep": {"profile": "fixture", "cores": CORES, "sizes": {"repeat": "5", "warmup": "1"},
+			      "skipped": [], "hyperfine": [], "extra": {}, "loadavg_start": 0.1, "loadavg_end": 0.2,
+			      "elapsed_s": 1.0, "started": "2026-01-01T00:00:00"},
+		    "runs": runs}
+	with open(os.path.join(directory, "results.json"), "w") as f:
+		json.dump(document, f, indent=1)
+
+
+if __name__ == "__main__":
+	main()
