@@ -187,6 +187,7 @@ class Analysis:
 		self.data_grep_input()
 		self.data_overhead()
 		self.data_image()
+		self.data_startup()
 		with open(os.path.join(self.data, "manifest.json"), "w") as f:
 			json.dump(self.manifest, f, indent=1)
 
@@ -304,7 +305,7 @@ class Analysis:
 		configs = [("pthread", 2, "python-threading", "2 threads"), ("pthread", 4, "python-threading", "4 threads"),
 			   ("fork", 2, "python-process", "2 processes"), ("pool", 2, "python-pool", "pool of 2")]
 		peers = group_runs(self.results, "peers")
-		gil_runs = group_runs(self.results, "fidelity")
+		gil_runs = group_runs(self.results, "fidelity") or group_runs(self.results, "gil")
 		self.fidelity = []
 		interpreters = []
 		for workload in sorted(set(r["workload"] for r in peers)):
@@ -426,6 +427,36 @@ class Analysis:
 				f.write(" ".join(str(v) for v in row) + "\n")
 		self.image = {"width": width, "height": height, "maxval": maxval}
 		self.add_plot("plots/mandelimg.gp", ["mandelbrot-image"], name="mandelbrot-image", maxval=maxval, step=step)
+
+	def data_startup(self):
+		"""Start-up per model and worker count (group startup, no warm-up): the spawn phase for
+		pthread and fork (paid every repeat), and for the pool the first repeat's extra time over
+		the median of the others (it forks its workers once, in that repeat)."""
+		self.startup = {}
+		for model, runs in split_by(group_runs(self.results, "startup"), lambda r: r["model"]).items():
+			points = []
+			for run in sorted(runs, key=lambda r: r["workers"]):
+				times = stats.repeats(run)
+				if model == "pool":
+					if len(times) < 2:
+						continue
+					cost = times[0] - sorted(times[1:])[len(times[1:]) // 2]
+				else:
+					cost = run.get("phases_s", {}).get("spawn", float("nan"))
+				points.append([run["workers"], max(cost, 0) * 1e6])
+			if points:
+				self.startup[model] = points
+				write_dat(os.path.join(self.data, "startup-%s.dat" % model), ["workers", "startup_us"], points)
+		if self.startup:
+			self.add_plot("plots/startup.gp", ["startup"], name="startup", models=" ".join(sorted(self.startup, key=model_rank)))
+
+	def extra_json(self, group):
+		"""The JSON a cmd line of the sweep kept as GROUP.json, or None."""
+		name = self.sweep.get("extra", {}).get(group)
+		if not name or not os.path.exists(os.path.join(self.dir, name)):
+			return None
+		with open(os.path.join(self.dir, name)) as f:
+			return json.load(f)
 
 	def load_fidelity(self):
 		"""The full fidelity benchmark (make fidelity: scripts/fidelity.py --out), if one was run:

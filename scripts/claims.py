@@ -5,6 +5,8 @@ check(analysis) -> (measured: LaTeX text, verdict: "holds here" | "does not hold
 "partly holds here" | "not measured here", why: LaTeX text). The verdicts and every number
 in them come from the analysis; nothing about this machine is written here in advance.
 """
+import os
+
 import stats
 from report_tex import at, code, secs, tex
 
@@ -147,7 +149,7 @@ def check_amdahl(a):
 	--gil-free F makes a fraction 1 - F of each unit serial (the lock), so N threads must land
 	between Amdahl's 1/((1-F) + F/n) and min(n, 1/(1-F)), n = min(N, cores)."""
 	if not a.gil_free:
-		return "the \texttt{-{}-gil-free} sweep did not run.", NOT_MEASURED, "No known serial fraction to test against."
+		return "the \\texttt{-{}-gil-free} sweep did not run.", NOT_MEASURED, "No known serial fraction to test against."
 	inside, parts = [], []
 	for fraction, runs in sorted(a.gil_free.items()):
 		serial = next((r for r in runs if r["model"] == "serial"), None)
@@ -164,12 +166,12 @@ def check_amdahl(a):
 			parts.append("$F = %.2f$, %d threads: %.2f [%.2f, %.2f] in %.2f--%.2f%s" % (
 				fraction, run["workers"], i["ratio"], i["low"], i["high"], low, high, "" if ok else " (outside)"))
 	if not parts:
-		return "no threaded \texttt{-{}-gil-free} runs.", NOT_MEASURED, ""
+		return "no threaded \\texttt{-{}-gil-free} runs.", NOT_MEASURED, ""
 	sizes = params_of(a.gil_free)
 	verdict = "holds here" if all(inside) else ("partly holds here" if any(inside) else "does not hold here")
-	return ("speedup [95\%% interval] against the band, at %s: %s." % (tex(sizes), "; ".join(parts)), verdict,
+	return ("speedup [95\\%% interval] against the band, at %s: %s." % (tex(sizes), "; ".join(parts)), verdict,
 		"With a known serial part ($1 - F$ of every unit holds the lock) the law is tested, not fitted: %d of %d "
-		"measured speedups fall in the band (2\%% tolerance for the bounds). No $p$ fitted to the same points is "
+		"measured speedups fall in the band (2\\%% tolerance for the bounds). No $p$ fitted to the same points is "
 		"used, since such a $p$ always agrees with the speedups it came from." % (sum(inside), len(inside)))
 
 
@@ -197,6 +199,155 @@ def check_startup(a):
 	return text + ".", "holds here" if holds else "does not hold here", (
 		"Forking copies the page tables and starts a process per worker on every run; a thread shares the address space, "
 		"and the pool forks once and then reuses its workers (its spawn is paid in the first, unmeasured run).")
+
+
+def check_fork_limit(a):
+	"""Stockholm: fork fails with EAGAIN at the user-process limit (ulimit -u)."""
+	data = a.extra_json("nproc")
+	if not data:
+		return "the measurement did not run.", NOT_MEASURED, tex(skip_reason(a, "nproc"))
+	if not data.get("measured"):
+		return "not measured: %s." % tex(data.get("why", "?")), NOT_MEASURED, "The measurement needs an unprivileged user."
+	parts, holds = [], []
+	for case in data["cases"]:
+		parts.append("%s with %d workers: exit %d after %s (%s without the limit), %s%s" % (
+			code(case["model"]), data["workers"], case["exit"], secs(case["seconds"]), secs(case["ok_seconds"]),
+			code(case["message"]) if case["message"] else "no message",
+			"" if case.get("leftover") in (None, 0) else ", %d processes left behind" % case["leftover"]))
+		if case["model"] != "pthread":
+			holds.append(case["exit"] == 1 and "RLIMIT_NPROC" in case["message"] and case.get("leftover") in (None, 0))
+	text = "%s, RLIMIT\\_NPROC = %d, %s: %s." % (tex(data["user"]), data["limit"], tex(data.get("size", "")), "; ".join(parts))
+	verdict = "holds here" if holds and all(holds) else "does not hold here"
+	return text, verdict, ("Each process counts against the user's limit, so the fork that would pass it fails with EAGAIN; "
+			       "tvp names the limit, stops and reaps the workers it had started (the talk's pool did the same). "
+			       "Threads are tasks too and count against the same limit on Linux.")
+
+
+def check_memory(a):
+	"""Berlin: processes have a larger memory footprint than threads."""
+	entry = a.scaling.get("primes") or next(iter(a.scaling.values()), None)
+	if not entry:
+		return "no scaling runs.", NOT_MEASURED, ""
+	parts, rss = [], {}
+	for model in entry["models"]:
+		run = next((r for r in entry["series"][model] if r["workers"] == a.cores), None)
+		if run and run.get("max_rss_kb"):
+			rss[model] = run["max_rss_kb"]
+			parts.append("%s %d kB" % (code(model), run["max_rss_kb"]))
+	if not rss:
+		return "peak RSS not recorded.", NOT_MEASURED, ""
+	text = "%s with %d workers (%s): largest single process %s." % (
+		tex(entry["title"]), a.cores, tex(", ".join("%s=%s" % kv for kv in entry["params"].items())), ", ".join(parts))
+	threads = [v for m, v in rss.items() if is_threads(m)]
+	procs = [v for m, v in rss.items() if not is_threads(m)]
+	if not threads or not procs:
+		return text, NOT_MEASURED, "Threads and processes were not both measured."
+	total = max(procs) * (a.cores + 1)
+	holds = total > max(threads)
+	return text, "holds here" if holds else "does not hold here", (
+		"tvp records the largest single process, not the sum: a threaded run is one process, while %d worker processes "
+		"and their parent each hold their own pages (shared copy-on-write pages counted in each), up to about %d kB "
+		"together here against %d kB for threads. The total of all processes is an estimate, not a measurement." % (
+			a.cores, total, max(threads)))
+
+
+def check_retry(a):
+	"""Berlin: a child process can be killed (and replaced); a thread cannot."""
+	exported = a.hyperfine.get("retry")
+	if not exported:
+		return "the --retry measurement did not run.", NOT_MEASURED, tex(skip_reason(a, "retry"))
+	results = exported["results"]
+	parts, ok = [], []
+	for model in ("fork", "pool"):
+		clean = next((r for r in results if "--model %s" % model in r["command"] and "TVP_FAULT" not in r["command"]), None)
+		fault = next((r for r in results if "--model %s" % model in r["command"] and "TVP_FAULT" in r["command"]), None)
+		if clean and fault and clean.get("times") and fault.get("times"):
+			i = stats.ratio_interval(fault["times"], clean["times"])
+			parts.append("%s: a worker killed at task 4 and replaced, whole process %s against %s without the fault: %s" % (
+				code(model), secs(fault["median"]), secs(clean["median"]), tex(stats.compare_words(i))))
+			ok.append(True)
+	if not parts:
+		return "no pair of runs.", NOT_MEASURED, ""
+	return ("%s. With \\texttt{-{}-model pthread}, \\texttt{-{}-retry} is refused (exit 2): a thread that dies takes the "
+		"process with it." % "; ".join(parts), "holds here", (
+		"The parent sees the child's death (its pipe closes, waitpid reports the signal), forks a replacement and reruns "
+		"the task; the cost is one fork and the task run twice. Threads share the address space, so a crash kills them all."))
+
+
+def check_threaded_regex(a):
+	"""Edinburgh: threaded regex search is slower than the trivial loop (21 s against 10 s) under the GIL."""
+	runs = [r for r in a.results["runs"] if r.get("sweep", {}).get("group") == "grep-gil"]
+	if not runs:
+		return "not in this sweep.", NOT_MEASURED, tex(skip_reason(a, "grep-gil"))
+	parts, slower = [], []
+	for mode in ("modern", "legacy"):
+		mruns = [r for r in runs if r.get("gil") == mode]
+		serial = next((r for r in mruns if r["model"] == "serial"), None)
+		threads = next((r for r in mruns if r["model"] == "pthread" and r["workers"] == a.cores), None)
+		if serial and threads:
+			i = stats.ratio_interval(stats.repeats(threads), stats.repeats(serial))
+			parts.append("%d threads under the %s GIL against serial: %s" % (a.cores, mode, tex(stats.compare_words(i))))
+			slower.append(stats.differs(i) >= 0)
+	if not parts:
+		return "no pair of runs.", NOT_MEASURED, ""
+	sizes = ", ".join("%s=%s" % (k, os.path.basename(str(v))) for k, v in runs[0].get("params", {}).items())
+	verdict = "holds here" if all(slower) else ("partly holds here" if any(slower) else "does not hold here")
+	return "%s: %s." % (tex(sizes), "; ".join(parts)), verdict, (
+		"Under one interpreter lock the threads search one at a time, so they are no faster than one thread, and slower "
+		"by the cost of handing the lock over; the talk's regex module held the GIL the same way.")
+
+
+def check_print_all(a):
+	"""Edinburgh: when every line matches and is shipped back, processes lose their lead (37 s for both chunkings)."""
+	runs = [r for r in a.results["runs"] if r.get("sweep", {}).get("group") == "grep-print"]
+	serial = next((r for r in runs if r["model"] == "serial"), None)
+	if not runs or not serial:
+		return "not in this sweep.", NOT_MEASURED, tex(skip_reason(a, "grep-print"))
+	parts, faster = [], []
+	for run in sorted(runs, key=lambda r: r["model"]):
+		if run is serial:
+			continue
+		i = stats.ratio_interval(stats.repeats(run), stats.repeats(serial))
+		parts.append("%s with %d workers against serial: %s" % (code(run["model"]), run["workers"], tex(stats.compare_words(i))))
+		faster.append(stats.differs(i) < 0)
+	answer = serial.get("answer", "?")
+	text = "regex \\texttt{.} with \\texttt{-{}-print} (%s lines printed, to /dev/null): %s." % (tex(answer), "; ".join(parts))
+	verdict = "does not hold here" if all(faster) else ("holds here" if not any(faster) else "partly holds here")
+	return text, verdict, (
+		"Every matching line travels back to the parent and is written there in order, so the parent's copy and write is "
+		"a serial part that grows with the output; the talk's Python paid pickling on top. %d of %d parallel models "
+		"stayed measurably faster than serial." % (sum(faster), len(faster)))
+
+
+def check_pool_startup(a):
+	"""PEP 371 / Berlin: the pool pays its start-up once, fork every run (the start-up figure)."""
+	if not getattr(a, "startup", None):
+		return "not in this sweep.", NOT_MEASURED, tex(skip_reason(a, "startup"))
+	parts = []
+	for model, points in sorted(a.startup.items()):
+		parts.append("%s %s" % (code(model), ", ".join("%d: %s" % (w, secs(us * 1e-6)) for w, us in points)))
+	fork = dict((w, us) for w, us in a.startup.get("fork", []))
+	threads = dict((w, us) for w, us in a.startup.get("pthread", []))
+	common = [w for w in fork if w in threads]
+	holds = bool(common) and all(fork[w] > threads[w] for w in common)
+	return ("start-up per worker count (workers: time): %s (figure \\ref{fig:startup})." % "; ".join(parts),
+		"holds here" if holds else "does not hold here",
+		"Starting a process copies the parent's page tables and runs the kernel's fork path; a thread only needs a stack. "
+		"fork pays it on every run; the pool pays it once, in its first run.")
+
+
+def is_threads(model):
+	"""Whether a model's workers are threads of one process (until model_kind lands)."""
+	from report_tex import is_threads as threads
+	return threads(model)
+
+
+def skip_reason(a, group):
+	"""Why the sweep skipped a group, or a plain 'not in this sweep'."""
+	for skip in a.sweep.get("skipped", []):
+		if skip["group"] == group:
+			return skip["why"]
+	return "not in this sweep"
 
 
 ALL = [
@@ -228,6 +379,24 @@ ALL = [
 				["multiprocess", "C", "20000", "~12 s"], ["multiprocess (line)", "C", "20000", "~10 s"],
 				["multiprocess (line, random)", "C", "20000", "~8 s"]]),
 	 "check": check_mandelbrot},
+	{"title": "fork at the user-process limit", "source": "Amir, Stockholm Python Meetup 2015.",
+	 "claim": "Past `ulimit -u` (709 on the speaker's Mac), os.fork fails: OSError: [Errno 35] Resource temporarily unavailable.",
+	 "table": (["", ""], []), "check": check_fork_limit},
+	{"title": "Memory footprint: processes hold more", "source": "Matthias Koenig, Berlin.",
+	 "claim": "Processes: larger memory footprint; threads: lightweight, low memory footprint.",
+	 "table": (["", ""], []), "check": check_memory},
+	{"title": "Processes can be killed and replaced, threads cannot", "source": "Matthias Koenig, Berlin.",
+	 "claim": "Child processes are interruptible/killable; threads are not.",
+	 "table": (["", ""], []), "check": check_retry},
+	{"title": "Threaded regex search under the GIL", "source": "Tom Dalton, Edinburgh.",
+	 "claim": "Threaded regex: ~21 s against ~10 s for the trivial loop (matches no lines), ~27 s against ~14 s (all lines).",
+	 "table": (["", ""], []), "check": check_threaded_regex},
+	{"title": "Matching every line: the lines must come back", "source": "Tom Dalton, Edinburgh.",
+	 "claim": "With a regex matching all lines, threaded and multiprocess chunking both took ~37 s against ~14 s for the trivial loop.",
+	 "table": (["", ""], []), "check": check_print_all},
+	{"title": "The pool's start-up, paid once", "source": "Jesse Noller, PyWorks 2008; Matthias Koenig, Berlin.",
+	 "claim": "Process start-up is costly: a pool creates its workers once and reuses them.",
+	 "table": (["", ""], []), "check": check_pool_startup},
 	{"title": "Amdahl's law: the serial part bounds the speedup", "source": "Matthias Koenig, Berlin.",
 	 "claim": "The speedup of a fixed workload is limited by its serial part: max speedup = 1/(1-p).",
 	 "table": (["p", "max speedup"], [["0.5", "2"], ["0.9", "10"], ["0.95", "20"]]),

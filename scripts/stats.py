@@ -50,6 +50,11 @@ def ratio_interval(a, b, seed=1):
 	"""median(a) / median(b) and its bootstrap interval over the repeats of each:
 	{"ratio", "low", "high", "n_a", "n_b"}."""
 	rng = random.Random(seed)
+	a = [x for x in a if x > 0]
+	b = [x for x in b if x > 0]
+	if not a or not b:  # a time of 0 (below a clock's resolution) compares with nothing
+		nan = float("nan")
+		return {"ratio": nan, "low": nan, "high": nan, "n_a": len(a), "n_b": len(b)}
 	ratio = statistics.median(a) / statistics.median(b)
 	samples = [statistics.median(resample(a, rng)) / statistics.median(resample(b, rng)) for _ in range(BOOTSTRAP)]
 	low, high = percentile_interval(samples)
@@ -58,7 +63,9 @@ def ratio_interval(a, b, seed=1):
 
 def differs(interval):
 	"""-1 when a is measurably faster than b (the time ratio's interval is below 1), +1 when
-	slower (above 1), 0 when the interval holds 1 (no measurable difference)."""
+	slower (above 1), 0 when the interval holds 1 (no measurable difference) or is missing."""
+	if math.isnan(interval["ratio"]):
+		return 0
 	if interval["high"] < 1:
 		return -1
 	if interval["low"] > 1:
@@ -105,6 +112,8 @@ def compare_words(interval):
 	"""The verdict of a time ratio a/b: '2.3x faster (ratio 0.43, 95% interval 0.40-0.47)',
 	or 'no measurable difference (ratio 1.03, 95% interval 0.92-1.15)'."""
 	side = differs(interval)
+	if math.isnan(interval["ratio"]):
+		return "not comparable (a time of 0 s)"
 	if side == 0:
 		return "no measurable difference (%s)" % interval_text(interval)
 	return "%s (%s)" % (factor_words(interval["ratio"]), interval_text(interval))

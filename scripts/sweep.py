@@ -332,16 +332,22 @@ class Sweep:
 		print("  %s: %s (%.1f s)" % (line["group"], command, time.monotonic() - began), file=sys.stderr)
 
 	def command(self, line):
-		"""A cmd line: a tvp command writing JSON to ${json}, kept as GROUP.json."""
+		"""A cmd line: a tvp command (or a script given ${tvp}) writing JSON to ${json} or stdout,
+		kept as GROUP.json."""
 		json_path = os.path.join(self.outdir, line["group"] + ".json")
 		words = shlex.split(self.subst(line["command"], {"json": json_path}))
-		name = words[1]
-		line["workload_used"] = name
-		if name not in self.inventory["commands"] | self.inventory["workloads"]:
-			self.skip(line, "tvp has no command %s" % name)
+		if words[0] == "tvp":
+			name = words[1]
+			line["workload_used"] = name
+			if name not in self.inventory["commands"] | self.inventory["workloads"]:
+				self.skip(line, "tvp has no command %s" % name)
+				return
+			words[0] = self.tvp
+		elif not shutil.which(words[0]):
+			line["workload_used"] = words[0]
+			self.skip(line, "%s is not installed" % words[0])
 			return
-		words[0] = self.tvp
-		done = subprocess.run(words, capture_output=True, text=True)
+		done = subprocess.run(words, capture_output=True, text=True, cwd=TOP)
 		interrupted(done.returncode)
 		if done.returncode == 2:
 			self.skip(line, "unsupported: " + done.stderr.strip())
@@ -352,7 +358,7 @@ class Sweep:
 			with open(json_path, "w") as f:
 				f.write(done.stdout)
 		self.extra[line["group"]] = os.path.basename(json_path)
-		self.progress("%s %s" % (line["group"], " ".join(words[1:3])))
+		self.progress("%s %s" % (line["group"], " ".join(os.path.basename(w) for w in words[:3])))
 
 	def time_line(self, line):
 		"""A time line: hyperfine over its commands (missing ones dropped), output to a pipe."""
@@ -361,7 +367,7 @@ class Sweep:
 			return
 		commands, names, ignore_failure = [], [], False
 		texts = self.subst(line["command"]).split(" ; ")
-		needed = [shlex.split(t)[1] for t in texts if shlex.split(t)[0] == "tvp"]
+		needed = [tvp_words(t)[1] for t in texts if tvp_words(t)]
 		missing = [w for w in needed if w not in self.inventory["workloads"]]
 		if missing:
 			line["workload_used"] = missing[0]
@@ -371,13 +377,15 @@ class Sweep:
 			words = shlex.split(text)
 			program = next(w for w in words if "=" not in w)
 			if program == "tvp":
+				words = tvp_words(text)
+				env = text[:text.index("tvp ")]  # NAME=VALUE assignments before tvp (TVP_FAULT=...)
 				if words[1] not in self.inventory["workloads"]:
 					self.skip(line, "tvp has no workload %s" % words[1], text)
 					continue
 				# --expect ${answer}: the trial run (with its reference pass) finds the answer, and the
 				# timed runs are checked against it instead of computing the reference again.
 				shown = text.replace("${answer}", "ANSWER")
-				text = shlex.quote(self.tvp) + " " + text.split(" ", 1)[1] + " --repeat 1 --warmup 0"
+				text = env + shlex.quote(self.tvp) + " " + text[text.index("tvp ") + 4:] + " --repeat 1 --warmup 0"
 				trial_text = text.replace("--expect ${answer}", "")
 				trial = subprocess.run(["bash", "-c", trial_text + " --format json"], capture_output=True, text=True)
 				interrupted(trial.returncode)
@@ -521,6 +529,13 @@ def repeats_cv(run):
 		return 0.0
 	mean = sum(values) / len(values)
 	return (sum((x - mean) ** 2 for x in values) / (len(values) - 1)) ** 0.5 / mean
+
+
+def tvp_words(text):
+	"""The words of a `[NAME=VALUE ...] tvp WORKLOAD ...` command from tvp on, or [] for another program."""
+	words = shlex.split(text)
+	program = next((i for i, w in enumerate(words) if "=" not in w), None)
+	return words[program:] if program is not None and words[program] == "tvp" else []
 
 
 def interrupted(status):
