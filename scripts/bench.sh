@@ -21,10 +21,15 @@ echo "  hyperfine $rel/hyperfine/"
 echo "  plots    $rel/plots/  ($(find "$dir/plots" -name '*.pdf' | wc -l) figures, PDF and PNG)"
 echo "  report   $rel/report.pdf"
 echo "  latest   results/latest -> $(basename "$dir")"
+# Amdahl's p where a fit is admissible (three core counts <= cores), with its interval; else why not.
 for fits in "$dir"/data/*-fits.txt; do
 	[ -e "$fits" ] || continue
 	name=$(basename "$fits" -fits.txt)
 	case "$name" in gil-*-off) continue ;; esac
-	printf '  fitted Amdahl p, %-18s' "$name:"
-	awk '!/^#/ && $4 > 0 { printf "  %s %.3f", $1, $2 } END { print "" }' "$fits"
+	printf '  Amdahl p, %-22s' "$name:"
+	awk '!/^#/ {
+		if ($11 == 1) printf "  %s overhead-bound", $1
+		else if ($2 != "-") printf "  %s %.3f [%.3f-%.3f]", $1, $2, $3, $4
+		else printf "  %s no fit (too few core counts)", $1
+	} END { print "" }' "$fits"
 done

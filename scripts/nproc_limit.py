@@ -76,6 +76,7 @@ def measure(args):
 			status, message, seconds = timed(prefix + ["prlimit", "--nproc=%d" % limit] + command)
 			ok_status, _, ok_seconds = timed(prefix + command)
 			time.sleep(0.2)
+			message = message.replace(binary, "tvp")  # the scratch copy's path means nothing later
 			cases.append({"model": model, "exit": status, "message": message, "seconds": round(seconds, 4),
 				      "ok_exit": ok_status, "ok_seconds": round(ok_seconds, 4),
 				      "leftover": processes_of(uid) if prefix else None})
