@@ -431,7 +431,7 @@ class Writer:
 				for x, y in pairs:
 					self.conclusions.append("grep \\texttt{%s}, %s with %d workers: shipping the input against each worker "
 								"mapping its own chunk: %s." % (tex(regex), code(model), a.cores, compare(x, y)))
-		self.emit("\\subsection{tvp, GNU grep and ripgrep as whole processes}\n")
+		self.emit("\\subsection{tvp, GNU grep and ripgrep as whole processes}\\label{sec:grep-like}\n")
 		if not any(a.hyperfine.get(n) for n in ("grep", "grep-all")):
 			self.emit(self.not_measured(["grep", "grep-all"]) + "\n\n")
 			return
