@@ -1,10 +1,11 @@
 # grepinput.gp - grep: input shipped to the workers vs each worker reading its own chunk.
-# Needs: datadir, outdir, fmt, name, index, regex, series ('MODEL-INPUT' words), grep_s, rg_s,
-# serial_s (NaN when not measured), cores. Reads datadir/grepinput-INDEX-SERIES.dat (workers median_s).
+# Needs: datadir, outdir, fmt, name, index, regex, series ('MODEL-INPUT' words), serial_s (NaN
+# when not measured), cores. Reads datadir/grepinput-INDEX-SERIES.dat (workers median_s). Only
+# tvp's own medians: GNU grep and rg are whole processes, compared in the report's table.
 
 load 'plots/common.gp'
 set output outfile(name)
-set title sprintf("tvp grep -E '%s': input shipped vs shared, beside GNU grep and ripgrep", regex)
+set title sprintf("tvp grep -E '%s': input shipped vs shared (median of the runs inside tvp)", regex)
 set title noenhanced
 set xlabel 'workers (processes)'
 set ylabel 'wall time (s, median)'
@@ -15,6 +16,4 @@ n = words(series)
 pretty(s) = (strstrt(s, '-ship') ? s[1:strstrt(s, '-ship') - 1].': --input ship (parent sends the bytes)' : s[1:strstrt(s, '-shared') - 1].': --input shared (worker maps its chunk)')
 defined(v) = v == v
 plot for [i=1:n] sprintf('%s/grepinput-%d-%s.dat', datadir, index, word(series, i)) using 1:2 with linespoints ls i title pretty(word(series, i)), \
-	(defined(grep_s) ? grep_s : 1/0) ls 21 title 'LC_ALL=C grep -c -E (hyperfine)' noenhanced, \
-	(defined(rg_s) ? rg_s : 1/0) ls 20 lw 2 title 'rg -c (hyperfine)', \
 	(defined(serial_s) ? serial_s : 1/0) ls 22 title 'tvp serial'

@@ -8,7 +8,9 @@ set ylabel 'time per operation (s)'
 set logscale y
 set format y '%.0e'
 set boxwidth 0.7
-set xtics rotate by -30 font ',8' nomirror
+set xtics rotate by 30 right font ',8' nomirror
+set rmargin 3
+set bmargin 10
 set key off
 set yrange [*:*]
 plot sprintf('%s/overhead.dat', datadir) using 0:2:xtic(1) with boxes lt 1 lc rgb barcolor(1) fs pattern barpattern(1) border lc rgb '#000000', \

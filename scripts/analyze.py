@@ -396,8 +396,7 @@ class Analysis:
 				 "serial": serial[0] if serial else None, "index": index}
 			self.grep_input[regex] = entry
 			self.add_plot("plots/grepinput.gp", ["grep-input-%d" % index], name="grep-input-%d" % index, index=index,
-				      regex=regex, series=" ".join(series), cores=self.cores,
-				      grep_s=entry["grep"] or "NaN", rg_s=entry["rg"] or "NaN", serial_s=entry["serial"] or "NaN")
+				      regex=regex, series=" ".join(series), cores=self.cores, serial_s=entry["serial"] or "NaN")
 
 	def data_overhead(self):
 		"""The overhead constants (tvp overhead's JSON) as one bar per operation."""

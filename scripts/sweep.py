@@ -4,15 +4,19 @@
 usage: scripts/sweep.py --tvp build/tvp [--profile tiny|default|full] [--def FILE]
                         [--results results] [--only GROUP,...]
 
-Writes results/DATE-HOST/ (and points results/latest at it):
+Writes results/DATE-HOST/ (and, once it is complete, points results/latest at it; until then
+the directory holds a file INCOMPLETE and no results.json):
   results.json     every verified tvp run (schema tvp/1, "runs" concatenated; each run
-                   carries a "sweep" object: group, variant, line) plus "sweep" metadata
-                   (profile, cores, elapsed, what was skipped and why)
+                   carries a "sweep" object: group, variant, line, cv (of its repeats),
+                   loadavg_before, loadavg_after, and for a noisy run (cv above 10%)
+                   remeasure: {wall_s, cv, loadavg_before, loadavg_after}, measured once more
+                   at the end of the sweep) plus "sweep" metadata (profile, cores, elapsed,
+                   what was skipped and why), written atomically
   runs/            the JSON of every single tvp invocation
   hyperfine/       hyperfine's JSON per `time` line, and each peer's output
   machine.txt      the machine description (lscpu, kernel, compilers, tool versions)
 Standard library only. Exit status: 0 done, 1 a run failed (wrong answer or fault),
-2 bad usage or a malformed sweep.def.
+2 bad usage or a malformed sweep.def, 130 interrupted (Ctrl-C: one line, latest unchanged).
 """
 import argparse
 import datetime
@@ -547,7 +551,10 @@ def interrupted(status):
 def run_quietly(argv):
 	"""Run a tvp command with its stdout discarded (results go to --output; --print lines may be
 	large) and stderr captured; Ctrl-C in the child interrupts the sweep."""
-	done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+	try:
+		done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+	except OSError as error:
+		die(1, "cannot run %s: %s" % (argv[0], error.strerror))
 	interrupted(done.returncode)
 	done.stdout = ""
 	return done
