@@ -8,7 +8,7 @@ in them come from the analysis; nothing about this machine is written here in ad
 import os
 
 import stats
-from report_tex import code, secs, tex
+from report_tex import code, secs, short_command, tex
 
 NOT_MEASURED = "not measured here"
 
@@ -127,8 +127,10 @@ def grep_fastest(a):
 	if not exported:
 		return ""
 	best = min(exported["results"], key=lambda r: r.get("median", r["mean"]))
-	return "Fastest whole process on the few-match regex: %s, %s." % (code(best["command"].split(" --file")[0].split(" CORPUS")[0][:60]),
-									 secs(best.get("median", best["mean"])))
+	command = best["command"]
+	corpus = a.sweep.get("sizes", {}).get("corpus")
+	command = short_command(command) if command.startswith("tvp ") else command.replace(corpus or "\0", "CORPUS")
+	return "Fastest whole process on the few-match regex: %s, %s." % (code(command), secs(best.get("median", best["mean"])))
 
 
 def check_mandelbrot(a):

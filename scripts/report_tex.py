@@ -106,8 +106,10 @@ def params_text(params):
 	return ", ".join("%s=%s" % (k, os.path.basename(str(v)) if "/" in str(v) else v) for k, v in params.items())
 
 
-def kf_text(e, speedup):
-	"""A Karp-Flatt cell: the fraction, or 'above 1: slower than serial'."""
+def kf_text(e, speedup, workers=2):
+	"""A Karp-Flatt cell: the fraction, '--' at one worker (undefined), or 'above 1: slower than serial'."""
+	if workers <= 1:
+		return "--"
 	if speedup < 1:
 		return "above 1: slower than serial"
 	return num(e, 3)
@@ -135,12 +137,13 @@ class Writer:
 		return "Not measured on this run: %s." % tex("; ".join(reasons) if reasons else "not in the sweep")
 
 	def table(self, spec, header, rows, size="small"):
-		"""A booktabs table: spec (column letters), header cells (LaTeX), rows of LaTeX cells."""
-		self.emit("\\begin{center}\\%s\n\\begin{tabular}{@{}%s@{}}\n\\toprule\n%s \\\\\n\\midrule\n" % (
+		"""A booktabs table: spec (column letters), header cells (LaTeX), rows of LaTeX cells (None:
+		a rule); scaled down to the line width when wider (\\fitwidth in report.tex)."""
+		self.emit("\\begin{center}\\%s\n\\fitwidth{\\begin{tabular}{@{}%s@{}}\n\\toprule\n%s \\\\\n\\midrule\n" % (
 			size, spec, " & ".join(header)))
 		for row in rows:
 			self.emit(("\\midrule\n" if row is None else " & ".join(row) + " \\\\\n"))
-		self.emit("\\bottomrule\n\\end{tabular}\n\\end{center}\n")
+		self.emit("\\bottomrule\n\\end{tabular}}\n\\end{center}\n")
 
 	# ---- machine and method ---------------------------------------------------
 
@@ -215,7 +218,7 @@ class Writer:
 				inv = ratio_of(serial, run)
 				rows.append([code(model) if i == 0 else "", str(run["workers"]), secs(row[1]), self.cv_cell(run),
 					     "%s {\\scriptsize [%s, %s]}" % (num(inv["ratio"], 2), num(inv["low"], 2), num(inv["high"], 2)),
-					     num(row[5], 2), kf_text(stats.karp_flatt(row[4], row[0]), row[4])])
+					     num(row[5], 2), kf_text(stats.karp_flatt(row[4], row[0]), row[4], row[0])])
 		self.table("lrrrrrl", ["model", "workers", "median", "CV", "speedup [95\\% interval]", "efficiency",
 				       "Karp--Flatt $e$"], rows, "footnotesize")
 
@@ -247,7 +250,7 @@ class Writer:
 						u["sigma"], u["sigma_low"], u["sigma_high"], u["kappa"], u["kappa_low"], u["kappa_high"])
 			else:
 				within = [r for r in rows if 1 < r[0] <= cores]
-				kf = "; ".join("Karp--Flatt $e = %s$ at $N = %d$" % (kf_text(r[6], r[4]), r[0]) for r in within) or "no $N > 1$ within the cores"
+				kf = "; ".join("Karp--Flatt $e = %s$ at $N = %d$" % (kf_text(stats.karp_flatt(r[4], r[0]), r[4], r[0]), r[0]) for r in within) or "no $N > 1$ within the cores"
 				text = "%s: %s; %s" % (code(model), kf, tex(fit["why"].get("amdahl", "")))
 				if fit["one_point"]:
 					text += " (the dashed curve is a one-point estimate, not a fit: $p = %.3f$ from $N = %d$)" % (
