@@ -21,7 +21,8 @@ echo "  hyperfine $rel/hyperfine/"
 echo "  plots    $rel/plots/  ($(find "$dir/plots" -name '*.pdf' | wc -l) figures, PDF and PNG)"
 echo "  report   $rel/report.pdf"
 echo "  latest   results/latest -> $(basename "$dir")"
-# Amdahl's p where a fit is admissible (three core counts <= cores), with its interval; else why not.
+# Amdahl's p where a fit is admissible (three core counts <= cores), with its interval; else the
+# p one speedup implies (one-point: not a fit), overhead-bound, or - (neither).
 for fits in "$dir"/data/*-fits.txt; do
 	[ -e "$fits" ] || continue
 	name=$(basename "$fits" -fits.txt)
@@ -30,6 +31,7 @@ for fits in "$dir"/data/*-fits.txt; do
 	awk '!/^#/ {
 		if ($11 == 1) printf "  %s overhead-bound", $1
 		else if ($2 != "-") printf "  %s %.3f [%.3f-%.3f]", $1, $2, $3, $4
-		else printf "  %s no fit (too few core counts)", $1
+		else if ($10 != "-") printf "  %s %.3f one-point", $1, $10
+		else printf "  %s -", $1
 	} END { print "" }' "$fits"
 done

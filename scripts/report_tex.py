@@ -338,7 +338,7 @@ class Writer:
 				text += " It is not measurably faster than %s." % ", ".join(
 					"%s (%s)" % (code(r["model"]), tex(stats.interval_text(ratio_of(best, r)))) for r in ties)
 			else:
-				text += " It was the fastest model: %s." % "; ".join(
+				text += " It was the fastest of the parallel models: %s." % "; ".join(
 					"against %s %s" % (code(r["model"]), compare(best, r)) for r in others)
 		threads, pool = run_at(runs, "pthread", cores), run_at(runs, "pool", cores)
 		if threads and pool and pool is not best and threads is not best:

@@ -225,10 +225,10 @@ class Sweep:
 		plan = []
 		for variant, options in expand_alternatives(line["options"]):
 			for model in models:
-				serial_like = model in ("serial", "python-serial")
-				for workers in worker_counts(line["workers"], self.cores):
-					if serial_like and workers != 1:
-						continue
+				counts = worker_counts(line["workers"], self.cores)
+				if model in ("serial", "python-serial"):  # one worker, once, whatever the line's counts
+					counts = [1]
+				for workers in counts:
 					plan.append((variant, workload, model, workers, options))
 		return plan
 
