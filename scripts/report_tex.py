@@ -46,6 +46,8 @@ def secs(x):
 	"""Seconds with a unit that suits their size."""
 	if x is None or (isinstance(x, float) and math.isnan(x)):
 		return "--"
+	if x == 0:
+		return "0"
 	if x < 1e-3:
 		return r"%.1f\,\textmu s" % (x * 1e6)
 	if x < 1:
@@ -250,7 +252,8 @@ class Writer:
 						u["sigma"], u["sigma_low"], u["sigma_high"], u["kappa"], u["kappa_low"], u["kappa_high"])
 			else:
 				within = [r for r in rows if 1 < r[0] <= cores]
-				kf = "; ".join("Karp--Flatt $e = %s$ at $N = %d$" % (kf_text(stats.karp_flatt(r[4], r[0]), r[4], r[0]), r[0]) for r in within) or "no $N > 1$ within the cores"
+				kf = "; ".join("Karp--Flatt at $N = %d$: %s" % (r[0], kf_text(stats.karp_flatt(r[4], r[0]), r[4], r[0]))
+					       for r in within) or "no $N > 1$ within the cores"
 				text = "%s: %s; %s" % (code(model), kf, tex(fit["why"].get("amdahl", "")))
 				if fit["one_point"]:
 					text += " (the dashed curve is a one-point estimate, not a fit: $p = %.3f$ from $N = %d$)" % (
