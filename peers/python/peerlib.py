@@ -187,37 +187,67 @@ class Tracer(object):
 
 _PARENT = os.getpid()
 _STOP_NAME = "peer"
+_POOLS = []  # the live multiprocessing pools, whose worker handlers replace dead workers
 
 
-def die_with_parent():
-    """Linux: this process gets SIGKILL when its parent dies (a backstop for SIGKILL)."""
+def die_with_parent(parent):
+    """Linux: this process gets SIGKILL when its parent dies (a backstop for a
+    SIGKILLed peer); it exits now if parent (a pid, or None: any) is gone already."""
     try:
         import ctypes
         libc = ctypes.CDLL(None)
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (ImportError, OSError, AttributeError):
         pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
 
 
-def _worker_start(name, job):
+def _worker_start(name, job, parent):
     """First thing in a process worker: Ctrl-C (sent to the whole group) is the
     parent's to handle, SIGTERM kills at once; a spawned worker imports the
-    workload `name` and takes the job (a forked one, name None, inherited both)."""
+    workload `name` and takes the job (a forked one, name None, inherited both);
+    parent is the pid it must die with (None: a forkserver's worker)."""
     global _JOB, _WORKLOAD
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with_parent()
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    die_with_parent(parent)
     if name is not None:
         import importlib
         _WORKLOAD = importlib.import_module(name)
         _JOB = job
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class starting_workers(object):
+    """A with-block that starts worker processes with SIGINT and SIGTERM blocked:
+    a worker inherits the mask and unblocks them in _worker_start, once its
+    handlers are set (a spawned worker would otherwise die in its start-up with
+    a traceback); the parent's handler runs when the block ends. Python 2 has
+    no mask: its forked workers inherit _on_stop, which leaves SIGINT to the
+    parent."""
+
+    def __enter__(self):
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+    def __exit__(self, *exc):
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        return False
+
+
 def _start_args(method):
-    """What a worker started by method needs: nothing when forked (it inherits)."""
+    """_worker_start's arguments for a worker started by method: a forked
+    worker inherits the workload and job; every other gets them."""
+    parent = None if method == "forkserver" else os.getpid()
     if method == "fork":
-        return (None, None)
-    return (_WORKLOAD.NAME, _JOB)
+        return (None, None, parent)
+    return (_WORKLOAD.NAME, _JOB, parent)
 
 
 def _worker_pids():
@@ -237,12 +267,18 @@ def _on_stop(signum, frame):
         if signum != signal.SIGINT:
             os._exit(128 + signum)
         return
-    for pid in _worker_pids():
+    pool_module = sys.modules.get("multiprocessing.pool")
+    for pool in _POOLS:  # no replacements for the workers killed below
+        handler = getattr(pool, "_worker_handler", None)
+        if handler is not None and pool_module is not None:
+            handler._state = pool_module.TERMINATE
+    pids = _worker_pids()
+    for pid in pids:
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
-    for pid in _worker_pids():
+    for pid in pids:
         try:
             os.waitpid(pid, 0)
         except OSError:
@@ -353,8 +389,9 @@ def run_process(job, tasks, workers, chunk, trace, method="fork"):
     start = _start_args(method)
     procs = [ctx.Process(target=_process_main, args=(work, results, start))
              for _ in range(workers)]
-    for p in procs:
-        p.start()
+    with starting_workers():
+        for p in procs:
+            p.start()
     t1 = clock()
     for index, (first, count) in enumerate(tasks):
         if shipping(job):
@@ -397,7 +434,9 @@ def _map(pool, function, items, chunk):
 def run_pool(job, tasks, workers, chunk, trace, method="fork"):
     ctx = mp_context(method)
     t0 = clock()
-    pool = ctx.Pool(workers, _worker_start, _start_args(method))
+    with starting_workers():
+        pool = ctx.Pool(workers, _worker_start, _start_args(method))
+        _POOLS.append(pool)
     t1 = clock()
     if shipping(job):
         packed = (_WORKLOAD.pack(job, unit, 1) for unit in range(job["units"]))
@@ -407,6 +446,7 @@ def run_pool(job, tasks, workers, chunk, trace, method="fork"):
     t2 = clock()
     pool.close()
     pool.join()
+    _POOLS.remove(pool)
     t3 = clock()
     return partials, {"spawn": t1 - t0, "compute": t2 - t1, "teardown": t3 - t2}
 
@@ -428,15 +468,16 @@ def run_futures(job, tasks, workers, chunk, trace, kind):
     worker; the tasks are then submitted one by one, as most code does."""
     from concurrent import futures
     t0 = clock()
-    if kind == "thread":
-        executor = futures.ThreadPoolExecutor(workers)
-    else:
-        try:
-            executor = futures.ProcessPoolExecutor(workers, mp_context("fork"),
-                                                   _worker_start, (None, None))
-        except TypeError:  # Python < 3.7: no context or initializer (fork is the default)
-            executor = futures.ProcessPoolExecutor(workers)
-    list(executor.map(_nothing, range(workers)))
+    with starting_workers():
+        if kind == "thread":
+            executor = futures.ThreadPoolExecutor(workers)
+        else:
+            try:
+                executor = futures.ProcessPoolExecutor(workers, mp_context("fork"),
+                                                       _worker_start, _start_args("fork"))
+            except TypeError:  # Python < 3.7: no context or initializer (fork is the default)
+                executor = futures.ProcessPoolExecutor(workers)
+        list(executor.map(_nothing, range(workers)))
     t1 = clock()
     ship = shipping(job) and kind == "process"
     pending = [executor.submit(_futures_task, _WORKLOAD.pack(job, first, count) if ship
@@ -650,7 +691,7 @@ def run_record(workload, args, job, workers, tasks, answer, walls, phases, usage
         "tasks": len(tasks),
         "units": job["units"],
         "ipc": ipc_of(args.model),
-        "input": "ship" if shipping(job) and ipc_of(args.model) != "none" else "shared",
+        "input": "ship" if shipping(job) and start_method(args.model) else "shared",
         "start_method": start_method(args.model),
         "gil": gil_mode(),
         "pin": False,
