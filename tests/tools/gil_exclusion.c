@@ -11,10 +11,11 @@
 int main(void)
 {
 	const struct tvp_gil_config configs[] = {
-		{TVP_GIL_MODERN, 0.0005, 100, 0, 100},
-		{TVP_GIL_MODERN, 0.0005, 100, 0.5, 7},
-		{TVP_GIL_LEGACY, 0.005, 1, 0, 100},
-		{TVP_GIL_LEGACY, 0.005, 10, 0.3, 3},
+		{TVP_GIL_MODERN, 0.0005, 100, 0, 100, 0},
+		{TVP_GIL_MODERN, 0.0005, 100, 0.5, 7, 0},
+		{TVP_GIL_LEGACY, 0.005, 1, 0, 100, 0},
+		{TVP_GIL_LEGACY, 0.005, 10, 0.3, 3, 0},
+		{TVP_GIL_LEGACY, 0.005, 1, 0, 100, 8},
 	};
 	int failed = 0;
 	for (size_t c = 0; c < sizeof configs / sizeof *configs; c++) {
