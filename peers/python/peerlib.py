@@ -596,6 +596,7 @@ def parser_for(workload):
 def main(workload, argv=None):
     """Parse, run the repeats, print the answer (and JSON); return the exit status."""
     global _JOB, _WORKLOAD
+    stop_on_signals(workload.NAME)
     args = parser_for(workload).parse_args(argv)
     workers = 1 if args.model == "serial" else (args.workers or multiprocessing.cpu_count())
     if args.model == "serial" and args.workers not in (None, 1):
@@ -605,7 +606,6 @@ def main(workload, argv=None):
     if reason is not None:
         sys.stderr.write("%s.py: %s skipped: %s\n" % (workload.NAME, args.model, reason))
         return SKIPPED
-    stop_on_signals(workload.NAME)
     if args.switch_interval is not None:
         if not hasattr(sys, "setswitchinterval") or args.switch_interval <= 0:
             sys.stderr.write("%s.py: --switch-interval needs Python 3 and a time > 0\n"

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """orphans.py - run a command as a child subreaper and report every process it leaves behind.
 
-usage: orphans.py [--signal SIG --children N] [--group] [--grace SECONDS] -- COMMAND...
+usage: orphans.py [--signal SIG --children N] [--group] [--deadline S] [--grace SECONDS] -- COMMAND...
 
 Marks itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so any
 process the command forks and does not reap is re-parented here when the
 command exits. With --signal, waits until the command has at least N
 child processes (or, with N = 0, for 1 s), then sends it SIG (INT, TERM,
 KILL, ...); with --group, the command runs in a process group of its own
-and SIG goes to the whole group, as Ctrl-C at a terminal does. After the
+and SIG goes to the whole group, as Ctrl-C at a terminal does; with
+--deadline S, a command still running S seconds after the signal is
+killed (its group too with --group) and the exit status is 124. After the
 command exits, waits up to --grace seconds (default 0: none) for what it
 left to die, reaping as it goes. Prints on stderr one
 line "orphans: N left, M still alive after GRACE s (pids ...)" and exits
@@ -52,7 +54,7 @@ def alive(pid):
 
 
 def main(argv):
-    sig, need, grace, group = None, 0, 0.0, False
+    sig, need, grace, group, deadline = None, 0, 0.0, False, None
     while argv and argv[0] != "--":
         if argv[0] == "--signal":
             sig = getattr(signal, "SIG" + argv[1])
@@ -60,6 +62,8 @@ def main(argv):
             need = int(argv[1])
         elif argv[0] == "--grace":
             grace = float(argv[1])
+        elif argv[0] == "--deadline":
+            deadline = float(argv[1])
         elif argv[0] == "--group":
             group = True
             argv = argv[1:]
@@ -91,8 +95,16 @@ def main(argv):
             os.killpg(child.pid, sig)
         else:
             child.send_signal(sig)
-    status = child.wait()
-    status = 128 - status if status < 0 else status
+    try:
+        status = child.wait(timeout=deadline if sig is not None else None)
+        status = 128 - status if status < 0 else status
+    except subprocess.TimeoutExpired:
+        print(f"orphans.py: still running {deadline:g} s after the signal: killed", file=sys.stderr)
+        if group:
+            os.killpg(child.pid, signal.SIGKILL)
+        child.kill()
+        child.wait()
+        status = 124
     left = children_of(os.getpid())
     end = time.monotonic() + grace
     while time.monotonic() < end and any(alive(pid) for pid in children_of(os.getpid())):

@@ -25,16 +25,17 @@ pyenv_python() {
 
 # stop_peer PYTHON SIGNAL GROUP MODEL CHILDREN [WORKLOAD ARGS...]: start the peer on long
 # work, send SIGNAL (to its whole process group when GROUP is "group", as Ctrl-C does) once
-# it has CHILDREN child processes, and check: it ends within 30 s (the work takes minutes)
+# it has CHILDREN child processes (or after 1 s), and check: it ends within 30 s (the work
+# takes minutes; orphans.py kills it after that, exit 124)
 # with 128 + the signal, prints one line naming the signal and no traceback, and leaves no
 # process alive 2 s later (orphans.py: a child subreaper).
 stop_peer() {
 	local python=$1 sig=$2 group=$3 model=$4 children=$5 workload=${6:-primes}
 	shift 6 2>/dev/null || shift $#
-	local args=("$@") flags=(--signal "$sig" --children "$children" --grace 2)
+	local args=("$@") flags=(--signal "$sig" --children "$children" --deadline 30 --grace 2)
 	[ ${#args[@]} -gt 0 ] || args=("${LONG_PRIMES[@]}")
 	[ "$group" = group ] && flags+=(--group)
-	run --separate-stderr timeout -k 5 30 python3 "$ORPHANS" "${flags[@]}" -- \
+	run --separate-stderr python3 "$ORPHANS" "${flags[@]}" -- \
 		"$python" "$PEERS/$workload.py" --model "$model" --workers 2 "${args[@]}"
 	echo "status $status"
 	echo "stderr: $stderr"
@@ -73,8 +74,8 @@ stop_peer() {
 		[ "$model" = futures-thread ] && workers=0
 		echo "== $model"
 		if [ "$model" = serial ]; then
-			run --separate-stderr timeout -k 5 30 python3 "$ORPHANS" --signal TERM --children 0 \
-				--grace 2 -- python3 "$PEERS/primes.py" --model serial "${LONG_PRIMES[@]}"
+			run --separate-stderr python3 "$ORPHANS" --signal TERM --children 0 \
+				--deadline 30 --grace 2 -- python3 "$PEERS/primes.py" --model serial "${LONG_PRIMES[@]}"
 			[ "$status" -eq 143 ] && [[ "$stderr" == *"primes.py: stopped by SIGTERM"* ]]
 			continue
 		fi
