@@ -54,7 +54,7 @@ def alive(pid):
 
 
 def main(argv):
-    sig, need, grace, group, deadline = None, 0, 0.0, False, None
+    sig, need, grace, group, limit = None, 0, 0.0, False, None
     while argv and argv[0] != "--":
         if argv[0] == "--signal":
             sig = getattr(signal, "SIG" + argv[1])
@@ -63,7 +63,7 @@ def main(argv):
         elif argv[0] == "--grace":
             grace = float(argv[1])
         elif argv[0] == "--deadline":
-            deadline = float(argv[1])
+            limit = float(argv[1])
         elif argv[0] == "--group":
             group = True
             argv = argv[1:]
@@ -96,10 +96,10 @@ def main(argv):
         else:
             child.send_signal(sig)
     try:
-        status = child.wait(timeout=deadline if sig is not None else None)
+        status = child.wait(timeout=limit if sig is not None else None)
         status = 128 - status if status < 0 else status
     except subprocess.TimeoutExpired:
-        print(f"orphans.py: still running {deadline:g} s after the signal: killed", file=sys.stderr)
+        print(f"orphans.py: still running {limit:g} s after the signal: killed", file=sys.stderr)
         if group:
             os.killpg(child.pid, signal.SIGKILL)
         child.kill()
