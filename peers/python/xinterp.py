@@ -133,7 +133,7 @@ def run(name, job, tasks, workers, clock):
             t.join()
         if failures:
             raise RuntimeError(failures[0])
-        partials, main_s, total_bytes = [None] * len(tasks), 0.0, 0
+        partials, total_bytes = [None] * len(tasks), 0
         c0 = clock()
         for _ in tasks:
             data = recv(result_channel)
