@@ -472,15 +472,18 @@ def tables(cases, ctx):
 
 
 def handoff_cost(cases, w, who):
-    """Seconds each hand-off costs on 2 cores beyond one core, for 2 threads of
-    engine `who` (a --gil-state size, or "py"): (wall on 2 cores - wall on one)
-    / hand-offs on 2 cores; NaN when not measured."""
+    """CPU seconds each hand-off costs on 2 cores beyond one core, for 2 threads
+    of engine `who` (a --gil-state size, or "py"): (CPU time on 2 cores - on
+    one) / hand-offs on 2 cores; NaN when not measured. CPU time, not wall: a
+    line that moves between caches stalls the CPU that wants it, and CPU time
+    does not count the waits for a CPU that other programs cause."""
     two, one = ("state", w, who, "2", "pthread"), ("state", w, who, "1", "pthread")
     if two not in cases or one not in cases:
         return float("nan")
-    wall2, wall1 = median_of(cases, two, "wall"), median_of(cases, one, "wall")
-    handoffs = median_of(cases, two, "handoffs_per_s") * wall2
-    return (wall2 - wall1) / handoffs if handoffs > 0 else float("nan")
+    cpu2 = median_of(cases, two, "cpu_per_wall") * median_of(cases, two, "wall")
+    cpu1 = median_of(cases, one, "cpu_per_wall") * median_of(cases, one, "wall")
+    handoffs = median_of(cases, two, "handoffs_per_s") * median_of(cases, two, "wall")
+    return (cpu2 - cpu1) / handoffs if handoffs > 0 else float("nan")
 
 
 def state_table(cases, ctx):
@@ -511,7 +514,7 @@ def state_table(cases, ctx):
         slope = fit_slope([(x, y) for x, y in points if y == y])
         py_cost = handoff_cost(cases, w, "py")
         base = dict(points).get(0, float("nan"))
-        if slope == slope and slope > 0 and py_cost == py_cost and base == base:
+        if slope > 0 and py_cost > base > 0 and all(y > 0 for _, y in points):
             notes.append("%s: a KiB of state costs tvp %.3f us a hand-off across cores (least "
                          "squares over %s KiB); %s pays %.2f us a hand-off beyond tvp's %.2f "
                          "without state, which %.3f us/KiB puts at %.0f KiB of state: an "
@@ -520,15 +523,19 @@ def state_table(cases, ctx):
                              w, slope * 1e6, ", ".join(str(x) for x, _ in points), py2,
                              py_cost * 1e6, base * 1e6, slope * 1e6, (py_cost - base) / slope))
         elif points:
-            notes.append("%s: no cost per KiB of state measured (slope %s us/KiB): the state "
-                         "does not explain %s's extra cost on this machine, or the run was too "
-                         "noisy to say." % (w, fmt(slope * 1e6, "%.3f"), py2))
-    notes.append("Cost per hand-off = (2 threads' wall on 2 cores - on one core) / hand-offs on 2 "
-                 "cores. If the state is the cause, the cost grows with its size on 2 cores and "
+            notes.append("%s: no estimate (slope %s us/KiB, %s %s us a hand-off, tvp without "
+                         "state %s us): a cost that does not grow with the state, or a negative "
+                         "one, means the state does not explain %s's extra cost here or the "
+                         "run was too noisy to say." % (
+                             w, fmt(slope * 1e6, "%.3f"), py2, fmt(py_cost * 1e6), fmt(base * 1e6),
+                             py2))
+    notes.append("Cost per hand-off = (2 threads' CPU time on 2 cores - on one core) / hand-offs "
+                 "on 2 cores. If the state is the cause, the cost grows with its size on 2 cores and "
                  "the one-core ratio stays near 1 whatever the size.")
     return {"name": "state", "title": "Legacy, 2 threads: the interpreter state across cores",
             "header": ["workload", "engine", "2 threads / serial, 2 cores", "one core",
-                       "hand-offs/s", "us per hand-off beyond one core", "serial / serial without state"],
+                       "hand-offs/s", "CPU us per hand-off beyond one core",
+                       "serial / serial without state"],
             "rows": rows, "notes": notes}
 
 
