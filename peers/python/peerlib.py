@@ -203,11 +203,13 @@ def die_with_parent(parent):
         os._exit(1)
 
 
-def _worker_start(name, job, parent):
+def _worker_start(name, job, parent, ready):
     """First thing in a process worker: Ctrl-C (sent to the whole group) is the
     parent's to handle, SIGTERM kills at once; a spawned worker imports the
     workload `name` and takes the job (a forked one, name None, inherited both);
-    parent is the pid it must die with (None: a forkserver's worker)."""
+    parent is the pid it must die with (None: a forkserver's worker); last,
+    it puts its pid on the queue ready (so the spawn phase ends when every
+    worker can take a task, whatever the start method)."""
     global _JOB, _WORKLOAD
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -218,6 +220,7 @@ def _worker_start(name, job, parent):
         import importlib
         _WORKLOAD = importlib.import_module(name)
         _JOB = job
+    ready.put(os.getpid())
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -241,13 +244,19 @@ class starting_workers(object):
         return False
 
 
-def _start_args(method):
+def _start_args(method, ready):
     """_worker_start's arguments for a worker started by method: a forked
     worker inherits the workload and job; every other gets them."""
     parent = None if method == "forkserver" else os.getpid()
     if method == "fork":
-        return (None, None, parent)
-    return (_WORKLOAD.NAME, _JOB, parent)
+        return (None, None, parent, ready)
+    return (_WORKLOAD.NAME, _JOB, parent, ready)
+
+
+def _wait_ready(ready, workers):
+    """Wait until `workers` workers have said they are ready."""
+    for _ in range(workers):
+        _get(ready)
 
 
 def _worker_pids():
@@ -386,12 +395,14 @@ def run_process(job, tasks, workers, chunk, trace, method="fork"):
     ctx = mp_context(method)
     work, results = ctx.Queue(), ctx.Queue()
     t0 = clock()
-    start = _start_args(method)
+    ready = ctx.Queue()
+    start = _start_args(method, ready)
     procs = [ctx.Process(target=_process_main, args=(work, results, start))
              for _ in range(workers)]
     with starting_workers():
         for p in procs:
             p.start()
+    _wait_ready(ready, workers)
     t1 = clock()
     for index, (first, count) in enumerate(tasks):
         if shipping(job):
@@ -434,9 +445,11 @@ def _map(pool, function, items, chunk):
 def run_pool(job, tasks, workers, chunk, trace, method="fork"):
     ctx = mp_context(method)
     t0 = clock()
+    ready = ctx.Queue()
     with starting_workers():
-        pool = ctx.Pool(workers, _worker_start, _start_args(method))
+        pool = ctx.Pool(workers, _worker_start, _start_args(method, ready))
         _POOLS.append(pool)
+    _wait_ready(ready, workers)
     t1 = clock()
     if shipping(job):
         packed = (_WORKLOAD.pack(job, unit, 1) for unit in range(job["units"]))
@@ -464,20 +477,25 @@ def _nothing(_):
 
 def run_futures(job, tasks, workers, chunk, trace, kind):
     """concurrent.futures: kind "thread" or "process" (forked). Executors start
-    workers on demand, so the spawn phase makes one and runs one empty task per
-    worker; the tasks are then submitted one by one, as most code does."""
+    workers on demand, so the spawn phase makes one, runs one empty task per
+    worker and (processes) waits until every worker is ready; the tasks are
+    then submitted one by one, as most code does."""
     from concurrent import futures
     t0 = clock()
+    ready = None
     with starting_workers():
         if kind == "thread":
             executor = futures.ThreadPoolExecutor(workers)
         else:
+            ready = mp_context("fork").Queue()
             try:
                 executor = futures.ProcessPoolExecutor(workers, mp_context("fork"),
-                                                       _worker_start, _start_args("fork"))
+                                                       _worker_start, _start_args("fork", ready))
             except TypeError:  # Python < 3.7: no context or initializer (fork is the default)
-                executor = futures.ProcessPoolExecutor(workers)
+                executor, ready = futures.ProcessPoolExecutor(workers), None
         list(executor.map(_nothing, range(workers)))
+    if ready is not None:
+        _wait_ready(ready, workers)
     t1 = clock()
     ship = shipping(job) and kind == "process"
     pending = [executor.submit(_futures_task, _WORKLOAD.pack(job, first, count) if ship
