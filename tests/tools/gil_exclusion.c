@@ -28,9 +28,9 @@ int main(void)
 		struct tvp_gil_stats total = exercise_total(&ex);
 		int ok = atomic_load(&ex.most_inside) == 1 && ex.plain == exercise_locked_steps(&ex) &&
 			 total.acquisitions == total.handoffs + total.retakes + total.idle_takes;
-		printf("%s %s free %.2f: most inside %d, %lu locked steps counted of %lu, "
+		printf("%s %s free %.2f state %u KiB: most inside %d, %lu locked steps counted of %lu, "
 		       "%llu acquisitions, %llu hand-offs\n",
-		       ok ? "ok  " : "FAIL", tvp_gil_name(cfg->mode), cfg->free,
+		       ok ? "ok  " : "FAIL", tvp_gil_name(cfg->mode), cfg->free, cfg->state_kib,
 		       atomic_load(&ex.most_inside), ex.plain, exercise_locked_steps(&ex),
 		       (unsigned long long)total.acquisitions, (unsigned long long)total.handoffs);
 		failed += !ok;
