@@ -36,7 +36,7 @@ PY
 	[[ "$output" == *"\\section{Python's tools, measured}"* ]]
 	[[ "$output" == *"\\paragraph{Primes.}"* ]]
 	[[ "$output" == *"pool-spawn"*"Pool, spawn"* ]]
-	[[ "$output" == *"tvp 2 threads, -{}-gil legacy"* ]]
+	[[ "$output" == *"tvp's simulation (at 8 times"*"tvp 2 threads, -{}-gil legacy"* ]]
 	[[ "$output" == *"\\paragraph{Start-up.}"*"fork + wait"*"posix\\_spawn"* ]]
 	[[ "$output" == *"\\paragraph{Verdicts.}"*"\\textbf{Pool (fork)}"* ]]
 	[[ "$output" == *"Not measured."*"freethreaded"* ]]
