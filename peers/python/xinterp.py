@@ -47,6 +47,13 @@ def _interpreters():
     return module
 
 
+def create_isolated(module):
+    """A new interpreter with its own GIL (3.12: isolated=True; 3.13: "isolated")."""
+    if hasattr(module, "new_config"):
+        return module.create("isolated")
+    return module.create(isolated=True)
+
+
 def create_channel():
     """A new cross-interpreter channel (its id is shareable)."""
     return _channels.create(UNBOUND_REMOVE) if _NEW else _channels.create()
@@ -109,7 +116,7 @@ def run(name, job, tasks, workers, clock):
     module = _interpreters()
     t0 = clock()
     job_bytes = pickle.dumps(job, pickle.HIGHEST_PROTOCOL)
-    interps = [module.create() for _ in range(workers)]
+    interps = [create_isolated(module) for _ in range(workers)]
     channels = [create_channel() for _ in range(3)]
     task_channel, result_channel, done_channel = channels
     try:
