@@ -24,6 +24,7 @@ enum {
 	OPT_GIL_CHECK,
 	OPT_GIL_FREE,
 	OPT_GIL_SEGMENT,
+	OPT_GIL_STATE,
 	OPT_REPEAT,
 	OPT_WARMUP,
 	OPT_FORMAT,
@@ -47,6 +48,7 @@ static const struct tvp_opt common_opts[] = {
 	{"gil-check", TVP_OPT_U64, "TICKS", "100", "legacy: release and retake every TICKS ticks"},
 	{"gil-free", TVP_OPT_DOUBLE, "F", "0", "fraction 0..1 of the work run with the lock released"},
 	{"gil-segment", TVP_OPT_U64, "TICKS", "10000", "ticks per locked + GIL-free stretch of work"},
+	{"gil-state", TVP_OPT_U64, "KIB", "0", "interpreter state the holder writes, a line per tick"},
 	{"repeat", TVP_OPT_U64, "N", "3", "measured repeats"},
 	{"warmup", TVP_OPT_U64, "N", "1", "unmeasured repeats first"},
 	{"format", TVP_OPT_TEXT, "F", "table", "table, csv or json"},
@@ -123,7 +125,9 @@ static int apply_gil(struct tvp_cli *cli, const struct tvp_param *common)
 	if (!(interval->real > 0 && interval->real <= 60000))
 		return tvp_err(TVP_EUSAGE, "--gil-interval must be above 0 and at most 60000 ms, not '%s'",
 			       interval->text);
-	if (check_range(check, 1, UINT32_MAX) || check_range(segment, 1, UINT32_MAX))
+	const struct tvp_param *state = &common[OPT_GIL_STATE];
+	if (check_range(check, 1, UINT32_MAX) || check_range(segment, 1, UINT32_MAX) ||
+	    check_range(state, 0, TVP_GIL_STATE_MAX_KIB))
 		return TVP_EUSAGE;
 	if (!(free_part->real >= 0 && free_part->real <= 1))
 		return tvp_err(TVP_EUSAGE, "--gil-free must be a fraction from 0 to 1, not '%s'",
@@ -132,13 +136,14 @@ static int apply_gil(struct tvp_cli *cli, const struct tvp_param *common)
 		return tvp_err(TVP_EUSAGE, "--gil-interval applies to --gil modern, not %s", mode);
 	if (check->given && cfg->gil != TVP_GIL_LEGACY)
 		return tvp_err(TVP_EUSAGE, "--gil-check applies to --gil legacy, not %s", mode);
-	if ((free_part->given || segment->given) && cfg->gil == TVP_GIL_OFF)
+	if ((free_part->given || segment->given || state->given) && cfg->gil == TVP_GIL_OFF)
 		return tvp_err(TVP_EUSAGE, "--%s applies to --gil modern or legacy, not off",
-			       free_part->given ? "gil-free" : "gil-segment");
+			       free_part->given ? "gil-free" : segment->given ? "gil-segment" : "gil-state");
 	cfg->gil_interval_s = interval->real / 1000;
 	cfg->gil_check = (unsigned)check->u64;
 	cfg->gil_free = free_part->real;
 	cfg->gil_segment = (unsigned)segment->u64;
+	cfg->gil_state_kib = (unsigned)state->u64;
 	return 0;
 }
 

@@ -85,6 +85,17 @@ int tvp_gil_parse(const char *name, enum tvp_gil_mode *out)
  * dropped (as between Py_BEGIN_ALLOW_THREADS and Py_END_ALLOW_THREADS),
  * fractions carried from segment to segment. The kernel does not know.
  *
+ * Interpreter state (state_kib > 0): CPython's eval loop writes state
+ * shared by every thread of the interpreter (reference counts of shared
+ * objects, the thread state, the eval breaker) while it holds the lock.
+ * The model: a region of state_kib KiB belonging to the lock; at every
+ * locked tick the holder writes the next cache line of it, round the
+ * region. After a hand-off to a thread on another core, the lines the new
+ * holder writes move to its cache one by one: a cost per hand-off that
+ * grows with the size of the state (up to the slice's length in ticks),
+ * and vanishes when both threads share one core. The state cursor, like
+ * holder, is written only by the thread holding the lock.
+ *
  * A process forked from the lock's creator owns a fresh copy: its first
  * enter re-initialises the lock (as CPython's _PyEval_ReInitThreads).
  */
@@ -103,6 +114,8 @@ struct tvp_gil {
 	/* both: changed only by the thread that has just taken the lock */
 	struct gil_thread *holder;
 	double slice_start; /* when the lock last passed to holder */
+	unsigned char *state; /* state_kib KiB, cache-line aligned, or NULL */
+	size_t state_lines, state_next;
 };
 
 /* A thread's handle: the public part first, then gil.c's own. */
@@ -172,6 +185,16 @@ struct tvp_gil *tvp_gil_create(const struct tvp_gil_config *cfg)
 		gil->cfg.segment = TVP_GIL_SEGMENT;
 	if (!(gil->cfg.interval_s > 0))
 		gil->cfg.interval_s = TVP_GIL_INTERVAL_MS / 1000;
+	if (gil->cfg.state_kib > TVP_GIL_STATE_MAX_KIB)
+		gil->cfg.state_kib = TVP_GIL_STATE_MAX_KIB;
+	if (gil->cfg.state_kib) {
+		size_t bytes = (size_t)gil->cfg.state_kib * 1024;
+		gil->state = aligned_alloc(TVP_GIL_STATE_LINE, bytes);
+		if (!gil->state)
+			fail(ENOMEM, "interpreter state");
+		memset(gil->state, 0, bytes);
+		gil->state_lines = bytes / TVP_GIL_STATE_LINE;
+	}
 	gil_init(gil);
 	return gil;
 }
@@ -187,6 +210,7 @@ void tvp_gil_destroy(struct tvp_gil *gil)
 		pthread_mutex_destroy(&gil->switch_mutex);
 		sem_destroy(&gil->sem);
 	}
+	free(gil->state);
 	free(gil);
 }
 
@@ -230,6 +254,7 @@ void tvp_gil_stats_add(struct tvp_gil_stats *into, const struct tvp_gil_stats *f
 	into->ticks += from->ticks;
 	into->free_ticks += from->free_ticks;
 	into->slices += from->slices;
+	into->state_touches += from->state_touches;
 	into->wait_s += from->wait_s;
 	into->switch_wait_s += from->switch_wait_s;
 	for (int b = 0; b < TVP_GIL_SLICE_BUCKETS; b++)
@@ -364,12 +389,32 @@ static void drop(struct gil_thread *self)
 
 /* ---- Ticks. */
 
+/* Whether each tick writes a line of the interpreter state now: the
+ * thread holds the lock and runs locked work. */
+static bool writes_state(const struct gil_thread *self)
+{
+	return self->gil->state && self->holding && !self->free_phase;
+}
+
+/* One locked tick's write: the next line of the state, round the region. */
+static void write_state(struct gil_thread *self)
+{
+	struct tvp_gil *gil = self->gil;
+	volatile unsigned char *line = gil->state + gil->state_next * TVP_GIL_STATE_LINE;
+	*line = (unsigned char)(*line + 1);
+	if (++gil->state_next == gil->state_lines)
+		gil->state_next = 0;
+	self->stats->state_touches++;
+}
+
 /* Set countdown to the number of ticks until the next thing is due. */
 static void arm(struct gil_thread *self)
 {
 	const struct tvp_gil_config *cfg = &self->gil->cfg;
 	unsigned next = NO_EVENT;
-	if (cfg->mode == TVP_GIL_LEGACY && self->holding)
+	if (writes_state(self))
+		next = 1;
+	else if (cfg->mode == TVP_GIL_LEGACY && self->holding)
 		next = self->check_left;
 	if (cfg->free > 0 && self->phase_left < next)
 		next = self->phase_left;
@@ -415,6 +460,8 @@ void tvp_gil_tick_slow(struct tvp_gil_thread *pub)
 	struct gil_thread *self = self_of(pub);
 	const struct tvp_gil_config *cfg = &self->gil->cfg;
 	unsigned ran = self->armed - pub->countdown;
+	if (writes_state(self))
+		write_state(self); /* armed at 1: the tick that ran was locked */
 	self->stats->ticks += ran;
 	if (self->free_phase)
 		self->stats->free_ticks += ran;

@@ -25,7 +25,11 @@ struct tvp_gil_config {
 	unsigned check;    /* legacy: release and retake every `check` ticks */
 	double free;       /* fraction of the ticks run with the lock released */
 	unsigned segment;  /* ticks per segment: (1-free) locked, then free */
+	unsigned state_kib; /* interpreter state: KiB the holder writes, a line per tick */
 };
+
+#define TVP_GIL_STATE_LINE 64         /* bytes: one cache line of the state */
+#define TVP_GIL_STATE_MAX_KIB 65536   /* 64 MiB: more than any cache */
 
 /* Slice lengths are counted in a histogram: 8 buckets per octave from
  * 2^-24 s (60 ns) up, so the median is known to within 5%. */
@@ -44,6 +48,7 @@ struct tvp_gil_stats {
 	uint64_t free_segments; /* stretches of work run with the lock released */
 	uint64_t ticks, free_ticks;
 	uint64_t slices;        /* slices this thread measured (at its handoffs) */
+	uint64_t state_touches; /* lines of the interpreter state written (one per locked tick) */
 	double wait_s;          /* waiting to take the lock */
 	double switch_wait_s;   /* modern: after a forced drop, waiting for a taker */
 	uint32_t slice_hist[TVP_GIL_SLICE_BUCKETS];

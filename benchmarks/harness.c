@@ -163,7 +163,8 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	rec->chunk = r.plan.chunk;
 	status = runner_alloc(&r, model);
 	r.gil = tvp_gil_create(&(struct tvp_gil_config){cfg->gil, cfg->gil_interval_s,
-			       cfg->gil_check, cfg->gil_free, cfg->gil_segment});
+			       cfg->gil_check, cfg->gil_free, cfg->gil_segment,
+			       cfg->gil_state_kib});
 	const struct tvp_result **ordered = NULL;
 	if (status)
 		goto out;

@@ -303,13 +303,14 @@ static void json_gil_counters(FILE *out, const struct tvp_gil_stats *g)
 	fprintf(out, "\"acquisitions\": %llu, \"handoffs\": %llu, \"retakes\": %llu, \"idle_takes\": %llu, "
 		     "\"drop_requests\": %llu, \"forced_drops\": %llu, \"free_segments\": %llu, "
 		     "\"ticks\": %llu, \"free_ticks\": %llu, \"slices\": %llu, \"median_slice_s\": %.9f, "
-		     "\"wait_s\": %.6f, \"switch_wait_s\": %.6f",
+		     "\"wait_s\": %.6f, \"switch_wait_s\": %.6f, \"state_touches\": %llu",
 		(unsigned long long)g->acquisitions, (unsigned long long)g->handoffs,
 		(unsigned long long)g->retakes, (unsigned long long)g->idle_takes,
 		(unsigned long long)g->drop_requests, (unsigned long long)g->forced_drops,
 		(unsigned long long)g->free_segments, (unsigned long long)g->ticks,
 		(unsigned long long)g->free_ticks, (unsigned long long)g->slices,
-		tvp_gil_median_slice(g), g->wait_s, g->switch_wait_s);
+		tvp_gil_median_slice(g), g->wait_s, g->switch_wait_s,
+		(unsigned long long)g->state_touches);
 }
 
 /* ,"gil_stats": the counters of the last measured repeat (null when off). */
@@ -326,8 +327,10 @@ static void write_gil_json(FILE *out, const struct tvp_record *rec)
 	const struct tvp_usage *u = &rec->usage[rec->repeats - 1];
 	double wall = rec->wall_s[rec->repeats - 1];
 	fprintf(out, "{\"interval_s\": %.6f, \"check\": %u, \"free\": %.6f, \"segment\": %u, "
-		     "\"compute_s\": %.6f, \"handoffs_per_s\": %.3f, \"cpu_per_wall\": %.4f,\n   ",
-		cfg->gil_interval_s, cfg->gil_check, cfg->gil_free, cfg->gil_segment, compute,
+		     "\"state_kib\": %u, \"compute_s\": %.6f, \"handoffs_per_s\": %.3f, "
+		     "\"cpu_per_wall\": %.4f,\n   ",
+		cfg->gil_interval_s, cfg->gil_check, cfg->gil_free, cfg->gil_segment,
+		cfg->gil_state_kib, compute,
 		compute > 0 ? (double)g.handoffs / compute : 0.0,
 		wall > 0 ? (u->user_s + u->sys_s) / wall : 0.0);
 	json_gil_counters(out, &g);

@@ -151,6 +151,7 @@ struct tvp_config {
 	unsigned gil_check;
 	double gil_free;
 	unsigned gil_segment;
+	unsigned gil_state_kib;
 	unsigned repeat, warmup;
 	unsigned retry; /* process models: dead workers to replace */
 	bool pin;

@@ -10,6 +10,10 @@ rounds in shuffled order, and prints their ratios side by side:
              intervals 0.5, 5, 50 ms (modern) and check intervals 10, 100,
              1000 (legacy, with thread/serial and CPU/wall)
   one-core   legacy on one CPU (taskset -c 0): 2 threads about serial?
+  state      legacy, 2 threads: tvp with --gil-state 0, 4, 16, 64 KiB and
+             CPython 2, each on 2 cores and on one (taskset -c 0): the time
+             each hand-off costs on 2 cores beyond one core, the cost per KiB
+             of state in tvp, and the state size CPython 2's cost implies
   free       --gil-free F for F in 0 .. 1: the 2-thread speedup beside
              Amdahl's 1/((1-F)+F/2) and the overlap bound min(2, 1/(1-F)),
              for fine and coarse segments, with CPython 3.11's p-curve from
@@ -18,6 +22,8 @@ rounds in shuffled order, and prints their ratios side by side:
     scripts/fidelity.py --tvp build/tvp                 # everything, default sizes
     scripts/fidelity.py --tvp build/tvp --quick --rounds 2 --sections ratios
     scripts/fidelity.py --tvp build/tvp --out results/fidelity.json
+    scripts/fidelity.py --tvp build/tvp --sections state --rounds 3
+    scripts/fidelity.py --tvp build/tvp --gil-state 16     # every tvp --gil run with that state
 
 Sizes differ between tvp and Python on purpose (C is ~20x faster): pick
 them so that the serial times are alike. The machine should be quiet.
@@ -117,6 +123,8 @@ def tvp_cmd(opts, workload, model, workers, extra, pin_one=False):
     cmd = [opts.tvp, workload] + tvp_size(opts, workload) + [
         "--model", model, "--workers", str(workers), "--repeat", "1", "--warmup", "0",
         "--format", "json"] + extra
+    if getattr(opts, "gil_state", 0) and "--gil" in extra and "--gil-state" not in extra:
+        cmd += ["--gil-state", str(opts.gil_state)]
     if model != "serial":
         cmd += ["--schedule", "dynamic"]
     return (["taskset", "-c", "0"] if pin_one else []) + cmd
@@ -176,7 +184,11 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--tvp", default=os.path.join(TOP, "build", "tvp"))
     p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--sections", default="ratios,slices,one-core,free")
+    p.add_argument("--sections", default="ratios,slices,one-core,free",
+                   help="comma list of ratios, slices, one-core, state, free")
+    p.add_argument("--gil-state", type=int, default=0, metavar="KIB",
+                   help="tvp --gil-state for every tvp run with a GIL [0: none]")
+    p.add_argument("--states", default="0,4,16,64", help="state section: --gil-state sizes, KiB")
     p.add_argument("--workloads", default="primes,mandelbrot")
     p.add_argument("--quick", action="store_true", help="small sizes: check that it works")
     p.add_argument("--tvp-primes-to", type=int, default=None)
@@ -278,6 +290,20 @@ def main():
             add(("one", "tvp", model), tvp_cmd(opts, w, model, workers, ["--gil", "legacy"], True))
             if py2:
                 add(("one", "py", model), peer_cmd(opts, py2, w, pmodel, workers, [], True))
+    if "state" in sections and shutil.which("taskset"):
+        for w in workloads:
+            for pin, cores in ((False, "2"), (True, "1")):
+                for kib in opts.states.split(","):
+                    for model, workers in (("serial", 1), ("pthread", 2)):
+                        add(("state", w, kib, cores, model),
+                            tvp_cmd(opts, w, model, workers, ["--gil", "legacy", "--gil-state", kib],
+                                    pin))
+                if py2:
+                    add(("state", w, "py", cores, "serial"), peer_cmd(opts, py2, w, "serial", 1, [],
+                                                                      pin))
+                    add(("state", w, "py", cores, "pthread"),
+                        peer_cmd(opts, py2, w, "threading", 2, [] if probe else ["--trace"], pin),
+                        probe)
     frees = ("0", "0.25", "0.5", "0.75", "0.9", "1")
     segments = opts.segments.split(",")
     if "free" in sections:
@@ -309,6 +335,7 @@ def main():
 
     ctx = {"tvp": opts.tvp, "python3": py3_label if py3 else None,
            "python2": py2_label if py2 else None, "rounds": opts.rounds,
+           "gil_state_kib": opts.gil_state,
            "probe": bool(probe), "peer_answers": opts.answers, "sizes": {
                "tvp primes --to": opts.tvp_primes_to, "python primes --to": opts.py_primes_to,
                "tvp mandelbrot": opts.tvp_mandel, "python mandelbrot": opts.py_mandel}}
@@ -408,6 +435,9 @@ def tables(cases, ctx):
                                                     ("one", who, "serial")))])
         found.append({"name": "one-core", "title": "Legacy on one core (taskset -c 0)",
                       "header": ["engine", "2 threads / serial"], "rows": rows, "notes": []})
+    state = state_table(cases, ctx)
+    if state:
+        found.append(state)
     frees = [f for f in ("0", "0.25", "0.5", "0.75", "0.9", "1")
              if any(k[:2] == ("free", f) for k in keys)]
     verdicts = checks(cases, ctx)
@@ -439,6 +469,83 @@ def tables(cases, ctx):
                       ["%s piece %s (measured p)" % (py3_label, pc) for pc in pieces],
                       "rows": rows, "notes": [CPYTHON_P_CURVE]})
     return found
+
+
+def handoff_cost(cases, w, who):
+    """CPU seconds each hand-off costs on 2 cores beyond one core, for 2 threads
+    of engine `who` (a --gil-state size, or "py"): (CPU time on 2 cores - on
+    one) / hand-offs on 2 cores; NaN when not measured. CPU time, not wall: a
+    line that moves between caches stalls the CPU that wants it, and CPU time
+    does not count the waits for a CPU that other programs cause."""
+    two, one = ("state", w, who, "2", "pthread"), ("state", w, who, "1", "pthread")
+    if two not in cases or one not in cases:
+        return float("nan")
+    cpu2 = median_of(cases, two, "cpu_per_wall") * median_of(cases, two, "wall")
+    cpu1 = median_of(cases, one, "cpu_per_wall") * median_of(cases, one, "wall")
+    handoffs = median_of(cases, two, "handoffs_per_s") * median_of(cases, two, "wall")
+    return (cpu2 - cpu1) / handoffs if handoffs > 0 else float("nan")
+
+
+def state_table(cases, ctx):
+    """The state experiment: does a bigger interpreter state cost tvp more per
+    hand-off, only across cores, and what state size matches CPython 2?"""
+    keys = [k for k in cases if k[0] == "state"]
+    if not keys:
+        return None
+    py2 = ctx.get("python2") or "CPython 2"
+    rows, notes = [], []
+    for w in ("primes", "mandelbrot"):
+        sizes = sorted({k[2] for k in keys if k[1] == w and k[2] != "py"}, key=int)
+        points = []
+        for who in sizes + ["py"]:
+            if ("state", w, who, "2", "serial") not in cases:
+                continue
+            ratio2 = median_ratio(cases, ("state", w, who, "2", "pthread"), ("state", w, who, "2", "serial"))
+            ratio1 = median_ratio(cases, ("state", w, who, "1", "pthread"), ("state", w, who, "1", "serial"))
+            serial_cost = median_ratio(cases, ("state", w, who, "2", "serial"), ("state", w, sizes[0], "2", "serial")) \
+                if who != "py" and sizes else float("nan")
+            cost = handoff_cost(cases, w, who)
+            if who != "py":
+                points.append((int(who), cost))
+            rows.append([w, py2 if who == "py" else "tvp --gil legacy --gil-state %s" % who,
+                         fmt(ratio2), fmt(ratio1),
+                         fmt(median_of(cases, ("state", w, who, "2", "pthread"), "handoffs_per_s"), "%.0f"),
+                         fmt(cost * 1e6, "%.2f"), fmt(serial_cost, "%.3f")])
+        slope = fit_slope([(x, y) for x, y in points if y == y])
+        py_cost = handoff_cost(cases, w, "py")
+        base = dict(points).get(0, float("nan"))
+        if slope > 0 and py_cost > base > 0 and all(y > 0 for _, y in points):
+            notes.append("%s: a KiB of state costs tvp %.3f us a hand-off across cores (least "
+                         "squares over %s KiB); %s pays %.2f us a hand-off beyond tvp's %.2f "
+                         "without state, which %.3f us/KiB puts at %.0f KiB of state: an "
+                         "estimate from this run to try with --gil-state, then check at 4 threads "
+                         "and on the other workload." % (
+                             w, slope * 1e6, ", ".join(str(x) for x, _ in points), py2,
+                             py_cost * 1e6, base * 1e6, slope * 1e6, (py_cost - base) / slope))
+        elif points:
+            notes.append("%s: no estimate (slope %s us/KiB, %s %s us a hand-off, tvp without "
+                         "state %s us): a cost that does not grow with the state, or a negative "
+                         "one, means the state does not explain %s's extra cost here or the "
+                         "run was too noisy to say." % (
+                             w, fmt(slope * 1e6, "%.3f"), py2, fmt(py_cost * 1e6), fmt(base * 1e6),
+                             py2))
+    notes.append("Cost per hand-off = (2 threads' CPU time on 2 cores - on one core) / hand-offs "
+                 "on 2 cores. If the state is the cause, the cost grows with its size on 2 cores and "
+                 "the one-core ratio stays near 1 whatever the size.")
+    return {"name": "state", "title": "Legacy, 2 threads: the interpreter state across cores",
+            "header": ["workload", "engine", "2 threads / serial, 2 cores", "one core",
+                       "hand-offs/s", "CPU us per hand-off beyond one core",
+                       "serial / serial without state"],
+            "rows": rows, "notes": notes}
+
+
+def fit_slope(points):
+    """Least-squares slope of y over x; NaN with fewer than two distinct x."""
+    if len({x for x, _ in points}) < 2:
+        return float("nan")
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
 
 
 def band(f, workers=2):

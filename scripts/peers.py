@@ -9,6 +9,9 @@ tvp's answer as the expected one, and writes every run to one tvp/1 JSON.
 
 Interpreters: python3 and python2 on PATH, and pyenv's versions
 (`pyenv root`/versions/*/bin/python): 2.x as the legacy-GIL reference.
+A model an interpreter lacks (concurrent.futures in 2.7, subinterpreters
+with their own GIL before 3.12, free-threading in a GIL build) is skipped
+with the peer's reason, printed and kept in the JSON ("skipped").
 Exit status: 0 every answer equal to tvp's, 1 one differed or a peer failed,
 2 bad arguments.
 """
@@ -16,13 +19,16 @@ import argparse
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEERS = os.path.join(TOP, "peers", "python")
-MODELS = ("serial", "threading", "process", "pool")
+sys.path.insert(0, PEERS)
+from peerlib import FREE_THREADED_INSTALL, MODELS, SKIPPED  # noqa: E402
+CLASSIC = ("serial", "threading", "process", "pool")  # the talks' four, the default
 PROBE = "import sys; print('%d.%d.%d' % sys.version_info[:3])"
 
 
@@ -110,7 +116,8 @@ def main():
     p.add_argument("--tvp", default=os.path.join(TOP, "build", "tvp"))
     p.add_argument("--workloads", default="primes,mandelbrot,grep",
                    help="comma list; those tvp lacks are skipped with a message")
-    p.add_argument("--models", default=",".join(MODELS))
+    p.add_argument("--models", default=",".join(CLASSIC),
+                   help="comma list, or all: %s" % ", ".join(MODELS))
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--interpreters", default="default",
@@ -129,6 +136,8 @@ def main():
     tvp = os.path.abspath(opts.tvp)
     if not os.access(tvp, os.X_OK):
         p.error("no tvp binary at %s (make build)" % tvp)
+    if opts.models == "all":
+        opts.models = ",".join(MODELS)
     bad = [m for m in opts.models.split(",") if m not in MODELS]
     if bad:
         p.error("unknown model %s (models: %s)" % (bad[0], ", ".join(MODELS)))
@@ -139,7 +148,15 @@ def main():
         return 0
     print("interpreters: %s" % ", ".join(label for label, _ in interpreters))
     scratch = tempfile.mkdtemp(prefix="tvp-peers-")
-    runs, machine, failures = [], None, 0
+    try:
+        return run_all(opts, tvp, interpreters, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_all(opts, tvp, interpreters, scratch):
+    """Every workload x interpreter x model, files in scratch; the exit status."""
+    runs, skipped, machine, failures = [], [], None, 0
     for name in opts.workloads.split(","):
         if not tvp_has(tvp, name):
             print("%s: tvp has no such workload yet: skipped" % name)
@@ -165,6 +182,12 @@ def main():
                     workers + ["--repeat", str(opts.repeat), "--expect", answer,
                                "--json", out] + peer_args
                 got = subprocess.run(cmd, capture_output=True, text=True)
+                if got.returncode == SKIPPED:
+                    reason = got.stderr.strip().split(" skipped: ", 1)[-1]
+                    skipped.append({"workload": name, "model": "python-" + model,
+                                    "interpreter": label, "reason": reason})
+                    print("  skip %-16s %-10s %s" % (label, model, reason))
+                    continue
                 if got.returncode != 0:
                     failures += 1
                     print("  FAIL %-16s %-10s %s" % (label, model, got.stderr.strip()))
@@ -175,15 +198,33 @@ def main():
                 runs.append(run)
                 print("  ok   %-16s %-10s %s  wall %.3f s" % (label, model, run["answer"],
                                                              run["wall_s"]["median"]))
+    not_measured = free_threaded_note(opts, runs)
+    if not_measured:
+        print("freethreaded: %s" % not_measured)
     if opts.out:
         machine = dict(machine or {})
         machine["interpreters"] = [label for label, _ in interpreters]
         with open(opts.out, "w") as f:
-            json.dump({"schema": "tvp/1", "machine": machine, "runs": runs}, f, indent=1)
+            json.dump({"schema": "tvp/1", "machine": machine, "runs": runs,
+                       "skipped": skipped, "not_measured": not_measured}, f, indent=1)
         print("runs: %s" % opts.out)
-    print("peers: %d runs agree with tvp, %d failed" % (len(runs), failures))
+    print("peers: %d runs agree with tvp, %d skipped, %d failed"
+          % (len(runs), len(skipped), failures))
     return 1 if failures else 0
 
 
+def free_threaded_note(opts, runs):
+    """The report's line when freethreaded was asked for and no interpreter ran it."""
+    if "freethreaded" not in opts.models.split(",") or any(
+            r["model"] == "python-freethreaded" for r in runs):
+        return None
+    return ("not measured: no free-threaded CPython on this machine (`%s` would install one)"
+            % FREE_THREADED_INSTALL)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the scratch directory is gone already (main's finally)
+        sys.stderr.write("peers.py: interrupted\n")
+        sys.exit(130)

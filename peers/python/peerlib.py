@@ -1,5 +1,16 @@
-# peerlib.py - what the Python peers share: the four models, timing, tracing and tvp/1 JSON.
-"""Runs a workload module's tasks under one of four Python models.
+# peerlib.py - what the Python peers share: the models, timing, tracing, stopping and tvp/1 JSON.
+"""Runs a workload module's tasks under one of Python's parallel tools.
+
+The models: serial; threading; multiprocessing Process and Pool with each
+start method (process, pool: fork; process-spawn, pool-forkserver, ...);
+concurrent.futures (futures-thread, futures-process); subinterp (one
+subinterpreter per worker thread, each with its own GIL: CPython 3.12+);
+freethreaded (threading on a free-threaded CPython). A model this
+interpreter lacks exits SKIPPED (77) with the reason on stderr.
+
+SIGINT or SIGTERM stops the peer at once: its worker processes are killed
+and reaped, its threads and subinterpreters end with it, and it prints one
+line ("primes.py: stopped by SIGTERM") and exits 128 + the signal.
 
 A workload module defines:
     NAME                      its tvp name ("primes")
@@ -21,6 +32,8 @@ import argparse
 import json
 import os
 import platform
+import shutil
+import signal
 import socket
 import sys
 import threading
@@ -40,7 +53,12 @@ except ImportError:  # not on every platform
 
 clock = getattr(time, "perf_counter", time.time)
 
-MODELS = ("serial", "threading", "process", "pool")
+MODELS = ("serial", "threading", "process", "pool", "futures-thread", "futures-process",
+          "process-spawn", "process-forkserver", "pool-spawn", "pool-forkserver",
+          "subinterp", "freethreaded")
+SKIPPED = 77  # exit status: this interpreter cannot run the model (the reason is on stderr)
+FREE_THREADED_INSTALL = "pyenv install 3.13.0t"
+PY2 = sys.version_info[0] < 3
 
 # The job of the running program; process workers inherit it by fork.
 _JOB = None
@@ -73,12 +91,53 @@ def gil_mode():
     return "modern"
 
 
-def fork_context():
-    """multiprocessing with fork (workers inherit the job), where it exists."""
+def mp_context(method):
+    """multiprocessing with start method fork, spawn or forkserver."""
     get = getattr(multiprocessing, "get_context", None)
     if get is None:
         return multiprocessing  # Python 2: always fork on POSIX
-    return get("fork")
+    return get(method)
+
+
+def start_method(model):
+    """The multiprocessing start method a model uses; None for in-process models."""
+    if model in ("process", "pool", "futures-process"):
+        return "fork"
+    if model.startswith("process-") or model.startswith("pool-"):
+        return model.split("-", 1)[1]
+    return None
+
+
+def unavailable(model):
+    """None when this interpreter runs model, else why it cannot (one line)."""
+    version = "%d.%d" % sys.version_info[:2]
+    if model.startswith("futures-"):
+        try:
+            import concurrent.futures  # noqa: F401
+        except ImportError:
+            return "Python %s has no concurrent.futures (it came in 3.2)" % version
+    method = start_method(model)
+    if method not in (None, "fork"):
+        methods = getattr(multiprocessing, "get_all_start_methods", None)
+        if methods is None:
+            return "Python %s's multiprocessing only forks (start methods came in 3.4)" % version
+        if method not in methods():
+            return "no %s start method on this platform" % method
+    if model == "subinterp":
+        if sys.version_info[:2] < (3, 12):
+            return "Python %s's subinterpreters share one GIL (their own GIL came in 3.12, PEP 684)" \
+                % version
+        try:
+            import xinterp  # noqa: F401
+        except ImportError as e:
+            return "no subinterpreter module in Python %s (%s)" % (version, e)
+    if model == "freethreaded":
+        if not sysconfig_flag("Py_GIL_DISABLED"):
+            return "not measured: CPython %s has a GIL (no free-threaded build; `%s` installs one)" \
+                % (platform.python_version(), FREE_THREADED_INSTALL)
+        if gil_mode() != "off":
+            return "this free-threaded CPython runs with its GIL enabled (PYTHON_GIL=1?)"
+    return None
 
 
 def tasks_of(units, chunk):
@@ -124,7 +183,146 @@ class Tracer(object):
         }
 
 
-# ---- The four models. Each returns (partials by task index, phases dict).
+# ---- Stopping. The parent kills and reaps its workers; workers leave Ctrl-C to it.
+
+_PARENT = os.getpid()
+_STOP_NAME = "peer"
+_POOLS = []  # the live multiprocessing pools, whose worker handlers replace dead workers
+
+
+def die_with_parent(parent):
+    """Linux: this process gets SIGKILL when its parent dies (a backstop for a
+    SIGKILLed peer); it exits now if parent (a pid, or None: any) is gone already."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (ImportError, OSError, AttributeError):
+        pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker_start(name, job, parent, ready):
+    """First thing in a process worker: Ctrl-C (sent to the whole group) is the
+    parent's to handle, SIGTERM kills at once; a spawned worker imports the
+    workload `name` and takes the job (a forked one, name None, inherited both);
+    parent is the pid it must die with (None: a forkserver's worker); last,
+    it puts its pid on the queue ready (so the spawn phase ends when every
+    worker can take a task, whatever the start method)."""
+    global _JOB, _WORKLOAD
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    die_with_parent(parent)
+    if name is not None:
+        import importlib
+        _WORKLOAD = importlib.import_module(name)
+        _JOB = job
+    ready.put(os.getpid())
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class starting_workers(object):
+    """A with-block that starts worker processes with SIGINT and SIGTERM blocked:
+    a worker inherits the mask and unblocks them in _worker_start, once its
+    handlers are set (a spawned worker would otherwise die in its start-up with
+    a traceback); the parent's handler runs when the block ends. Python 2 has
+    no mask: its forked workers inherit _on_stop, which leaves SIGINT to the
+    parent."""
+
+    def __enter__(self):
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+    def __exit__(self, *exc):
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        return False
+
+
+def _start_args(method, ready):
+    """_worker_start's arguments for a worker started by method: a forked
+    worker inherits the workload and job; every other gets them."""
+    parent = None if method == "forkserver" else os.getpid()
+    if method == "fork":
+        return (None, None, parent, ready)
+    return (_WORKLOAD.NAME, _JOB, parent, ready)
+
+
+def _wait_ready(ready, workers):
+    """Wait until `workers` workers have said they are ready."""
+    for _ in range(workers):
+        _get(ready)
+
+
+def _worker_pids():
+    """Every worker process of this peer: multiprocessing's children, the forkserver."""
+    pids = [p.pid for p in multiprocessing.active_children() if p.pid]
+    server = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)
+    if getattr(server, "_forkserver_pid", None):
+        pids.append(server._forkserver_pid)
+    return pids
+
+
+def _on_stop(signum, frame):
+    """SIGINT/SIGTERM: kill and reap the workers, one line, exit 128 + signum.
+    A forked worker that has not yet set its own handlers ignores SIGINT and
+    ends at once on SIGTERM."""
+    if os.getpid() != _PARENT:
+        if signum != signal.SIGINT:
+            os._exit(128 + signum)
+        return
+    pool_module = sys.modules.get("multiprocessing.pool")
+    for pool in _POOLS:  # no replacements for the workers killed below
+        handler = getattr(pool, "_worker_handler", None)
+        if handler is not None and pool_module is not None:
+            handler._state = pool_module.TERMINATE
+    pids = _worker_pids()
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    for pid in pids:
+        try:
+            os.waitpid(pid, 0)
+        except OSError:
+            pass  # not our child (a forkserver's worker): its server reaps it
+    tempdir = getattr(multiprocessing.current_process(), "_config", {}).get("tempdir")
+    if tempdir:
+        shutil.rmtree(tempdir, ignore_errors=True)
+    names = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
+    sys.stderr.write("%s.py: stopped by %s; workers stopped\n" % (_STOP_NAME, names[signum]))
+    sys.stderr.flush()
+    os._exit(128 + signum)
+
+
+def stop_on_signals(name):
+    """Install _on_stop for SIGINT and SIGTERM; quiet the resource tracker (it
+    still unlinks the semaphores of a stopped spawn or forkserver run)."""
+    global _STOP_NAME
+    _STOP_NAME = name
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _on_stop)
+    for tracker in ("resource_tracker", "semaphore_tracker"):
+        sys.warnoptions.append("ignore:%s:UserWarning" % tracker)
+
+
+def wait_for(thread):
+    """Join thread so that a signal's handler still runs: Python 3 joins are
+    interruptible; Python 2's are not, so it polls (up to 50 ms late)."""
+    if not PY2:
+        thread.join()
+        return
+    while thread.is_alive():
+        thread.join(0.05)
+
+
+# ---- The models. Each returns (partials by task index, phases dict).
 
 def run_serial(job, tasks, workers, chunk, trace):
     t0 = clock()
@@ -157,8 +355,10 @@ def run_threading(job, tasks, workers, chunk, trace):
         t.start()
     t1 = clock()
     for t in threads:
-        t.join()
+        wait_for(t)
     t2 = clock()
+    if None in partials:
+        raise RuntimeError("a worker thread failed (its traceback is above)")
     return partials, {"spawn": t1 - t0, "compute": t2 - t1, "teardown": 0.0}
 
 
@@ -166,8 +366,9 @@ def shipping(job):
     return hasattr(_WORKLOAD, "ships") and _WORKLOAD.ships(job)
 
 
-def _process_main(work, results):
+def _process_main(work, results, start):
     """A process worker: tasks from the queue until None; results back."""
+    _worker_start(*start)
     while True:
         item = work.get()
         if item is None:
@@ -180,13 +381,28 @@ def _process_main(work, results):
         results.put((index, partial))
 
 
-def run_process(job, tasks, workers, chunk, trace):
-    ctx = fork_context()
+def _get(q):
+    """q.get(), so that a signal's handler still runs (Python 2 polls)."""
+    while PY2:
+        try:
+            return q.get(True, 0.05)
+        except queue.Empty:
+            pass
+    return q.get()
+
+
+def run_process(job, tasks, workers, chunk, trace, method="fork"):
+    ctx = mp_context(method)
     work, results = ctx.Queue(), ctx.Queue()
     t0 = clock()
-    procs = [ctx.Process(target=_process_main, args=(work, results)) for _ in range(workers)]
-    for p in procs:
-        p.start()
+    ready = ctx.Queue()
+    start = _start_args(method, ready)
+    procs = [ctx.Process(target=_process_main, args=(work, results, start))
+             for _ in range(workers)]
+    with starting_workers():
+        for p in procs:
+            p.start()
+    _wait_ready(ready, workers)
     t1 = clock()
     for index, (first, count) in enumerate(tasks):
         if shipping(job):
@@ -197,7 +413,7 @@ def run_process(job, tasks, workers, chunk, trace):
         work.put(None)
     partials = [None] * len(tasks)
     for _ in tasks:  # drain the results before joining (the talk's deadlock)
-        index, partial = results.get()
+        index, partial = _get(results)
         partials[index] = partial
     t2 = clock()
     for p in procs:
@@ -216,25 +432,97 @@ def _pool_packed(data):
     return _WORKLOAD.run_packed(_JOB, data, None)
 
 
-def run_pool(job, tasks, workers, chunk, trace):
-    ctx = fork_context()
+def _map(pool, function, items, chunk):
+    """pool.map, so that a signal's handler still runs (Python 2 polls)."""
+    if not PY2:
+        return pool.map(function, items, chunk)
+    pending = pool.map_async(function, items, chunk)
+    while not pending.ready():
+        pending.wait(0.05)
+    return pending.get()
+
+
+def run_pool(job, tasks, workers, chunk, trace, method="fork"):
+    ctx = mp_context(method)
     t0 = clock()
-    pool = ctx.Pool(workers)
+    ready = ctx.Queue()
+    with starting_workers():
+        pool = ctx.Pool(workers, _worker_start, _start_args(method, ready))
+        _POOLS.append(pool)
+    _wait_ready(ready, workers)
     t1 = clock()
     if shipping(job):
         packed = (_WORKLOAD.pack(job, unit, 1) for unit in range(job["units"]))
-        partials = pool.map(_pool_packed, packed, chunk)
+        partials = _map(pool, _pool_packed, packed, chunk)
     else:
-        partials = pool.map(_pool_unit, range(job["units"]), chunk)
+        partials = _map(pool, _pool_unit, range(job["units"]), chunk)
     t2 = clock()
     pool.close()
     pool.join()
+    _POOLS.remove(pool)
     t3 = clock()
     return partials, {"spawn": t1 - t0, "compute": t2 - t1, "teardown": t3 - t2}
 
 
-RUNNERS = {"serial": run_serial, "threading": run_threading,
-           "process": run_process, "pool": run_pool}
+def _futures_task(task):
+    """One task in an executor's worker (a thread, or a forked process)."""
+    if shipping(_JOB) and not isinstance(task, tuple):
+        return _WORKLOAD.run_packed(_JOB, task, None)
+    return _WORKLOAD.run_task(_JOB, task[0], task[1], None)
+
+
+def _nothing(_):
+    return None
+
+
+def run_futures(job, tasks, workers, chunk, trace, kind):
+    """concurrent.futures: kind "thread" or "process" (forked). Executors start
+    workers on demand, so the spawn phase makes one, runs one empty task per
+    worker and (processes) waits until every worker is ready; the tasks are
+    then submitted one by one, as most code does."""
+    from concurrent import futures
+    t0 = clock()
+    ready = None
+    with starting_workers():
+        if kind == "thread":
+            executor = futures.ThreadPoolExecutor(workers)
+        else:
+            ready = mp_context("fork").Queue()
+            try:
+                executor = futures.ProcessPoolExecutor(workers, mp_context("fork"),
+                                                       _worker_start, _start_args("fork", ready))
+            except TypeError:  # Python < 3.7: no context or initializer (fork is the default)
+                executor, ready = futures.ProcessPoolExecutor(workers), None
+        list(executor.map(_nothing, range(workers)))
+    if ready is not None:
+        _wait_ready(ready, workers)
+    t1 = clock()
+    ship = shipping(job) and kind == "process"
+    pending = [executor.submit(_futures_task, _WORKLOAD.pack(job, first, count) if ship
+                               else (first, count)) for first, count in tasks]
+    partials = [f.result() for f in pending]
+    t2 = clock()
+    executor.shutdown(wait=True)
+    t3 = clock()
+    return partials, {"spawn": t1 - t0, "compute": t2 - t1, "teardown": t3 - t2}
+
+
+def run_subinterp(job, tasks, workers, chunk, trace):
+    import xinterp
+    return xinterp.run(_WORKLOAD.NAME, job, tasks, workers, clock)
+
+
+def model_runner(model):
+    """The function that runs model: (job, tasks, workers, chunk, trace) -> (partials, phases)."""
+    method = start_method(model)
+    if model.startswith("process"):
+        return lambda *a: run_process(*a, method=method)
+    if model.startswith("pool"):
+        return lambda *a: run_pool(*a, method=method)
+    if model.startswith("futures-"):
+        return lambda *a: run_futures(*a, kind=model.split("-")[1])
+    return {"serial": run_serial, "threading": run_threading, "freethreaded": run_threading,
+            "subinterp": run_subinterp}[model]
 
 
 # ---- Measuring and reporting.
@@ -326,11 +614,16 @@ def parser_for(workload):
 def main(workload, argv=None):
     """Parse, run the repeats, print the answer (and JSON); return the exit status."""
     global _JOB, _WORKLOAD
+    stop_on_signals(workload.NAME)
     args = parser_for(workload).parse_args(argv)
     workers = 1 if args.model == "serial" else (args.workers or multiprocessing.cpu_count())
     if args.model == "serial" and args.workers not in (None, 1):
         sys.stderr.write("%s.py: the serial model runs one worker\n" % workload.NAME)
         return 2
+    reason = unavailable(args.model)
+    if reason is not None:
+        sys.stderr.write("%s.py: %s skipped: %s\n" % (workload.NAME, args.model, reason))
+        return SKIPPED
     if args.switch_interval is not None:
         if not hasattr(sys, "setswitchinterval") or args.switch_interval <= 0:
             sys.stderr.write("%s.py: --switch-interval needs Python 3 and a time > 0\n"
@@ -352,13 +645,14 @@ def main(workload, argv=None):
     tasks = tasks_of(job["units"], args.chunk)
     setup_s = clock() - setup_start
 
-    run = RUNNERS[args.model]
-    walls, phases, usages, answer, trace_summary = [], [], [], None, None
+    run = model_runner(args.model)
+    walls, phases, usages, answer, trace_summary, details = [], [], [], None, None, []
     for i in range(args.warmup + args.repeat):
         trace = Tracer() if args.trace else None
         u0 = usage_now()
         start = clock()
         partials, ph = run(job, tasks, workers, args.chunk, trace)
+        detail = ph.pop("detail", None)
         c0 = clock()
         answer = workload.reduce(job, partials)
         ph["collect"] = clock() - c0
@@ -375,6 +669,8 @@ def main(workload, argv=None):
             usages.append([b - a for a, b in zip(u0[:4], u1[:4])] + [u1[4]])
             if trace is not None:
                 trace_summary = trace.summary(ph["compute"])
+            if detail is not None:
+                details.append(detail)
     print("%s %s workers=%d answer %s wall %.4f s" % (workload.NAME, args.model, workers, answer,
                                                       median(walls)))
     if args.json:
@@ -382,7 +678,7 @@ def main(workload, argv=None):
             "schema": "tvp/1",
             "machine": machine(),
             "runs": [run_record(workload, args, job, workers, tasks, answer, walls, phases,
-                                usages, trace_summary)],
+                                usages, trace_summary, details)],
         }
         text = json.dumps(record, indent=1, sort_keys=False)
         if args.json == "-":
@@ -393,7 +689,8 @@ def main(workload, argv=None):
     return 0
 
 
-def run_record(workload, args, job, workers, tasks, answer, walls, phases, usages, trace):
+def run_record(workload, args, job, workers, tasks, answer, walls, phases, usages, trace,
+               details):
     gil = {"mode": gil_mode(), "interpreter": interpreter_name()}
     if hasattr(sys, "getswitchinterval"):
         gil["interval_s"] = sys.getswitchinterval()
@@ -403,7 +700,7 @@ def run_record(workload, args, job, workers, tasks, answer, walls, phases, usage
         gil.update(trace)
     wall = stats_of(walls)
     wall["all"] = walls
-    return {
+    record = {
         "workload": workload.NAME,
         "model": "python-" + args.model,
         "workers": workers,
@@ -411,8 +708,9 @@ def run_record(workload, args, job, workers, tasks, answer, walls, phases, usage
         "chunk": args.chunk,
         "tasks": len(tasks),
         "units": job["units"],
-        "ipc": "pipe" if args.model in ("process", "pool") else "none",
-        "input": "ship" if shipping(job) and args.model in ("process", "pool") else "shared",
+        "ipc": ipc_of(args.model),
+        "input": "ship" if shipping(job) and start_method(args.model) else "shared",
+        "start_method": start_method(args.model),
         "gil": gil_mode(),
         "pin": False,
         "params": workload.params(job),
@@ -434,3 +732,13 @@ def run_record(workload, args, job, workers, tasks, answer, walls, phases, usage
         "gil_stats": gil,
         "interpreter": interpreter_name(),
     }
+    if details:  # what crossed between interpreters (subinterp), median over repeats
+        record["crossing"] = dict((k, median([d[k] for d in details])) for k in details[0])
+    return record
+
+
+def ipc_of(model):
+    """How a model's tasks and results travel: pipe (pickled), channel (subinterp), none."""
+    if start_method(model) is not None:
+        return "pipe"
+    return "channel" if model == "subinterp" else "none"

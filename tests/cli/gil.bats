@@ -98,3 +98,34 @@ PY
 	run --separate-stderr "$TVP" primes --gil modern --gil-check 100
 	[[ "$stderr" == *"--gil-check applies to --gil legacy"* ]]
 }
+
+@test "--gil-state KIB: the holder writes a line of the state per locked tick, the answer holds" {
+	"$TVP" primes --model pthread --workers 2 --to 200000 --gil legacy --gil-state 64 \
+		--repeat 1 --warmup 0 --format json >"$BATS_TEST_TMPDIR/s.json"
+	python3 - "$BATS_TEST_TMPDIR/s.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+g = r["gil_stats"]
+assert r["verified"] is True, r
+assert g["state_kib"] == 64, g
+# every tick ran locked (no --gil-free): each wrote one line of the state
+assert g["state_touches"] == g["ticks"] > 0, (g["state_touches"], g["ticks"])
+PY
+	"$TVP" primes --model pthread --workers 2 --to 200000 --gil modern --gil-free 0.5 \
+		--gil-state 8 --repeat 1 --warmup 0 --format json >"$BATS_TEST_TMPDIR/f.json"
+	run json_field "$BATS_TEST_TMPDIR/f.json" \
+		'(lambda g: g["state_touches"] == g["ticks"] - g["free_ticks"] > 0)(d["runs"][0]["gil_stats"])'
+	[ "$output" = True ]
+	"$TVP" primes --model pthread --workers 2 --to 200000 --gil legacy --repeat 1 --warmup 0 \
+		--format json >"$BATS_TEST_TMPDIR/n.json"
+	run json_field "$BATS_TEST_TMPDIR/n.json" 'd["runs"][0]["gil_stats"]["state_touches"]'
+	[ "$output" = 0 ]
+}
+
+@test "bad input: --gil-state negative, too large, not a number, or without a GIL" {
+	expect_usage_error primes --gil legacy --gil-state -1
+	expect_usage_error primes --gil legacy --gil-state 65537
+	expect_usage_error primes --gil legacy --gil-state big
+	expect_usage_error primes --gil-state 64
+	[[ "$stderr" == *"--gil-state applies to --gil modern or legacy"* ]]
+}

@@ -98,3 +98,29 @@ PY
 		[[ "$output" == *"legacy on one core (taskset -c 0)"* ]]
 	fi
 }
+
+@test "the state table: the cost per hand-off grows with --gil-state; CPython 2's cost gives the state size" {
+	python3 - "$BATS_TEST_TMPDIR/state.json" <<'PY'
+import json, sys
+def res(wall, cpu_per_wall, handoffs_per_s=None):
+    return {"wall": wall, "cpu_per_wall": cpu_per_wall, "sys_per_wall": 0.0, "sleeps": 0,
+            "handoffs_per_s": handoffs_per_s, "median_slice_s": None, "takes_per_s": None,
+            "takes": None}
+cases = []
+def case(key, r):
+    cases.append({"key": key, "cmd": ["x"], "results": [r]})
+# 1000 hand-offs on 2 cores, each costing 10 us + 0.5 us per KiB of state; CPython 2: 42 us.
+for who, cost in [("0", 10e-6), ("16", 18e-6), ("64", 42e-6), ("py", 42e-6)]:
+    for cores in ("2", "1"):
+        case(["state", "primes", who, cores, "serial"], res(1.0, 1.0))
+        case(["state", "primes", who, cores, "pthread"],
+             res(1.0, 1.0 + (1000 * cost if cores == "2" else 0), 1000.0))
+json.dump({"context": {"python2": "CPython 2.7.18"}, "cases": cases}, open(sys.argv[1], "w"))
+PY
+	run python3 "$TOP/scripts/fidelity.py" --from-json "$BATS_TEST_TMPDIR/state.json"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"| primes | tvp --gil legacy --gil-state 16 | 1.00 | 1.00 | 1000 | 18.00 |"* ]]
+	[[ "$output" == *"| primes | CPython 2.7.18 | 1.00 | 1.00 | 1000 | 42.00 | - |"* ]]
+	[[ "$output" == *"a KiB of state costs tvp 0.500 us a hand-off"*"puts at 64 KiB of state"* ]]
+}

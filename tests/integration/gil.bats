@@ -53,7 +53,8 @@ row() {
 	run "$exclusion"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(grep -c '^ok ' <<<"$output")" -eq 4 ]
+	[ "$(grep -c '^ok ' <<<"$output")" -eq 5 ]
+	[[ "$output" == *"ok   legacy free 0.00 state 8 KiB"* ]]
 }
 
 # gil_json MODEL WORKERS OPTIONS...: the run's gil_stats as JSON on stdout.

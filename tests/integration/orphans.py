@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """orphans.py - run a command as a child subreaper and report every process it leaves behind.
 
-usage: orphans.py [--signal SIG --children N] [--grace SECONDS] -- COMMAND...
+usage: orphans.py [--signal SIG --children N] [--group] [--deadline S] [--grace SECONDS] -- COMMAND...
 
 Marks itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so any
 process the command forks and does not reap is re-parented here when the
 command exits. With --signal, waits until the command has at least N
 child processes (or, with N = 0, for 1 s), then sends it SIG (INT, TERM,
-KILL, ...). After the command exits, waits up to --grace seconds (default
-0: none) for what it left to die, reaping as it goes. Prints on stderr one
+KILL, ...); with --group, the command runs in a process group of its own
+and SIG goes to the whole group, as Ctrl-C at a terminal does; with
+--deadline S, a command still running S seconds after the signal is
+killed (its group too with --group) and the exit status is 124. After the
+command exits, waits up to --grace seconds (default 0: none) for what it
+left to die, reaping as it goes. Prints on stderr one
 line "orphans: N left, M still alive after GRACE s (pids ...)" and exits
 with the command's status (128 + signal when a signal ended it), or 99
 when a process is still alive after the grace time (it is then killed),
@@ -50,7 +54,7 @@ def alive(pid):
 
 
 def main(argv):
-    sig, need, grace = None, 0, 0.0
+    sig, need, grace, group, limit = None, 0, 0.0, False, None
     while argv and argv[0] != "--":
         if argv[0] == "--signal":
             sig = getattr(signal, "SIG" + argv[1])
@@ -58,6 +62,12 @@ def main(argv):
             need = int(argv[1])
         elif argv[0] == "--grace":
             grace = float(argv[1])
+        elif argv[0] == "--deadline":
+            limit = float(argv[1])
+        elif argv[0] == "--group":
+            group = True
+            argv = argv[1:]
+            continue
         else:
             sys.exit(f"orphans.py: unknown option {argv[0]}")
         argv = argv[2:]
@@ -66,8 +76,11 @@ def main(argv):
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         sys.exit("orphans.py: cannot become a child subreaper")
     # The command gets SIGINT at its default, as from an interactive shell.
-    child = subprocess.Popen(command, restore_signals=True,
-                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    def prepare_child():
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if group:
+            os.setpgid(0, 0)
+    child = subprocess.Popen(command, restore_signals=True, preexec_fn=prepare_child)
     if sig is not None:
         deadline = time.monotonic() + 30
         if need == 0:
@@ -78,9 +91,20 @@ def main(argv):
             time.sleep(0.02)
         print(f"orphans.py: {len(children_of(child.pid))} children; sending {signal.Signals(sig).name}",
               file=sys.stderr)
-        child.send_signal(sig)
-    status = child.wait()
-    status = 128 - status if status < 0 else status
+        if group:
+            os.killpg(child.pid, sig)
+        else:
+            child.send_signal(sig)
+    try:
+        status = child.wait(timeout=limit if sig is not None else None)
+        status = 128 - status if status < 0 else status
+    except subprocess.TimeoutExpired:
+        print(f"orphans.py: still running {limit:g} s after the signal: killed", file=sys.stderr)
+        if group:
+            os.killpg(child.pid, signal.SIGKILL)
+        child.kill()
+        child.wait()
+        status = 124
     left = children_of(os.getpid())
     end = time.monotonic() + grace
     while time.monotonic() < end and any(alive(pid) for pid in children_of(os.getpid())):

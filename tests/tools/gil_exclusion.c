@@ -11,10 +11,11 @@
 int main(void)
 {
 	const struct tvp_gil_config configs[] = {
-		{TVP_GIL_MODERN, 0.0005, 100, 0, 100},
-		{TVP_GIL_MODERN, 0.0005, 100, 0.5, 7},
-		{TVP_GIL_LEGACY, 0.005, 1, 0, 100},
-		{TVP_GIL_LEGACY, 0.005, 10, 0.3, 3},
+		{TVP_GIL_MODERN, 0.0005, 100, 0, 100, 0},
+		{TVP_GIL_MODERN, 0.0005, 100, 0.5, 7, 0},
+		{TVP_GIL_LEGACY, 0.005, 1, 0, 100, 0},
+		{TVP_GIL_LEGACY, 0.005, 10, 0.3, 3, 0},
+		{TVP_GIL_LEGACY, 0.005, 1, 0, 100, 8},
 	};
 	int failed = 0;
 	for (size_t c = 0; c < sizeof configs / sizeof *configs; c++) {
@@ -27,9 +28,9 @@ int main(void)
 		struct tvp_gil_stats total = exercise_total(&ex);
 		int ok = atomic_load(&ex.most_inside) == 1 && ex.plain == exercise_locked_steps(&ex) &&
 			 total.acquisitions == total.handoffs + total.retakes + total.idle_takes;
-		printf("%s %s free %.2f: most inside %d, %lu locked steps counted of %lu, "
+		printf("%s %s free %.2f state %u KiB: most inside %d, %lu locked steps counted of %lu, "
 		       "%llu acquisitions, %llu hand-offs\n",
-		       ok ? "ok  " : "FAIL", tvp_gil_name(cfg->mode), cfg->free,
+		       ok ? "ok  " : "FAIL", tvp_gil_name(cfg->mode), cfg->free, cfg->state_kib,
 		       atomic_load(&ex.most_inside), ex.plain, exercise_locked_steps(&ex),
 		       (unsigned long long)total.acquisitions, (unsigned long long)total.handoffs);
 		failed += !ok;

@@ -8,7 +8,7 @@
 #include "../../benchmarks/measure.h"
 #include "gil_exercise.h"
 
-static const struct tvp_gil_config modern_fast = {TVP_GIL_MODERN, 0.0005, 100, 0, 100};
+static const struct tvp_gil_config modern_fast = {TVP_GIL_MODERN, 0.0005, 100, 0, 100, 0};
 
 /* The counters' identity: every take is a hand-off, a retake or idle. */
 static void assert_takes_add_up(const struct tvp_gil_stats *g)
@@ -48,7 +48,7 @@ Test(gil, modern_lets_one_thread_in_at_a_time_and_switches)
 Test(gil, legacy_lets_one_thread_in_at_a_time)
 {
 	static struct exercise ex;
-	struct tvp_gil_config cfg = {TVP_GIL_LEGACY, 0.005, 1, 0, 100};
+	struct tvp_gil_config cfg = {TVP_GIL_LEGACY, 0.005, 1, 0, 100, 0};
 	cr_assert_eq(exercise_run(&ex, &cfg, 4, 100000), 0);
 	assert_exclusive(&ex);
 	struct tvp_gil_stats g = exercise_total(&ex);
@@ -62,14 +62,14 @@ Test(gil, legacy_lets_one_thread_in_at_a_time)
 Test(gil, gil_free_work_runs_outside_and_inside_stays_exclusive)
 {
 	static struct exercise ex;
-	struct tvp_gil_config modern = {TVP_GIL_MODERN, 0.0005, 100, 0.5, 10};
+	struct tvp_gil_config modern = {TVP_GIL_MODERN, 0.0005, 100, 0.5, 10, 0};
 	cr_assert_eq(exercise_run(&ex, &modern, 4, 100000), 0);
 	assert_exclusive(&ex);
 	struct tvp_gil_stats g = exercise_total(&ex);
 	assert_takes_add_up(&g);
 	cr_assert_eq(g.free_ticks, 4 * 50000ULL, "free ticks %llu", (unsigned long long)g.free_ticks);
 
-	struct tvp_gil_config legacy = {TVP_GIL_LEGACY, 0.005, 10, 0.25, 4};
+	struct tvp_gil_config legacy = {TVP_GIL_LEGACY, 0.005, 10, 0.25, 4, 0};
 	cr_assert_eq(exercise_run(&ex, &legacy, 4, 100000), 0);
 	assert_exclusive(&ex);
 	g = exercise_total(&ex);
@@ -78,6 +78,8 @@ Test(gil, gil_free_work_runs_outside_and_inside_stays_exclusive)
 }
 
 /* ---- One thread: the counters are exact. */
+
+static struct tvp_gil_stats alone(struct tvp_gil_config cfg, unsigned long ticks);
 
 static struct tvp_gil_stats alone(struct tvp_gil_config cfg, unsigned long ticks)
 {
@@ -88,7 +90,7 @@ static struct tvp_gil_stats alone(struct tvp_gil_config cfg, unsigned long ticks
 
 Test(gil, legacy_alone_retakes_every_check_ticks)
 {
-	struct tvp_gil_stats g = alone((struct tvp_gil_config){TVP_GIL_LEGACY, 0.005, 10, 0, 100}, 1000);
+	struct tvp_gil_stats g = alone((struct tvp_gil_config){TVP_GIL_LEGACY, 0.005, 10, 0, 100, 0}, 1000);
 	cr_assert_eq(g.acquisitions, 101);
 	cr_assert_eq(g.idle_takes, 1);
 	cr_assert_eq(g.retakes, 100);
@@ -110,19 +112,19 @@ Test(gil, modern_alone_takes_once)
 Test(gil, free_fraction_cuts_segments_as_asked)
 {
 	/* Half of every 10-tick segment free: 5 locked, then 5 free. */
-	struct tvp_gil_stats g = alone((struct tvp_gil_config){TVP_GIL_MODERN, 0.005, 100, 0.5, 10}, 1000);
+	struct tvp_gil_stats g = alone((struct tvp_gil_config){TVP_GIL_MODERN, 0.005, 100, 0.5, 10, 0}, 1000);
 	cr_assert_eq(g.free_segments, 100);
 	cr_assert_eq(g.free_ticks, 500);
 	cr_assert_eq(g.acquisitions, 101, "the enter, and a retake after each free stretch");
 	assert_takes_add_up(&g);
 
 	/* A quarter, tick by tick: fractions carry from segment to segment. */
-	g = alone((struct tvp_gil_config){TVP_GIL_LEGACY, 0.005, 100, 0.25, 1}, 1000);
+	g = alone((struct tvp_gil_config){TVP_GIL_LEGACY, 0.005, 100, 0.25, 1, 0}, 1000);
 	cr_assert_eq(g.free_ticks, 250);
 	cr_assert_eq(g.free_segments, 250);
 
 	/* All free: dropped once, at the start, never taken again. */
-	g = alone((struct tvp_gil_config){TVP_GIL_MODERN, 0.005, 100, 1.0, 10}, 1000);
+	g = alone((struct tvp_gil_config){TVP_GIL_MODERN, 0.005, 100, 1.0, 10, 0}, 1000);
 	cr_assert_eq(g.acquisitions, 1);
 	cr_assert_eq(g.free_segments, 1);
 	cr_assert_eq(g.free_ticks, 1000);
@@ -153,7 +155,7 @@ static void *hog_main(void *arg)
 
 Test(gil, modern_waiter_gets_the_lock_within_a_few_intervals)
 {
-	struct tvp_gil_config cfg = {TVP_GIL_MODERN, 0.005, 100, 0, 100};
+	struct tvp_gil_config cfg = {TVP_GIL_MODERN, 0.005, 100, 0, 100, 0};
 	static struct hog h;
 	memset(&h, 0, sizeof h);
 	h.gil = tvp_gil_create(&cfg);
@@ -188,7 +190,7 @@ Test(gil, modern_waiter_gets_the_lock_within_a_few_intervals)
 
 Test(gil, a_forked_child_has_its_own_free_lock)
 {
-	struct tvp_gil_config cfg = {TVP_GIL_LEGACY, 0.005, 100, 0, 100};
+	struct tvp_gil_config cfg = {TVP_GIL_LEGACY, 0.005, 100, 0, 100, 0};
 	struct tvp_gil *gil = tvp_gil_create(&cfg);
 	struct tvp_gil_stats parent_stats, child_stats;
 	memset(&parent_stats, 0, sizeof parent_stats);
@@ -240,5 +242,38 @@ Test(gil, modes_parse_and_name)
 	cr_assert_eq(tvp_gil_parse("legacy", &mode), 0);
 	cr_assert_str_eq(tvp_gil_name(mode), "legacy");
 	cr_assert_eq(tvp_gil_parse("sometimes", &mode), -1);
-	cr_assert_null(tvp_gil_create(&(struct tvp_gil_config){TVP_GIL_OFF, 0, 0, 0, 0}));
+	cr_assert_null(tvp_gil_create(&(struct tvp_gil_config){TVP_GIL_OFF, 0, 0, 0, 0, 0}));
+}
+
+/* ---- The interpreter state (--gil-state): one line written per locked tick. */
+
+Test(gil, state_is_written_at_every_locked_tick_and_only_then)
+{
+	struct tvp_gil_config cfg = {TVP_GIL_LEGACY, 0.005, 10, 0, 100, 4};
+	struct tvp_gil_stats g = alone(cfg, 1000);
+	cr_assert_eq(g.state_touches, 1000, "touches %llu", (unsigned long long)g.state_touches);
+	/* The check still comes every 10 ticks, though every tick takes the slow path. */
+	cr_assert_eq(g.acquisitions, 101);
+	cr_assert_eq(g.ticks, 1000);
+
+	/* Half of the work GIL-free: only the locked half writes the state. */
+	cfg = (struct tvp_gil_config){TVP_GIL_MODERN, 0.005, 100, 0.5, 10, 4};
+	g = alone(cfg, 1000);
+	cr_assert_eq(g.free_ticks, 500);
+	cr_assert_eq(g.state_touches, 500, "touches %llu", (unsigned long long)g.state_touches);
+
+	/* No state asked for: nothing written, the tick stays on its fast path. */
+	g = alone((struct tvp_gil_config){TVP_GIL_LEGACY, 0.005, 10, 0, 100, 0}, 1000);
+	cr_assert_eq(g.state_touches, 0);
+}
+
+Test(gil, state_keeps_the_lock_exclusive_with_threads)
+{
+	static struct exercise ex;
+	struct tvp_gil_config cfg = {TVP_GIL_LEGACY, 0.005, 1, 0, 100, 16};
+	cr_assert_eq(exercise_run(&ex, &cfg, 4, 50000), 0);
+	assert_exclusive(&ex);
+	struct tvp_gil_stats g = exercise_total(&ex);
+	assert_takes_add_up(&g);
+	cr_assert_eq(g.state_touches, 4 * 50000ULL, "every locked tick of every thread wrote");
 }

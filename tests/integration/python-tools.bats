@@ -1,0 +1,69 @@
+#!/usr/bin/env bats
+# python-tools.bats - the report's section "Python's tools, measured": measured, verified, written as LaTeX.
+
+bats_require_minimum_version 1.5.0
+load ../cli/helpers
+
+TOP="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
+SCRIPT="$TOP/scripts/report_python.py"
+
+setup() {
+	command -v python3 >/dev/null || skip "no python3: the peers cannot run here"
+}
+
+@test "measure: every tool under python3 on primes, tvp beside it, verified; tex: the section from it" {
+	run python3 "$SCRIPT" measure --tvp "$TVP" --out "$BATS_TEST_TMPDIR/py.json" \
+		--interpreters python3 --workloads primes --repeat 2 --primes-to 20000
+	echo "$output"
+	[ "$status" -eq 0 ]
+	python3 - "$BATS_TEST_TMPDIR/py.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "tvp-python/1"
+models = {r["model"] for r in d["peers"]}
+for m in ("serial", "threading", "process", "pool", "futures-thread", "futures-process",
+          "process-spawn", "process-forkserver", "pool-spawn", "pool-forkserver"):
+    assert "python-" + m in models, m
+for r in d["peers"]:
+    assert r["verified"] and r["repeats"] == 2 and len(r["wall_s"]["all"]) == 2, r["model"]
+assert all(s["reason"] for s in d["skipped"])
+assert {r["label"] for r in d["tvp"]} >= {"serial", "2 threads, --gil legacy"}
+assert all(r["verified"] for r in d["tvp"])
+assert {o["operation"] for o in d["overhead"]} >= {"fork_wait", "posix_spawn_wait"}
+PY
+	run python3 "$SCRIPT" tex "$BATS_TEST_TMPDIR/py.json"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\\section{Python's tools, measured}"* ]]
+	[[ "$output" == *"\\paragraph{Primes.}"* ]]
+	[[ "$output" == *"pool-spawn"*"Pool, spawn"* ]]
+	[[ "$output" == *"tvp's simulation (at 8 times"*"tvp 2 threads, -{}-gil legacy"* ]]
+	[[ "$output" == *"\\paragraph{Start-up.}"*"fork + wait"*"posix\\_spawn"* ]]
+	[[ "$output" == *"\\paragraph{Verdicts.}"*"\\textbf{Pool (fork)}"* ]]
+	[[ "$output" == *"Not measured."*"freethreaded"* ]]
+}
+
+@test "tex: the speedup interval comes from the repeats; a missing file says 'not measured'" {
+	python3 - "$BATS_TEST_TMPDIR/f.json" <<'PY'
+import json, sys
+def run(model, walls):
+    return {"workload": "primes", "interpreter": "CPython 3.12.1", "model": "python-" + model,
+            "wall_s": {"median": sorted(walls)[len(walls) // 2], "all": walls},
+            "phases_s": {"spawn": 0.25}}
+d = {"schema": "tvp-python/1", "repeat": 5, "sizes": {}, "tvp": [], "overhead": [],
+     "skipped": [], "not_measured": "not measured: no free-threaded CPython on this machine",
+     "peers": [run("serial", [2.0, 2.0, 2.1, 1.9, 2.0]), run("pool", [1.0, 1.0, 1.05, 0.95, 1.0]),
+               run("threading", [2.0, 2.2, 1.8, 2.1, 1.9])]}
+json.dump(d, open(sys.argv[1], "w"))
+PY
+	run python3 "$SCRIPT" tex "$BATS_TEST_TMPDIR/f.json"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# pool: 2.0 / 1.0 = 2.00, its interval inside [1.81, 2.21]; threading about 1, not a win
+	[[ "$output" =~ pool\ \&\ Pool,\ fork\ \&\ 1.00\\,s\ 2.00\ \[(1\.[89][0-9]|2\.00),\ (2\.[0-2][0-9])\] ]]
+	[[ "$output" == *"\\textbf{Pool (fork)} wins"* ]]
+	[[ "$output" == *"\\textbf{threading} does not measurably beat serial"* ]]
+	[[ "$output" == *"free-threading}: not measured: no free-threaded CPython on this machine"* ]]
+	run python3 "$SCRIPT" tex "$BATS_TEST_TMPDIR/none.json"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Not measured: no Python interpreter ran"* ]]
+}
