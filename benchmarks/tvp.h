@@ -153,6 +153,8 @@ struct tvp_config {
 	unsigned gil_segment;
 	unsigned repeat, warmup;
 	unsigned retry; /* process models: dead workers to replace */
+	double timeout_s;       /* --timeout: the whole run; 0: none */
+	double stall_timeout_s; /* --stall-timeout: a process worker's silence */
 	bool pin;
 	uint64_t seed;
 };
@@ -186,6 +188,7 @@ struct tvp_runner {
 	atomic_size_t *counter;         /* the shared claim counter; MAP_SHARED */
 	struct tvp_usage worker_usage;  /* CPU of workers not yet reaped (pool) */
 	struct tvp_gil *gil;            /* this process's lock; NULL: --gil off */
+	unsigned retries;               /* workers replaced in this run (--retry) */
 	void *model_state;              /* the model's own */
 };
 

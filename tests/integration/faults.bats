@@ -61,7 +61,7 @@ as_user() {
 	for model in fork pool; do
 		as_user 4 primes --to 100000 --model "$model" --workers 8
 		[ "$status" -eq 1 ] || { echo "$model: status $status: $stderr"; return 1; }
-		one_tvp_line '^tvp: cannot start worker [0-9]+ of 8: fork hit the user-process limit \(RLIMIT_NPROC = 4\)'
+		one_tvp_line '^tvp: cannot start worker [0-7] \(workers 0 to 7\): fork hit the user-process limit \(RLIMIT_NPROC = 4\)'
 		no_orphans
 		[ -z "$output" ]
 		run pgrep -U "$uid"
@@ -78,7 +78,7 @@ as_user() {
 @test "pthread above RLIMIT_NPROC (it counts threads): one line naming the limit" {
 	as_user 4 primes --to 100000 --model pthread --workers 8
 	[ "$status" -eq 1 ] || { echo "status $status: $stderr"; return 1; }
-	one_tvp_line '^tvp: cannot start thread [0-9]+ of 8: pthread_create hit the user-process limit \(RLIMIT_NPROC = 4, which counts threads too\)'
+	one_tvp_line '^tvp: cannot start thread [0-7] \(workers 0 to 7\): pthread_create hit the user-process limit \(RLIMIT_NPROC = 4, which counts threads too\)'
 	no_orphans
 }
 
