@@ -154,7 +154,10 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	tvp_plan_build(&r.plan, cfg->schedule, job->units, cfg->workers, cfg->chunk,
 		       job->default_chunk, cfg->seed);
 
-	tvp_activity_set("computing the reference answer (%s)", wl->reference);
+	char params[160];
+	tvp_params_line(params, sizeof params, job, " ", false);
+	tvp_activity_set("computing the reference answer of %s %s (%s)", wl->name, params,
+			 wl->reference);
 	double t = tvp_now();
 	status = wl->reference_answer(job, rec->reference);
 	rec->reference_s = tvp_now() - t;

@@ -67,12 +67,31 @@ static char *follow_links(const char *path)
 	return NULL;
 }
 
+/* The descriptor that /dev/stdout, /dev/stderr, /dev/fd/N or
+ * /proc/self/fd/N names, or -1 for any other name. */
+static int names_descriptor(const char *path)
+{
+	if (strcmp(path, "/dev/stdout") == 0)
+		return STDOUT_FILENO;
+	if (strcmp(path, "/dev/stderr") == 0)
+		return STDERR_FILENO;
+	const char *digits = strncmp(path, "/dev/fd/", 8) == 0 ? path + 8
+			     : strncmp(path, "/proc/self/fd/", 14) == 0 ? path + 14 : NULL;
+	uint64_t fd;
+	if (!digits || tvp_parse_u64(digits, &fd) != 0 || fd > INT_MAX || strspn(digits, "0123456789") != strlen(digits))
+		return -1;
+	return (int)fd;
+}
+
 /* Open a name that is not a regular file (or names an open file) and write
- * it in place, as tee does. 0 or TVP_EUSAGE. */
+ * it in place, as tee does; a name of one of our own descriptors is that
+ * descriptor (duplicated: nothing is reopened or truncated, so it works
+ * for any user, whoever made the pipe). 0 or TVP_EUSAGE. */
 static int open_in_place(struct tvp_outfile *out, bool regular)
 {
 	int flags = O_WRONLY | O_NOCTTY | O_CLOEXEC | (regular ? O_APPEND : 0);
-	int fd = open(out->path, flags | O_NONBLOCK);
+	int own = names_descriptor(out->path);
+	int fd = own >= 0 ? fcntl(own, F_DUPFD_CLOEXEC, 0) : open(out->path, flags | O_NONBLOCK);
 	if (fd < 0 && errno == ENXIO) {
 		struct stat st;
 		if (stat(out->path, &st) == 0 && S_ISFIFO(st.st_mode))

@@ -114,30 +114,6 @@ static const char *ipc_of(const struct tvp_record *rec)
 	return rec->model->processes ? tvp_ipc_name(rec->cfg->ipc) : "none";
 }
 
-/* "from=2 to=2000000 block=10000": the workload's params, for humans.
- * With escape (the CSV's "from=2;to=2000000"), a ';', '=' or '\\' inside
- * a value gets a '\\' before it, so the field splits one way only. */
-static void params_line(char *out, size_t size, const struct tvp_job *job, const char *sep,
-			bool escape)
-{
-	size_t used = 0;
-	out[0] = '\0';
-	for (size_t i = 0; i < job->nparams && used + 1 < size; i++) {
-		const struct tvp_param *p = &job->params[i];
-		if (!p->text || (p->opt->kind == TVP_OPT_FLAG && !p->given))
-			continue;
-		int n = snprintf(out + used, size - used, "%s%s=", used ? sep : "", p->opt->name);
-		used = n < 0 || (size_t)n >= size - used ? size - 1 : used + (size_t)n;
-		const char *value = p->opt->kind == TVP_OPT_FLAG ? "yes" : p->text;
-		for (; *value && used + 2 < size; value++) {
-			if (escape && (*value == ';' || *value == '=' || *value == '\\'))
-				out[used++] = '\\';
-			out[used++] = *value;
-		}
-		out[used] = '\0';
-	}
-}
-
 /* The GIL counters of the last measured repeat, summed over the workers. */
 static struct tvp_gil_stats gil_total(const struct tvp_record *rec)
 {
@@ -185,7 +161,7 @@ static void write_table(FILE *out, const struct tvp_record *rec, const struct su
 {
 	const struct tvp_config *cfg = rec->cfg;
 	char params[512];
-	params_line(params, sizeof params, rec->job, " ", false);
+	tvp_params_line(params, sizeof params, rec->job, " ", false);
 	fprintf(out, "tvp %s  model %s  workers %zu  schedule %s (%zu tasks of %zu units)  ipc %s  gil %s\n",
 		rec->job->workload->name, rec->model->name, cfg->workers,
 		tvp_schedule_name(cfg->schedule), rec->ntasks, rec->chunk, ipc_of(rec),
@@ -238,7 +214,7 @@ static void write_csv(FILE *out, const struct tvp_record *rec, const struct summ
 {
 	const struct tvp_config *cfg = rec->cfg;
 	char params[512];
-	params_line(params, sizeof params, rec->job, ";", true);
+	tvp_params_line(params, sizeof params, rec->job, ";", true);
 	fputs(csv_header, out);
 	fprintf(out, "%s,%s,%zu,%s,%zu,%zu,%s,%s,", rec->job->workload->name, rec->model->name,
 		cfg->workers, tvp_schedule_name(cfg->schedule), rec->chunk, rec->ntasks,

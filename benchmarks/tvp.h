@@ -109,6 +109,12 @@ double tvp_param_double(const struct tvp_job *job, const char *name);
 const char *tvp_param_text(const struct tvp_job *job, const char *name);
 bool tvp_param_flag(const struct tvp_job *job, const char *name);
 
+/* "from=2 to=2000000 block=10000": the params as text, joined by sep. With
+ * escape, a ';', '=' or '\\' inside a value gets a '\\' before it (the CSV's
+ * "from=2;to=2000000" splits one way only). Truncated to size. */
+void tvp_params_line(char *out, size_t size, const struct tvp_job *job, const char *sep,
+		     bool escape);
+
 /* ---- What a kernel sees while it runs. */
 
 struct tvp_worker {
