@@ -83,23 +83,23 @@ as_nobody() {
 	grep -q '^primes,serial,1,' "$scratch/made.csv"
 }
 
-@test "case 1: an existing file keeps its mode (0640 stays 0640)" {
+# keeps_mode MODE: an existing file of that mode is replaced by the results and keeps MODE.
+keeps_mode() {
 	echo old >"$scratch/out.csv"
-	chmod 640 "$scratch/out.csv"
+	chmod "$1" "$scratch/out.csv"
 	run --separate-stderr "$TVP" "${QUICK[@]}" --format csv --output "$scratch/out.csv"
 	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
-	[ "$(stat -c %a "$scratch/out.csv")" = 640 ]
+	[ "$(stat -c %a "$scratch/out.csv")" = "$1" ]
 	grep -q '^primes,serial,1,' "$scratch/out.csv"
+}
+
+@test "case 1: an existing file keeps its mode (0640 stays 0640)" {
+	keeps_mode 640
 }
 
 @test "case 1: a read-only file: root writes it as sort -o does and it stays 444" {
 	need_root "root may write a 0444 file, as sort -o and tee do"
-	echo old >"$scratch/ro.csv"
-	chmod 444 "$scratch/ro.csv"
-	run --separate-stderr "$TVP" "${QUICK[@]}" --format csv --output "$scratch/ro.csv"
-	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
-	[ "$(stat -c %a "$scratch/ro.csv")" = 444 ]
-	grep -q '^primes,serial,1,' "$scratch/ro.csv"
+	keeps_mode 444
 }
 
 @test "case 1: a read-only file another user may not write is refused (exit 2), untouched" {
