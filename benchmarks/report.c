@@ -174,7 +174,7 @@ static void write_table(FILE *out, const struct tvp_record *rec, const struct su
 	if (s->retries)
 		fprintf(out, "  RETRIED   %u worker%s replaced (--retry) in %zu of %zu repeats: %s\n",
 			s->retries, s->retries == 1 ? "" : "s", rec->repeats - s->clean, rec->repeats,
-			s->clean ? "those repeats are left out of every figure here"
+			s->clean ? "those repeats are left out of the wall, phase and cpu figures"
 				 : "every repeat had one; these figures include the replacements");
 	fprintf(out, "  phases    setup %.4f  spawn %.4f  compute %.4f  collect %.4f  teardown %.4f  (medians, s)\n",
 		s->phases.setup, s->phases.spawn, s->phases.compute, s->phases.collect,

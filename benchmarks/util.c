@@ -45,7 +45,7 @@ int tvp_syserr(int status, const char *fmt, ...)
 	return status;
 }
 
-#define ACTIVITY_MAX 200
+#define ACTIVITY_MAX 400
 static char activity_text[2][ACTIVITY_MAX] = {"starting", "starting"};
 static volatile int activity_now; /* which buffer readers use */
 

@@ -279,3 +279,10 @@ interrupt() {
 	expect_usage_error primes --model pool --workers 1025
 	[ "$stderr" = "tvp: --workers must be a whole number from 1 to 1024, not '1025'" ]
 }
+
+@test "tvp overhead above RLIMIT_NPROC names the limit and what it needs (issue 13, case 24)" {
+	as_user 1 overhead --repeat 1 --transfer-mib 1 --parent-mib 1
+	[ "$status" -eq 1 ] || { echo "status $status: $stderr"; return 1; }
+	one_tvp_line '^tvp: overhead: (fork|pthread_create) hit the user-process limit \(RLIMIT_NPROC = 1(, which counts threads too)?\); it needs one (process|thread) more than tvp.s own: Resource temporarily unavailable$'
+	no_orphans
+}
