@@ -178,7 +178,7 @@ print("ok")' "$scratch/r.json"
 @test "case 11: a signal while 256 pool workers are forked leaves none unreaped (10 runs)" {
 	for attempt in 1 2 3 4 5 6 7 8 9 10; do
 		run --separate-stderr timeout 60 "$ORPHANS" --signal TERM --children $((attempt * 20)) -- \
-			"$TVP" "${SMALL[@]}" --model pool --workers 256 --repeat 1 --warmup 0
+			"$TVP" "${LONG[@]}" --model pool --workers 256
 		[ "$status" -eq 143 ] || { echo "run $attempt: status $status: $stderr"; return 1; }
 		no_orphans
 	done
