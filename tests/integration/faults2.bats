@@ -51,12 +51,12 @@ await_children() {
 start_tvp() {
 	timeout 60 "$ORPHANS" -- "$TVP" "$@" >"$scratch/out" 2>"$scratch/err" &
 	runner=$!
-	local exe tries=0 pid
+	local exe tries=0 middle pid
 	exe=$(readlink -f "$TVP")
 	tvp=
 	while [ -z "$tvp" ] && [ "$tries" -lt 1000 ]; do
-		for pid in $(children "$runner"); do
-			for pid in $(children "$pid"); do
+		for middle in $(children "$runner"); do
+			for pid in $(children "$middle"); do
 				[ "$(readlink -f /proc/"$pid"/exe 2>/dev/null)" = "$exe" ] && tvp=$pid
 			done
 		done
