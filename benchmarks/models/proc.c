@@ -224,13 +224,10 @@ static const char *state_phrase(char state)
 	}
 }
 
-/* Worker w made progress at now. */
+/* Worker w made progress at now (a frame came; no system call). */
 static void watch_progress(struct tvp_proc *proc, size_t w, double now)
 {
 	proc->watch_at[w] = now;
-	char state;
-	if (read_proc_stat(proc->pids[w], &state, &proc->watch_ticks[w]) != 0)
-		proc->watch_ticks[w] = 0;
 }
 
 /* How long a poll may wait before the watchdog looks again. */
@@ -242,7 +239,8 @@ static int watch_interval_ms(const struct tvp_proc *proc)
 
 /* True when worker w has shown no progress for stall_s: why goes into
  * why ("is stopped (state T) and has made no progress for 60 s"). A
- * worker that used CPU time since the last look is making progress. */
+ * worker that used CPU time since the last look is making progress.
+ * Reads /proc/PID/stat: call it once per watch interval, not per frame. */
 static bool stalled(struct tvp_proc *proc, size_t w, double now, char *why, size_t size)
 {
 	char state = '?';
@@ -370,11 +368,12 @@ static void ending_phrase(pid_t got, pid_t pid, int wstatus, char *how, size_t s
 
 /* Worker w's pipe broke, or the watchdog found it stalled (stall says
  * how; it is then killed): reap it and say how it ended and what it was
- * doing, in one line. Then either start a replacement in its slot (when
+ * doing ("during task 4", "between tasks", or "while idle": ended, its
+ * share of the run done, or no task of it begun), in one line. Then either start a replacement in its slot (when
  * --retry allows one more; return 0) or stop every other worker (return
  * TVP_ERUNTIME). */
 static int worker_lost(struct tvp_runner *runner, struct tvp_proc *proc, size_t w,
-		       const char *stall)
+		       const char *stall, bool ended)
 {
 	pid_t pid = proc->pids[w];
 	int64_t task = runner->stats[w].current_task;
@@ -397,7 +396,11 @@ static int worker_lost(struct tvp_runner *runner, struct tvp_proc *proc, size_t 
 		tvp_cleanup_remove_child(pid);
 		proc->pids[w] = 0;
 	}
-	char how[160], during[96] = "while idle";
+	/* Idle: its share of the run done, or none of it begun (it died
+	 * between pool runs); else it was between two of its tasks. */
+	bool idle = ended || runner->stats[w].tasks == 0;
+	char how[160], during[96];
+	snprintf(during, sizeof during, "%s", idle ? "while idle" : "between tasks");
 	if (task >= 0 && (size_t)task < runner->plan.ntasks)
 		snprintf(during, sizeof during, "during task %lld (units %zu-%zu)", (long long)task,
 			 runner->plan.tasks[task].first,
@@ -579,7 +582,7 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 	size_t ended_count = 0, received_count = 0, replaced = 0;
 	int status = 0;
 
-	double go = tvp_now();
+	double go = tvp_now(), scanned = go;
 	for (size_t w = 0; w < n; w++)
 		watch_progress(proc, w, go); /* idle time between runs is not a stall */
 	for (size_t w = 0; w < n && !status; w++) {
@@ -630,11 +633,14 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 		double now = tvp_now();
 		char stall[160];
 		size_t stuck = n;
-		for (size_t w = 0; w < n && stuck == n; w++)
-			if (!ended[w] && stalled(proc, w, now, stall, sizeof stall))
-				stuck = w;
+		if (now - scanned >= watch_interval_ms(proc) / 1000.0) { /* not at every frame */
+			scanned = now;
+			for (size_t w = 0; w < n && stuck == n; w++)
+				if (!ended[w] && stalled(proc, w, now, stall, sizeof stall))
+					stuck = w;
+		}
 		if (stuck < n) {
-			if ((status = worker_lost(r, proc, stuck, stall)))
+			if ((status = worker_lost(r, proc, stuck, stall, false)))
 				break;
 			replaced++;
 			size_t w = stuck;
@@ -659,7 +665,7 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 				continue;
 			}
 			if (lost) {
-				if ((status = worker_lost(r, proc, w, NULL)))
+				if ((status = worker_lost(r, proc, w, NULL, ended[w])))
 					break;
 				/* A replacement now holds slot w: it starts afresh. What
 				 * the dead one left undone is handed out again when every

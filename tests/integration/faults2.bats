@@ -91,7 +91,7 @@ finish_tvp() {
 		kill -STOP "$(head -1 <<<"$workers")"
 		finish_tvp
 		[ "$status" -eq 1 ] || { echo "$model: status $status: $stderr"; return 1; }
-		[[ "$(tvp_lines)" =~ ^tvp:\ worker\ [01]\ \(pid\ [0-9]+\)\ is\ stopped\ \(state\ T:\ SIGSTOP\ or\ SIGTSTP\)\ and\ has\ made\ no\ progress\ for\ 2\ s\ \(--stall-timeout\)\ during\ task\ [0-9]+\ \(units\ [0-9-]+\)\;\ stopping\ the\ other\ workers$ ]] ||
+		[[ "$(tvp_lines)" =~ ^tvp:\ worker\ [01]\ \(pid\ [0-9]+\)\ is\ stopped\ \(state\ T:\ SIGSTOP\ or\ SIGTSTP\)\ and\ has\ made\ no\ progress\ for\ 2\ s\ \(--stall-timeout\)\ (during\ task\ [0-9]+\ \(units\ [0-9-]+\)|between\ tasks)\;\ stopping\ the\ other\ workers$ ]] ||
 			{ echo "$model: $stderr"; return 1; }
 		no_orphans
 	done
@@ -105,7 +105,8 @@ finish_tvp() {
 	kill -STOP "$(head -1 <<<"$workers")"
 	finish_tvp
 	[ "$status" -eq 0 ] || { echo "status $status: $stderr"; return 1; }
-	[[ "$(tvp_lines)" == *" is stopped (state T: SIGSTOP or SIGTSTP) and has made no progress for 2 s (--stall-timeout) during task "*"; replacing it (retry 1 of 1)" ]]
+	[[ "$(tvp_lines)" =~ \ is\ stopped\ \(state\ T:\ SIGSTOP\ or\ SIGTSTP\)\ and\ has\ made\ no\ progress\ for\ 2\ s\ \(--stall-timeout\)\ (during\ task\ [0-9]+\ \(units\ [0-9-]+\)|between\ tasks)\;\ replacing\ it\ \(retry\ 1\ of\ 1\)$ ]] ||
+		{ echo "$stderr"; return 1; }
 	[[ "$output" == *",12272577818052,true,"* ]]
 	no_orphans
 }
