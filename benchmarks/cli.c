@@ -11,6 +11,7 @@
 
 #define MAX_REPEAT 100000
 #define MAX_RETRY 1000
+#define MAX_TIMEOUT_S 31536000.0 /* a year */
 
 /* Positions in common_opts. */
 enum {
@@ -33,6 +34,8 @@ enum {
 	OPT_PIN,
 	OPT_RETRY,
 	OPT_EXPECT,
+	OPT_TIMEOUT,
+	OPT_STALL_TIMEOUT,
 	OPT_HELP,
 };
 
@@ -57,6 +60,8 @@ static const struct tvp_opt common_opts[] = {
 	{"pin", TVP_OPT_FLAG, NULL, NULL, "pin worker k to CPU k mod CPUs"},
 	{"retry", TVP_OPT_U64, "N", "0", "fork and pool: replace up to N workers that die, rerun their tasks"},
 	{"expect", TVP_OPT_TEXT, "ANSWER", NULL, "check every repeat against ANSWER, skipping the reference pass"},
+	{"timeout", TVP_OPT_DOUBLE, "S", "0", "end the run (exit 1) after S seconds, reference included; 0: never"},
+	{"stall-timeout", TVP_OPT_DOUBLE, "S", "60", "fork and pool: a worker with no progress for S s fails the run"},
 	{"help", TVP_OPT_FLAG, NULL, NULL, "show this help"},
 	{NULL},
 };
@@ -224,6 +229,16 @@ static int apply_common(struct tvp_cli *cli, struct tvp_param *common)
 	cfg->expect = common[OPT_EXPECT].text;
 	if (cfg->expect && check_answer(cfg->expect))
 		return TVP_EUSAGE;
+	p = &common[OPT_TIMEOUT];
+	if (!(p->real >= 0 && p->real <= MAX_TIMEOUT_S))
+		return tvp_err(TVP_EUSAGE, "--timeout must be from 0 (none) to %.0f seconds, not '%s'",
+			       MAX_TIMEOUT_S, p->text);
+	cfg->timeout_s = p->real;
+	p = &common[OPT_STALL_TIMEOUT];
+	if (!(p->real > 0 && p->real <= MAX_TIMEOUT_S))
+		return tvp_err(TVP_EUSAGE, "--stall-timeout must be above 0 and at most %.0f seconds, "
+			       "not '%s'", MAX_TIMEOUT_S, p->text);
+	cfg->stall_timeout_s = p->real;
 	cli->help = common[OPT_HELP].given;
 	return 0;
 }
@@ -266,18 +281,13 @@ int tvp_cli_parse(int argc, char **argv, struct tvp_cli *cli)
 		else
 			return tvp_err(TVP_EUSAGE, "%s: unknown option '--%.*s' (see tvp %s --help)",
 				       wl->name, (int)len, name, wl->name);
-		const char *value;
+		const char *value = "1";
 		if (opt->kind == TVP_OPT_FLAG) {
 			if (eq)
 				return tvp_err(TVP_EUSAGE, "%s: --%s takes no value", wl->name, opt->name);
-			value = "1";
-		} else if (eq) {
-			value = eq + 1;
-		} else if (i + 1 < argc) {
-			value = argv[++i];
-		} else {
-			return tvp_err(TVP_EUSAGE, "%s: --%s needs a value (%s)", wl->name, opt->name,
-				       opt->metavar);
+		} else if (tvp_option_value(wl->name, opt->name, opt->metavar, argc, argv, &i, eq,
+					    &value)) {
+			return TVP_EUSAGE;
 		}
 		if (set_param(wl->name, param, value, true))
 			return TVP_EUSAGE;
@@ -320,7 +330,9 @@ void tvp_cli_usage(FILE *out)
 		"checked against an independent answer; a wrong answer exits 1.\n\n"
 		"common options:\n");
 	print_opts(out, common_opts);
-	fprintf(out, "\nexit status: 0 verified, 1 runtime fault or wrong answer, 2 bad input\n");
+	fprintf(out, "\nAn option given twice takes its last value (--repeat 3 --repeat 1: one repeat).\n"
+		     "exit status: 0 verified, 1 runtime fault or wrong answer, 2 bad input,\n"
+		     "128+N ended by signal N\n");
 }
 
 void tvp_cli_list(FILE *out)
@@ -345,6 +357,7 @@ void tvp_cli_workload_help(FILE *out, const struct tvp_workload *wl)
 	print_opts(out, wl->opts);
 	fprintf(out, "\ncommon options:\n");
 	print_opts(out, common_opts);
+	fprintf(out, "\nAn option given twice takes its last value.\n");
 }
 
 void tvp_cli_free(struct tvp_cli *cli)

@@ -1,14 +1,11 @@
 /* corpus.c - `tvp corpus`: writes the Edinburgh talk's search file, deterministic from a seed. */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "cleanup.h"
+#include "outfile.h"
 #include "registry.h"
 
 #define CORPUS_MIN_LINE 10         /* characters per line, not counting the newline */
@@ -19,13 +16,6 @@
 #define CORPUS_BUFFER (8u << 20)   /* bytes per write(2) */
 #define CORPUS_MAX_LINES 10000000000ULL /* about 460 GB: beyond that, surely a typo */
 #define CORPUS_DEFAULT_LINES "100000"   /* about 4.6 MB */
-
-static volatile sig_atomic_t corpus_interrupted;
-
-static void corpus_on_signal(int sig)
-{
-	corpus_interrupted = sig;
-}
 
 /* splitmix64: a fast, well-mixed 64-bit generator; the same stream on every machine. */
 static uint64_t corpus_next(uint64_t *state)
@@ -55,13 +45,9 @@ static char corpus_char(struct corpus_chars *chars)
 }
 
 /* Write used bytes of buffer to fd. 0, or TVP_ERUNTIME (message printed)
- * on a write error or when a signal asked us to stop. */
+ * on a write error. */
 static int corpus_flush(int fd, const char *path, const char *buffer, size_t used)
 {
-	if (corpus_interrupted) {
-		errno = EINTR;
-		return tvp_syserr(TVP_ERUNTIME, "corpus: stopped writing %s", path);
-	}
 	if (tvp_write_all(fd, buffer, used) != 0)
 		return tvp_syserr(TVP_ERUNTIME, "corpus: cannot write %s", path);
 	return 0;
@@ -113,25 +99,18 @@ static void corpus_usage(FILE *out)
 }
 
 /* Parse "--name VALUE" or "--name=VALUE" at argv[*i]: 1 if it is --name
- * (*value set, *i advanced), 0 if not, -1 (message printed) if the value is missing. */
+ * (*value set, *i advanced), 0 if not, -1 (message printed) if the value
+ * is missing (see tvp_option_value). */
 static int corpus_option(int argc, char **argv, int *i, const char *name, const char **value)
 {
 	const char *arg = argv[*i];
 	size_t len = strlen(name);
 	if (strncmp(arg, "--", 2) != 0 || strncmp(arg + 2, name, len) != 0)
 		return 0;
-	if (arg[2 + len] == '=') {
-		*value = arg + 3 + len;
-		return 1;
-	}
-	if (arg[2 + len] != '\0')
+	const char *eq = arg[2 + len] == '=' ? arg + 2 + len : NULL;
+	if (!eq && arg[2 + len] != '\0')
 		return 0;
-	if (*i + 1 >= argc) {
-		tvp_err(TVP_EUSAGE, "corpus: --%s needs a value", name);
-		return -1;
-	}
-	*value = argv[++*i];
-	return 1;
+	return tvp_option_value("corpus", name, "VALUE", argc, argv, i, eq, value) ? -1 : 1;
 }
 
 /* tvp corpus: 0 when the file is written; 2 for bad input; 1 when writing failed
@@ -165,36 +144,20 @@ static int corpus_main(int argc, char **argv)
 	if (!out || !*out)
 		return tvp_err(TVP_EUSAGE, "corpus: --out FILE is required (see tvp corpus --help)");
 
-	size_t size = strlen(out) + 16;
-	char *temp = tvp_xmalloc(size);
-	snprintf(temp, size, "%s.XXXXXX", out);
-	int fd = mkstemp(temp);
-	if (fd < 0) {
-		int status = tvp_syserr(TVP_EUSAGE, "corpus: cannot write %s", out);
-		free(temp);
+	/* Opened before any line is made: a bad name is bad input (exit 2);
+	 * the file appears complete or not at all (outfile.h), and a signal
+	 * leaves nothing behind (cleanup.h). */
+	tvp_cleanup_install();
+	struct tvp_outfile file;
+	int status = tvp_outfile_open(&file, out, "corpus --out");
+	if (status)
 		return status;
-	}
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask); /* mkstemp makes 0600; a corpus is an ordinary file */
-
-	struct sigaction stop = {.sa_handler = corpus_on_signal}, old_int, old_term;
-	sigaction(SIGINT, &stop, &old_int);
-	sigaction(SIGTERM, &stop, &old_term);
 	double start = tvp_now();
 	uint64_t bytes;
-	int status = corpus_write(fd, out, lines, seed, &bytes);
-	if (close(fd) != 0 && !status)
-		status = tvp_syserr(TVP_ERUNTIME, "corpus: cannot write %s", out);
-	if (!status && rename(temp, out) != 0)
-		status = tvp_syserr(TVP_ERUNTIME, "corpus: cannot rename %s to %s", temp, out);
-	if (status)
-		unlink(temp);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	free(temp);
-	if (corpus_interrupted)
-		raise(corpus_interrupted); /* die of the signal, as the caller expects */
+	status = corpus_write(fileno(file.file), out, lines, seed, &bytes);
+	if (!status)
+		status = tvp_outfile_commit(&file);
+	tvp_outfile_discard(&file);
 	if (!status)
 		printf("tvp corpus: %llu lines, %llu bytes in %s (seed %llu, %.2f s)\n",
 		       (unsigned long long)lines, (unsigned long long)bytes, out,

@@ -23,19 +23,27 @@ static struct {
 	long worker, task; /* -1: any */
 	unsigned skip;     /* matching task starts to let pass first */
 	unsigned times;    /* 0: every time */
+	bool idle;         /* die as the worker goes idle, not as it starts a task */
+	pid_t tvp;         /* tvp itself: an exit there ends the whole run */
 	atomic_uint *matched; /* MAP_SHARED: matching task starts, in every process */
 } fault = {.worker = -1, .task = -1};
 
 static int bad_spec(const char *spec, const char *why)
 {
 	return tvp_err(TVP_EUSAGE, "TVP_FAULT='%s': %s (wrong-answer, or "
-		       "die[:worker=K][:task=T][:how=kill|segv|exit][:skip=S][:times=N])", spec, why);
+		       "die[:worker=K][:task=T][:how=kill|segv|exit][:skip=S][:times=N][:idle])", spec, why);
 }
 
 /* One key=value of a die spec into the fault; 0 or -1. */
 static int set_key(const char *key, size_t key_len, const char *value)
 {
 	uint64_t number;
+	if (key_len == 4 && strncmp(key, "idle", 4) == 0 && value == NULL) {
+		fault.idle = true;
+		return 0;
+	}
+	if (!value)
+		return -1;
 	if (key_len == 3 && strncmp(key, "how", 3) == 0) {
 		if (!strcmp(value, "kill"))
 			fault.how = TVP_DIE_KILL;
@@ -75,6 +83,8 @@ int tvp_fault_setup(const char *spec)
 	fault.kind = FAULT_DIE;
 	fault.how = TVP_DIE_KILL;
 	fault.times = 1;
+	fault.idle = false;
+	fault.tvp = getpid();
 	char *copy = tvp_xstrdup(spec);
 	int status = 0;
 	/* Each ":key=value" after "die"; an empty one is an error. */
@@ -84,7 +94,8 @@ int tvp_fault_setup(const char *spec)
 		if (next)
 			*next = '\0';
 		char *eq = strchr(item, '=');
-		if (!eq || eq == item || set_key(item, (size_t)(eq - item), eq + 1) != 0)
+		size_t key_len = eq ? (size_t)(eq - item) : strlen(item);
+		if (key_len == 0 || set_key(item, key_len, eq ? eq + 1 : NULL) != 0)
 			status = bad_spec(spec, "bad key or value");
 		if (!next)
 			break;
@@ -111,12 +122,11 @@ bool tvp_fault_wrong_answer(void)
 	return fault.kind == FAULT_WRONG_ANSWER;
 }
 
-void tvp_fault_at_task(size_t worker, size_t task)
+/* Die as the fault says, if worker (at task, or -1 going idle) matches. */
+static void maybe_die(size_t worker, long task)
 {
-	if (fault.kind != FAULT_DIE)
-		return;
 	if ((fault.worker >= 0 && (size_t)fault.worker != worker) ||
-	    (fault.task >= 0 && (size_t)fault.task != task))
+	    (fault.task >= 0 && task >= 0 && fault.task != task))
 		return;
 	unsigned before = atomic_fetch_add(fault.matched, 1);
 	if (before < fault.skip || (fault.times && before - fault.skip >= fault.times))
@@ -134,9 +144,27 @@ void tvp_fault_at_task(size_t worker, size_t task)
 		break;
 	}
 	case TVP_DIE_EXIT:
+		if (getpid() == fault.tvp) {
+			/* A thread's exit() ends tvp itself: say so, as a runtime fault. */
+			tvp_err(TVP_ERUNTIME, "worker %zu called exit (TVP_FAULT=die:how=exit) during task "
+				"%ld: in a thread that ends the whole process", worker, task);
+			_exit(TVP_ERUNTIME);
+		}
 		break;
 	}
 	_exit(TVP_FAULT_EXIT_STATUS);
+}
+
+void tvp_fault_at_task(size_t worker, size_t task)
+{
+	if (fault.kind == FAULT_DIE && !fault.idle)
+		maybe_die(worker, (long)task);
+}
+
+void tvp_fault_when_idle(size_t worker)
+{
+	if (fault.kind == FAULT_DIE && fault.idle)
+		maybe_die(worker, -1);
 }
 
 void tvp_fault_release(void)

@@ -55,7 +55,10 @@ static void runner_reset(struct tvp_runner *r)
 	const struct tvp_job *job = r->job;
 	atomic_store(r->counter, 0);
 	memset(r->stats, 0, r->cfg->workers * sizeof *r->stats);
+	for (size_t w = 0; w < r->cfg->workers; w++)
+		r->stats[w].current_task = -1; /* idle until it takes a task */
 	r->worker_usage = (struct tvp_usage){0};
+	r->retries = 0;
 	size_t offset = 0;
 	for (size_t k = 0; k < r->plan.ntasks; k++) {
 		struct tvp_result *result = &r->results[k];
@@ -140,10 +143,21 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	rec->model = model;
 	rec->cfg = cfg;
 
+	tvp_activity_set("preparing the %s input", wl->name);
 	int status = wl->prepare(job);
 	if (status)
 		return status;
 
+	/* The plan first: an absurd one fails at once, not after the reference. */
+	struct tvp_runner r = {.job = job, .cfg = cfg};
+	tvp_activity_set("building the task plan (%zu units)", job->units);
+	tvp_plan_build(&r.plan, cfg->schedule, job->units, cfg->workers, cfg->chunk,
+		       job->default_chunk, cfg->seed);
+
+	char params[160];
+	tvp_params_line(params, sizeof params, job, " ", false);
+	tvp_activity_set("computing the reference answer of %s %s (%s)", wl->name, params,
+			 wl->reference);
 	double t = tvp_now();
 	rec->reference_method = wl->reference;
 	if (cfg->expect) { /* --expect: a known answer replaces the reference pass */
@@ -153,12 +167,10 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 		status = wl->reference_answer(job, rec->reference);
 	}
 	rec->reference_s = tvp_now() - t;
-	if (status)
+	if (status) {
+		tvp_plan_free(&r.plan);
 		return status;
-
-	struct tvp_runner r = {.job = job, .cfg = cfg};
-	tvp_plan_build(&r.plan, cfg->schedule, job->units, cfg->workers, cfg->chunk,
-		       job->default_chunk, cfg->seed);
+	}
 	rec->ntasks = r.plan.ntasks;
 	rec->chunk = r.plan.chunk;
 	status = runner_alloc(&r, model);
@@ -174,11 +186,13 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	rec->wall_s = tvp_xcalloc(cfg->repeat, sizeof *rec->wall_s);
 	rec->phases = tvp_xcalloc(cfg->repeat, sizeof *rec->phases);
 	rec->usage = tvp_xcalloc(cfg->repeat, sizeof *rec->usage);
+	rec->retries = tvp_xcalloc(cfg->repeat, sizeof *rec->retries);
 	rec->workers = tvp_xcalloc(cfg->workers, sizeof *rec->workers);
 
 	double open_spawn = 0;
 	if (model->open) {
 		struct tvp_phases first = {0};
+		tvp_activity_set("starting %zu %s workers", cfg->workers, model->name);
 		t = tvp_now();
 		status = model->open(&r, &first);
 		open_spawn = tvp_now() - t;
@@ -192,6 +206,10 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 		struct tvp_usage usage;
 		double wall;
 		char answer[TVP_ANSWER_MAX] = "";
+		tvp_activity_set("running %s %u of %u (%s, %zu workers)",
+				 i < cfg->warmup ? "warm-up" : "repeat",
+				 i < cfg->warmup ? i + 1 : i - cfg->warmup + 1,
+				 i < cfg->warmup ? cfg->warmup : cfg->repeat, model->name, cfg->workers);
 		status = one_run(&r, model, ordered, i == 0 ? open_spawn : 0, &ph,
 				 &wall, &usage, answer);
 		if (status)
@@ -209,6 +227,7 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 			rec->wall_s[m] = wall;
 			rec->phases[m] = ph;
 			rec->usage[m] = usage;
+			rec->retries[m] = r.retries;
 			memcpy(rec->workers, r.stats, cfg->workers * sizeof *r.stats);
 		}
 		if (i + 1 == total && wl->finish)
@@ -232,6 +251,7 @@ void tvp_record_free(struct tvp_record *rec)
 	free(rec->wall_s);
 	free(rec->phases);
 	free(rec->usage);
+	free(rec->retries);
 	free(rec->workers);
 	if (rec->job && rec->job->workload->release)
 		rec->job->workload->release((struct tvp_job *)rec->job);

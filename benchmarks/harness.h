@@ -19,6 +19,8 @@ struct tvp_record {
 	double *wall_s;      /* repeats of them */
 	struct tvp_phases *phases;
 	struct tvp_usage *usage; /* CPU of the parent and all workers */
+	unsigned *retries;   /* per repeat: workers replaced (--retry); such a
+			      * repeat is kept out of the medians (report.c) */
 	struct tvp_worker_stats *workers; /* the last measured repeat */
 };
 

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "ipc.h"
 
+#include "util.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +35,8 @@ int tvp_buf_append(struct tvp_buf *buf, const void *bytes, size_t len)
 			return -1;
 		size_t cap = buf->cap ? buf->cap : 64;
 		while (cap < buf->len + len)
-			cap *= 2;
-		unsigned char *grown = realloc(buf->data, cap);
-		if (!grown)
-			abort();
-		buf->data = grown;
+			cap = cap > SIZE_MAX / 2 ? buf->len + len : cap * 2;
+		buf->data = tvp_xrealloc(buf->data, cap); /* out of memory: one line, exit 1 */
 		buf->cap = cap;
 	}
 	if (len)

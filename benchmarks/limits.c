@@ -1,4 +1,4 @@
-/* limits.c - naming the resource limit behind a failed fork or pthread_create. */
+/* limits.c - naming the resource limit behind a failed fork, pthread_create or pipe. */
 #include "limits.h"
 
 #include <stdio.h>
@@ -32,4 +32,14 @@ void tvp_limit_phrase(bool thread, char *out, size_t size)
 	else
 		snprintf(out, size, "a system limit (no RLIMIT_NPROC applies; check "
 			 "kernel.threads-max, kernel.pid_max and the cgroup's pids.max)");
+}
+
+void tvp_limit_files_phrase(size_t needed, char *out, size_t size)
+{
+	rlim_t files = soft_limit(RLIMIT_NOFILE);
+	if (files == RLIM_INFINITY)
+		snprintf(out, size, "the open-files limit (this needs about %zu descriptors)", needed);
+	else
+		snprintf(out, size, "the open-files limit (RLIMIT_NOFILE = %llu; this needs about %zu: "
+			 "ulimit -n %zu)", (unsigned long long)files, needed, needed);
 }

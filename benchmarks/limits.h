@@ -1,4 +1,4 @@
-/* limits.h - naming the resource limit behind a failed fork or pthread_create. */
+/* limits.h - naming the resource limit behind a failed fork, pthread_create or pipe. */
 #ifndef TVP_LIMITS_H
 #define TVP_LIMITS_H
 
@@ -10,5 +10,9 @@
  * its value, such as "the user-process limit (RLIMIT_NPROC = 4)", or a
  * phrase naming what else to check when no finite limit applies. */
 void tvp_limit_phrase(bool thread, char *out, size_t size);
+
+/* After pipe or open failed with EMFILE: "the open-files limit
+ * (RLIMIT_NOFILE = 20; this needs about 48: ulimit -n 48)". */
+void tvp_limit_files_phrase(size_t needed, char *out, size_t size);
 
 #endif

@@ -13,7 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "ipc.h"
+#include "limits.h"
 #include "measure.h"
 #include "registry.h"
 #include "report.h"
@@ -48,6 +50,7 @@ struct context {
 	unsigned char *buffer;    /* private, transfer bytes (a source or a sink) */
 	size_t transfer;
 	uint64_t round;           /* counts operations, so each can be checked */
+	posix_spawnattr_t spawn_attr; /* the child's signal mask empty */
 };
 
 /* An operation: optional setup and teardown around a step timed once per
@@ -90,15 +93,38 @@ static long resident_kb(void)
 
 static void *thread_does_nothing(void *arg) { return arg; }
 
+/* A failed fork, posix_spawn or pthread_create: one line, naming the limit
+ * behind EAGAIN and what the operation needs. */
+static int start_failed(const char *call, int err, bool thread)
+{
+	char limit[200];
+	errno = err;
+	if (err != EAGAIN)
+		return tvp_syserr(TVP_ERUNTIME, "overhead: %s", call);
+	tvp_limit_phrase(thread, limit, sizeof limit);
+	return tvp_syserr(TVP_ERUNTIME, "overhead: %s hit %s; it needs one %s more than tvp's own",
+			  call, limit, thread ? "thread" : "process");
+}
+
+/* A failed pipe: one line, naming the open-files limit behind EMFILE. */
+static int pipe_failed(void)
+{
+	char limit[200];
+	int err = errno;
+	if (err != EMFILE && err != ENFILE)
+		return tvp_syserr(TVP_ERUNTIME, "overhead: pipe");
+	tvp_limit_files_phrase(7, limit, sizeof limit); /* 3 standard + 2 pipes of 2 */
+	errno = err;
+	return tvp_syserr(TVP_ERUNTIME, "overhead: pipe hit %s", limit);
+}
+
 static int step_thread(struct context *ctx)
 {
 	(void)ctx;
 	pthread_t thread;
 	int err = pthread_create(&thread, NULL, thread_does_nothing, NULL);
-	if (err) {
-		errno = err;
-		return tvp_syserr(TVP_ERUNTIME, "overhead: pthread_create");
-	}
+	if (err)
+		return start_failed("pthread_create", err, true);
 	pthread_join(thread, NULL);
 	return 0;
 }
@@ -111,6 +137,8 @@ static int reap(pid_t pid, const char *what)
 	do
 		got = waitpid(pid, &wstatus, 0);
 	while (got < 0 && errno == EINTR);
+	if (got == pid)
+		tvp_cleanup_remove_child(pid);
 	if (got != pid)
 		return tvp_syserr(TVP_ERUNTIME, "overhead: waitpid for %s", what);
 	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
@@ -118,12 +146,15 @@ static int reap(pid_t pid, const char *what)
 	return 0;
 }
 
+/* Children are registered with cleanup.h (signals held across fork and
+ * registration: two sigprocmask calls, under a microsecond, go into the
+ * figure), so Ctrl-C kills and reaps them. */
 static int step_fork(struct context *ctx)
 {
 	(void)ctx;
-	pid_t pid = fork();
+	pid_t pid = tvp_cleanup_fork();
 	if (pid < 0)
-		return tvp_syserr(TVP_ERUNTIME, "overhead: fork");
+		return start_failed("fork", errno, false);
 	if (pid == 0)
 		_exit(0);
 	return reap(pid, "a forked child");
@@ -134,11 +165,13 @@ static int step_spawn(struct context *ctx)
 	(void)ctx;
 	pid_t pid;
 	char *argv[] = {SPAWN_PROGRAM, NULL};
-	int err = posix_spawn(&pid, SPAWN_PROGRAM, NULL, NULL, argv, environ);
-	if (err) {
-		errno = err;
-		return tvp_syserr(TVP_ERUNTIME, "overhead: posix_spawn %s", SPAWN_PROGRAM);
-	}
+	tvp_cleanup_hold(true);
+	int err = posix_spawn(&pid, SPAWN_PROGRAM, NULL, &ctx->spawn_attr, argv, environ);
+	if (!err)
+		tvp_cleanup_add_child(pid);
+	tvp_cleanup_hold(false);
+	if (err)
+		return start_failed("posix_spawn " SPAWN_PROGRAM, err, false);
 	return reap(pid, SPAWN_PROGRAM);
 }
 
@@ -150,17 +183,19 @@ static int start_child(struct context *ctx, child_loop loop)
 {
 	int down[2], up[2];
 	if (pipe2(down, O_CLOEXEC) != 0)
-		return tvp_syserr(TVP_ERUNTIME, "overhead: pipe");
+		return pipe_failed();
 	if (pipe2(up, O_CLOEXEC) != 0) {
+		int status = pipe_failed();
 		close(down[0]), close(down[1]);
-		return tvp_syserr(TVP_ERUNTIME, "overhead: pipe");
+		return status;
 	}
 	fflush(NULL);
 	pid_t parent = getpid();
-	pid_t pid = fork();
+	pid_t pid = tvp_cleanup_fork();
 	if (pid < 0) {
+		int err = errno;
 		close(down[0]), close(down[1]), close(up[0]), close(up[1]);
-		return tvp_syserr(TVP_ERUNTIME, "overhead: fork");
+		return start_failed("fork", err, false);
 	}
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -539,6 +574,21 @@ static int number_option(const char *name, const char *text, uint64_t lo, uint64
 	return 0;
 }
 
+/* MemAvailable of /proc/meminfo in MiB; 0 when unknown. */
+static uint64_t available_mib(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return 0;
+	char line[256];
+	unsigned long long kb = 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb / 1024;
+}
+
 static int parse(int argc, char **argv, struct settings *set, bool *help)
 {
 	*set = (struct settings){.parent_mib = 1024, .transfer_mib = 64, .format = TVP_FORMAT_TABLE};
@@ -553,7 +603,6 @@ static int parse(int argc, char **argv, struct settings *set, bool *help)
 				       arg);
 		const char *name = arg + 2, *eq = strchr(name, '=');
 		size_t len = eq ? (size_t)(eq - name) : strlen(name);
-		const char *value = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
 		static const char *const known[] = {"repeat", "parent-mib", "transfer-mib", "format"};
 		size_t which = 0;
 		while (which < 4 && !(strlen(known[which]) == len && !strncmp(known[which], name, len)))
@@ -561,10 +610,10 @@ static int parse(int argc, char **argv, struct settings *set, bool *help)
 		if (which == 4)
 			return tvp_err(TVP_EUSAGE, "overhead: unknown option '--%.*s' (see tvp overhead --help)",
 				       (int)len, name);
-		if (!value)
-			return tvp_err(TVP_EUSAGE, "overhead: --%s needs a value", known[which]);
-		if (!eq)
-			i++;
+		const char *value;
+		if (tvp_option_value("overhead", known[which], which == 3 ? "F" : "N", argc, argv, &i,
+				     eq, &value))
+			return TVP_EUSAGE;
 		int status = 0;
 		if (which == 0)
 			status = number_option("repeat", value, 1, MAX_REPEAT, &set->repeat);
@@ -579,6 +628,11 @@ static int parse(int argc, char **argv, struct settings *set, bool *help)
 		if (status)
 			return status;
 	}
+	uint64_t available = available_mib();
+	if (available && set->parent_mib > available)
+		return tvp_err(TVP_EUSAGE, "overhead: --parent-mib %llu is more than the memory available "
+			       "(%llu MiB, MemAvailable in /proc/meminfo)",
+			       (unsigned long long)set->parent_mib, (unsigned long long)available);
 	return 0;
 }
 
@@ -593,7 +647,16 @@ static int overhead_main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	tvp_cleanup_install(); /* Ctrl-C: the helper child and any forked one killed and reaped */
 	struct context ctx = {.set = &set};
+	posix_spawnattr_init(&ctx.spawn_attr);
+	sigset_t none, defaults;
+	sigemptyset(&none);
+	sigemptyset(&defaults);
+	sigaddset(&defaults, SIGALRM);
+	posix_spawnattr_setsigmask(&ctx.spawn_attr, &none);
+	posix_spawnattr_setsigdefault(&ctx.spawn_attr, &defaults);
+	posix_spawnattr_setflags(&ctx.spawn_attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	struct measurement ms[NOPERATIONS];
 	memset(ms, 0, sizeof ms);
 	size_t done = 0;
@@ -604,6 +667,7 @@ static int overhead_main(int argc, char **argv)
 	}
 	if (ctx.big)
 		munmap(ctx.big, ctx.big_size);
+	posix_spawnattr_destroy(&ctx.spawn_attr);
 	if (status)
 		return status;
 	if (set.format == TVP_FORMAT_JSON)

@@ -28,20 +28,34 @@ int tvp_format_parse(const char *name, enum tvp_format *out)
 	return -1;
 }
 
-/* What a record says of its runs, summarised over the measured repeats. */
+/* What a record says of its runs, summarised over the measured repeats
+ * in which no worker was replaced (--retry): a replacement's start-up and
+ * rerun tasks are not the configuration's speed. When every repeat had a
+ * replacement, over all of them (and the run says so). */
 struct summary {
 	struct tvp_stats wall;
 	struct tvp_phases phases; /* medians */
 	struct tvp_usage usage;   /* medians; max_rss_kb: the largest */
+	size_t clean;             /* repeats without a replacement */
+	unsigned retries;         /* replacements over the measured repeats */
 };
 
-/* The median over repeats of one double field, picked by pick. */
-static double median_of(const struct tvp_record *rec, double (*pick)(const struct tvp_record *, size_t))
+/* Whether repeat i is summarised (see struct summary). */
+static bool counted(const struct tvp_record *rec, size_t clean, size_t i)
+{
+	return clean == 0 || !rec->retries || rec->retries[i] == 0;
+}
+
+/* The median over the counted repeats of one double field, picked by pick. */
+static double median_of(const struct tvp_record *rec, size_t clean,
+			double (*pick)(const struct tvp_record *, size_t))
 {
 	double *values = tvp_xcalloc(rec->repeats, sizeof *values);
+	size_t n = 0;
 	for (size_t i = 0; i < rec->repeats; i++)
-		values[i] = pick(rec, i);
-	double m = tvp_stats_of(values, rec->repeats).median;
+		if (counted(rec, clean, i))
+			values[n++] = pick(rec, i);
+	double m = tvp_stats_of(values, n).median;
 	free(values);
 	return m;
 }
@@ -58,22 +72,36 @@ PICKER(pick_sys, rec->usage[i].sys_s)
 PICKER(pick_vol, rec->usage[i].voluntary)
 PICKER(pick_invol, rec->usage[i].involuntary)
 
+PICKER(pick_wall, rec->wall_s[i])
+
 static struct summary summarize(const struct tvp_record *rec)
 {
 	struct summary s;
-	s.wall = tvp_stats_of(rec->wall_s, rec->repeats);
+	s.clean = 0, s.retries = 0;
+	for (size_t i = 0; i < rec->repeats; i++) {
+		unsigned r = rec->retries ? rec->retries[i] : 0;
+		s.retries += r;
+		s.clean += r == 0;
+	}
+	size_t n = 0, clean = s.clean;
+	double *walls = tvp_xcalloc(rec->repeats, sizeof *walls);
+	for (size_t i = 0; i < rec->repeats; i++)
+		if (counted(rec, clean, i))
+			walls[n++] = pick_wall(rec, i);
+	s.wall = tvp_stats_of(walls, n);
+	free(walls);
 	s.phases = (struct tvp_phases){
-		.setup = median_of(rec, pick_setup),
-		.spawn = median_of(rec, pick_spawn),
-		.compute = median_of(rec, pick_compute),
-		.collect = median_of(rec, pick_collect),
-		.teardown = median_of(rec, pick_teardown),
+		.setup = median_of(rec, clean, pick_setup),
+		.spawn = median_of(rec, clean, pick_spawn),
+		.compute = median_of(rec, clean, pick_compute),
+		.collect = median_of(rec, clean, pick_collect),
+		.teardown = median_of(rec, clean, pick_teardown),
 	};
 	s.usage = (struct tvp_usage){
-		.user_s = median_of(rec, pick_user),
-		.sys_s = median_of(rec, pick_sys),
-		.voluntary = (long)median_of(rec, pick_vol),
-		.involuntary = (long)median_of(rec, pick_invol),
+		.user_s = median_of(rec, clean, pick_user),
+		.sys_s = median_of(rec, clean, pick_sys),
+		.voluntary = (long)median_of(rec, clean, pick_vol),
+		.involuntary = (long)median_of(rec, clean, pick_invol),
 	};
 	for (size_t i = 0; i < rec->repeats; i++)
 		if (rec->usage[i].max_rss_kb > s.usage.max_rss_kb)
@@ -84,20 +112,6 @@ static struct summary summarize(const struct tvp_record *rec)
 static const char *ipc_of(const struct tvp_record *rec)
 {
 	return rec->model->processes ? tvp_ipc_name(rec->cfg->ipc) : "none";
-}
-
-/* "from=2 to=2000000 block=10000": the workload's params, for humans. */
-static void params_line(char *out, size_t size, const struct tvp_job *job, const char *sep)
-{
-	out[0] = '\0';
-	for (size_t i = 0; i < job->nparams; i++) {
-		const struct tvp_param *p = &job->params[i];
-		if (!p->text || (p->opt->kind == TVP_OPT_FLAG && !p->given))
-			continue;
-		size_t used = strlen(out);
-		snprintf(out + used, size - used, "%s%s=%s", used ? sep : "", p->opt->name,
-			 p->opt->kind == TVP_OPT_FLAG ? "yes" : p->text);
-	}
 }
 
 /* The GIL counters of the last measured repeat, summed over the workers. */
@@ -147,7 +161,7 @@ static void write_table(FILE *out, const struct tvp_record *rec, const struct su
 {
 	const struct tvp_config *cfg = rec->cfg;
 	char params[512];
-	params_line(params, sizeof params, rec->job, " ");
+	tvp_params_line(params, sizeof params, rec->job, " ", false);
 	fprintf(out, "tvp %s  model %s  workers %zu  schedule %s (%zu tasks of %zu units)  ipc %s  gil %s\n",
 		rec->job->workload->name, rec->model->name, cfg->workers,
 		tvp_schedule_name(cfg->schedule), rec->ntasks, rec->chunk, ipc_of(rec),
@@ -157,6 +171,11 @@ static void write_table(FILE *out, const struct tvp_record *rec, const struct su
 		rec->reference_method, rec->reference_s);
 	fprintf(out, "  wall      median %.4f s  min %.4f  max %.4f  sd %.4f  (%zu repeats, %u warm-up)\n",
 		s->wall.median, s->wall.min, s->wall.max, s->wall.stddev, rec->repeats, cfg->warmup);
+	if (s->retries)
+		fprintf(out, "  RETRIED   %u worker%s replaced (--retry) in %zu of %zu repeats: %s\n",
+			s->retries, s->retries == 1 ? "" : "s", rec->repeats - s->clean, rec->repeats,
+			s->clean ? "those repeats are left out of the wall, phase and cpu figures"
+				 : "every repeat had one; these figures include the replacements");
 	fprintf(out, "  phases    setup %.4f  spawn %.4f  compute %.4f  collect %.4f  teardown %.4f  (medians, s)\n",
 		s->phases.setup, s->phases.spawn, s->phases.compute, s->phases.collect,
 		s->phases.teardown);
@@ -176,7 +195,8 @@ static void write_table(FILE *out, const struct tvp_record *rec, const struct su
 static const char csv_header[] =
 	"workload,model,workers,schedule,chunk,tasks,ipc,gil,params,answer,verified,repeats,"
 	"wall_median_s,wall_min_s,wall_max_s,wall_stddev_s,setup_s,spawn_s,compute_s,collect_s,"
-	"teardown_s,cpu_user_s,cpu_sys_s,ctx_voluntary,ctx_involuntary,max_rss_kb\n";
+	"teardown_s,cpu_user_s,cpu_sys_s,ctx_voluntary,ctx_involuntary,max_rss_kb,retries,"
+	"clean_repeats\n";
 
 /* A CSV field in double quotes, quotes inside doubled (RFC 4180). */
 static void csv_quoted(FILE *out, const char *text)
@@ -194,30 +214,52 @@ static void write_csv(FILE *out, const struct tvp_record *rec, const struct summ
 {
 	const struct tvp_config *cfg = rec->cfg;
 	char params[512];
-	params_line(params, sizeof params, rec->job, ";");
+	tvp_params_line(params, sizeof params, rec->job, ";", true);
 	fputs(csv_header, out);
 	fprintf(out, "%s,%s,%zu,%s,%zu,%zu,%s,%s,", rec->job->workload->name, rec->model->name,
 		cfg->workers, tvp_schedule_name(cfg->schedule), rec->chunk, rec->ntasks,
 		ipc_of(rec), tvp_gil_name(cfg->gil));
 	csv_quoted(out, params);
 	fprintf(out, ",%s,%s,%zu,", rec->answer, rec->verified ? "true" : "false", rec->repeats);
-	fprintf(out, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%ld,%ld,%ld\n",
+	fprintf(out, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%ld,%ld,%ld,%u,%zu\n",
 		s->wall.median, s->wall.min, s->wall.max, s->wall.stddev, s->phases.setup,
 		s->phases.spawn, s->phases.compute, s->phases.collect, s->phases.teardown,
 		s->usage.user_s, s->usage.sys_s, s->usage.voluntary, s->usage.involuntary,
-		s->usage.max_rss_kb);
+		s->usage.max_rss_kb, s->retries, s->clean);
+}
+
+/* The length of the valid UTF-8 sequence at p (1 to 4), or 0 when the
+ * bytes there are not one (a stray continuation, an overlong form, a
+ * surrogate, a truncated sequence, beyond U+10FFFF). */
+static size_t utf8_length(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	size_t len = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3
+		   : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((len == 3 && p[0] == 0xe0 && p[1] < 0xa0) || (len == 3 && p[0] == 0xed && p[1] >= 0xa0) ||
+	    (len == 4 && p[0] == 0xf0 && p[1] < 0x90) || (len == 4 && p[0] == 0xf4 && p[1] >= 0x90))
+		return 0;
+	return len;
 }
 
 void tvp_json_string(FILE *out, const char *text)
 {
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)text; *p;) {
+		size_t len = utf8_length(p);
 		if (*p == '"' || *p == '\\')
 			fprintf(out, "\\%c", *p);
 		else if (*p < 0x20)
 			fprintf(out, "\\u%04x", *p);
+		else if (len == 0)
+			fputs("\\ufffd", out); /* a byte that is not UTF-8: the replacement character */
 		else
-			fputc(*p, out);
+			fwrite(p, 1, len, out);
+		p += len ? len : 1;
 	}
 	fputc('"', out);
 }
@@ -365,6 +407,11 @@ static void write_json(FILE *out, const struct tvp_record *rec, const struct sum
 	tvp_json_string(out, rec->reference_method);
 	fprintf(out, ", \"reference_s\": %.6f, \"verified\": %s, \"repeats\": %zu, \"warmup\": %u,\n",
 		rec->reference_s, rec->verified ? "true" : "false", rec->repeats, cfg->warmup);
+	fprintf(out, "  \"retries\": %u, \"clean_repeats\": %zu, \"retries_per_repeat\": [", s->retries,
+		s->clean);
+	for (size_t i = 0; i < rec->repeats; i++)
+		fprintf(out, "%s%u", i ? ", " : "", rec->retries ? rec->retries[i] : 0);
+	fputs("],\n", out);
 	fprintf(out, "  \"wall_s\": {\"median\": %.6f, \"min\": %.6f, \"max\": %.6f, \"stddev\": %.6f, \"all\": [",
 		s->wall.median, s->wall.min, s->wall.max, s->wall.stddev);
 	for (size_t i = 0; i < rec->repeats; i++)

@@ -1,6 +1,8 @@
 /* sched.c - who runs which units: the task plan for each schedule. */
 #include "sched.h"
 
+#include "util.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,9 +57,8 @@ void tvp_plan_build(struct tvp_plan *plan, enum tvp_schedule schedule,
 	plan->chunk = chunk;
 	plan->workers = workers;
 	plan->ntasks = 0;
-	plan->tasks = malloc((units ? ceil_div(units, chunk) : 1) * sizeof *plan->tasks);
-	if (!plan->tasks)
-		abort();
+	/* An absurd plan (--chunk 1 over billions of units) is one line, exit 1. */
+	plan->tasks = tvp_xcalloc(units ? ceil_div(units, chunk) : 1, sizeof *plan->tasks);
 
 	size_t first = 0;
 	while (first < units) {

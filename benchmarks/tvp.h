@@ -109,6 +109,12 @@ double tvp_param_double(const struct tvp_job *job, const char *name);
 const char *tvp_param_text(const struct tvp_job *job, const char *name);
 bool tvp_param_flag(const struct tvp_job *job, const char *name);
 
+/* "from=2 to=2000000 block=10000": the params as text, joined by sep. With
+ * escape, a ';', '=' or '\\' inside a value gets a '\\' before it (the CSV's
+ * "from=2;to=2000000" splits one way only). Truncated to size. */
+void tvp_params_line(char *out, size_t size, const struct tvp_job *job, const char *sep,
+		     bool escape);
+
 /* ---- What a kernel sees while it runs. */
 
 struct tvp_worker {
@@ -154,6 +160,8 @@ struct tvp_config {
 	unsigned gil_state_kib;
 	unsigned repeat, warmup;
 	unsigned retry; /* process models: dead workers to replace */
+	double timeout_s;       /* --timeout: the whole run; 0: none */
+	double stall_timeout_s; /* --stall-timeout: a process worker's silence */
 	bool pin;
 	uint64_t seed;
 	const char *expect; /* --expect: the known answer to check against, or NULL */
@@ -188,6 +196,7 @@ struct tvp_runner {
 	atomic_size_t *counter;         /* the shared claim counter; MAP_SHARED */
 	struct tvp_usage worker_usage;  /* CPU of workers not yet reaped (pool) */
 	struct tvp_gil *gil;            /* this process's lock; NULL: --gil off */
+	unsigned retries;               /* workers replaced in this run (--retry) */
 	void *model_state;              /* the model's own */
 };
 

@@ -1,6 +1,7 @@
 /* util.c - error reporting and number parsing shared by every part of tvp. */
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -44,11 +45,34 @@ int tvp_syserr(int status, const char *fmt, ...)
 	return status;
 }
 
+#define ACTIVITY_MAX 400
+static char activity_text[2][ACTIVITY_MAX] = {"starting", "starting"};
+static volatile int activity_now; /* which buffer readers use */
+
+void tvp_activity_set(const char *fmt, ...)
+{
+	int next = !activity_now;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(activity_text[next], ACTIVITY_MAX, fmt, ap);
+	va_end(ap);
+	activity_now = next;
+}
+
+const char *tvp_activity(void) { return activity_text[activity_now]; }
+
+static _Noreturn void out_of_memory(const char *size_text)
+{
+	tvp_err(TVP_ERUNTIME, "out of memory (%s bytes, while %s)", size_text, tvp_activity());
+	_exit(TVP_ERUNTIME);
+}
+
 static void *checked(void *ptr, size_t size)
 {
 	if (!ptr && size) {
-		tvp_err(TVP_ERUNTIME, "out of memory (%zu bytes)", size);
-		_exit(TVP_ERUNTIME);
+		char text[32];
+		snprintf(text, sizeof text, "%zu", size);
+		out_of_memory(text);
 	}
 	return ptr;
 }
@@ -56,6 +80,11 @@ static void *checked(void *ptr, size_t size)
 void *tvp_xmalloc(size_t size) { return checked(malloc(size ? size : 1), size); }
 void *tvp_xcalloc(size_t count, size_t size)
 {
+	if (size && count > SIZE_MAX / size) {
+		char text[64];
+		snprintf(text, sizeof text, "%zu x %zu", count, size);
+		out_of_memory(text);
+	}
 	return checked(calloc(count ? count : 1, size ? size : 1), count * size);
 }
 void *tvp_xrealloc(void *ptr, size_t size)
@@ -69,7 +98,8 @@ char *tvp_xstrdup(const char *text)
 
 int tvp_parse_u64(const char *text, uint64_t *out)
 {
-	if (!text || !*text || *text == '-' || *text == '+' || *text == ' ')
+	/* strtoull would skip white space and negate a '-': "\t-1" is not 2^64-1. */
+	if (!text || !*text || *text == '-' || *text == '+' || isspace((unsigned char)*text))
 		return -1;
 	char *end;
 	errno = 0;
@@ -102,7 +132,7 @@ int tvp_parse_u64(const char *text, uint64_t *out)
 
 int tvp_parse_double(const char *text, double *out)
 {
-	if (!text || !*text || *text == ' ')
+	if (!text || !*text || isspace((unsigned char)*text))
 		return -1;
 	char *end;
 	errno = 0;
@@ -110,5 +140,23 @@ int tvp_parse_double(const char *text, double *out)
 	if (errno || *end || end == text || !isfinite(value))
 		return -1;
 	*out = value;
+	return 0;
+}
+
+int tvp_option_value(const char *who, const char *name, const char *metavar, int argc,
+		     char **argv, int *i, const char *eq, const char **value)
+{
+	if (eq) {
+		*value = eq + 1;
+		return 0;
+	}
+	if (*i + 1 >= argc)
+		return tvp_err(TVP_EUSAGE, "%s: --%s needs a value (%s)", who, name, metavar);
+	const char *next = argv[*i + 1];
+	if (strncmp(next, "--", 2) == 0 && next[2] != '\0')
+		return tvp_err(TVP_EUSAGE, "%s: --%s needs a value (%s), not the option '%s' "
+			       "(write --%s=%s if that is the value)", who, name, metavar, next, name,
+			       next);
+	*value = argv[++*i];
 	return 0;
 }

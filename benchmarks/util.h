@@ -19,7 +19,16 @@ int tvp_err(int status, const char *fmt, ...)
 int tvp_syserr(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Allocation that cannot fail: on failure print one line and _exit(1). */
+/* What tvp is doing now, in a few words ("computing the reference answer
+ * (segmented sieve of Eratosthenes)"), for the messages of faults that can
+ * strike anywhere: out of memory, --timeout. Set from one thread; read from
+ * any thread or a signal handler (two buffers, swapped by one store). */
+void tvp_activity_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *tvp_activity(void);
+
+/* Allocation that cannot fail: on failure print "out of memory (N bytes,
+ * while ACTIVITY)" as one line and _exit(1). count * size that overflows
+ * is a failure too. */
 void *tvp_xmalloc(size_t size);
 void *tvp_xcalloc(size_t count, size_t size);
 void *tvp_xrealloc(void *ptr, size_t size);
@@ -30,5 +39,12 @@ char *tvp_xstrdup(const char *text);
  * optional k/M/G suffix (powers of 1000) and forms such as 2e6. */
 int tvp_parse_u64(const char *text, uint64_t *out);
 int tvp_parse_double(const char *text, double *out);
+
+/* The value of option --name at argv[*i]: after '=' when eq is not NULL,
+ * else the next argument (advancing *i). A missing value, or a next
+ * argument that is itself an option ("--pin"), is bad input: print one
+ * line naming who ("corpus", "mandelbrot") and return TVP_EUSAGE. */
+int tvp_option_value(const char *who, const char *name, const char *metavar, int argc,
+		     char **argv, int *i, const char *eq, const char **value);
 
 #endif

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../cleanup.h"
+#include "../fault.h"
 #include "../limits.h"
 
 /* Commands, parent -> worker. */
@@ -76,6 +77,7 @@ static void send_run_end(struct worker_side *ws)
 	ws->cpu_since = cpu;
 	if (tvp_frame_send(ws->res, FR_RUN_END, (uint32_t)ws->worker.id, 0, &used, sizeof used))
 		worker_fail("cannot report the end of a run");
+	tvp_fault_when_idle(ws->worker.id); /* TVP_FAULT=die:idle: the tests' idle death */
 }
 
 static _Noreturn void worker_main(struct tvp_runner *r, size_t id, int cmd, int res,
@@ -85,9 +87,6 @@ static _Noreturn void worker_main(struct tvp_runner *r, size_t id, int cmd, int 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(TVP_ERUNTIME);
-	signal(SIGINT, SIG_DFL); /* not tvp's cleanup handler: the parent does that */
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
 	tvp_pin_worker(r, id);
 
 	struct worker_side ws = {
@@ -153,6 +152,8 @@ static void raise_fd_limit(size_t workers)
 	}
 }
 
+/* Workers are numbered from 0 in every message, as in the JSON and in
+ * TVP_FAULT: "worker 4 (workers 0 to 7)". */
 static int fork_failed(size_t index, size_t workers)
 {
 	int err = errno;
@@ -160,10 +161,100 @@ static int fork_failed(size_t index, size_t workers)
 		char limit[200];
 		tvp_limit_phrase(false, limit, sizeof limit);
 		errno = err;
-		return tvp_syserr(TVP_ERUNTIME, "cannot start worker %zu of %zu: fork hit %s",
-				  index + 1, workers, limit);
+		return tvp_syserr(TVP_ERUNTIME, "cannot start worker %zu (workers 0 to %zu): fork hit %s",
+				  index, workers - 1, limit);
 	}
-	return tvp_syserr(TVP_ERUNTIME, "cannot start worker %zu of %zu: fork", index + 1, workers);
+	return tvp_syserr(TVP_ERUNTIME, "cannot start worker %zu (workers 0 to %zu): fork", index,
+			  workers - 1);
+}
+
+static int pipe_failed(size_t index, size_t workers)
+{
+	int err = errno;
+	if (err == EMFILE) {
+		char limit[200];
+		tvp_limit_files_phrase(workers * 4 + 16, limit, sizeof limit);
+		errno = err;
+		return tvp_syserr(TVP_ERUNTIME, "cannot make pipes for worker %zu (workers 0 to %zu): "
+				  "pipe hit %s", index, workers - 1, limit);
+	}
+	return tvp_syserr(TVP_ERUNTIME, "cannot make pipes for worker %zu (workers 0 to %zu)", index,
+			  workers - 1);
+}
+
+/* ---- The watchdog: a worker that owes the parent a frame must show
+ * progress (a frame, or CPU time used) at least every stall_timeout_s. */
+
+/* The state letter and the CPU ticks used (utime + stime) of pid, from
+ * /proc/PID/stat. 0, or -1 when it cannot be read. */
+static int read_proc_stat(pid_t pid, char *state, unsigned long long *ticks)
+{
+	char path[64], line[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t len = fread(line, 1, sizeof line - 1, f);
+	fclose(f);
+	line[len] = '\0';
+	char *close_paren = strrchr(line, ')'); /* the command name may hold anything */
+	unsigned long long utime, stime;
+	if (!close_paren || sscanf(close_paren + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+				   state, &utime, &stime) != 3)
+		return -1;
+	*ticks = utime + stime;
+	return 0;
+}
+
+static const char *state_phrase(char state)
+{
+	switch (state) {
+	case 'T':
+		return "is stopped (state T: SIGSTOP or SIGTSTP)";
+	case 't':
+		return "is stopped by a debugger (state t)";
+	case 'D':
+		return "is waiting in the kernel (state D)";
+	case 'S':
+		return "is asleep (state S)";
+	case 'Z':
+		return "has exited (state Z)";
+	default:
+		return "is running";
+	}
+}
+
+/* Worker w made progress at now (a frame came; no system call). */
+static void watch_progress(struct tvp_proc *proc, size_t w, double now)
+{
+	proc->watch_at[w] = now;
+}
+
+/* How long a poll may wait before the watchdog looks again. */
+static int watch_interval_ms(const struct tvp_proc *proc)
+{
+	double ms = proc->stall_s * 1000 / 4;
+	return ms < 10 ? 10 : ms > 1000 ? 1000 : (int)ms;
+}
+
+/* True when worker w has shown no progress for stall_s: why goes into
+ * why ("is stopped (state T) and has made no progress for 60 s"). A
+ * worker that used CPU time since the last look is making progress.
+ * Reads /proc/PID/stat: call it once per watch interval, not per frame. */
+static bool stalled(struct tvp_proc *proc, size_t w, double now, char *why, size_t size)
+{
+	char state = '?';
+	unsigned long long ticks = 0;
+	if (read_proc_stat(proc->pids[w], &state, &ticks) == 0 && ticks != proc->watch_ticks[w]) {
+		proc->watch_ticks[w] = ticks;
+		proc->watch_at[w] = now;
+		return false;
+	}
+	if (now - proc->watch_at[w] < proc->stall_s)
+		return false;
+	snprintf(why, size, "%s and has made no progress for %g s (--stall-timeout)",
+		 state_phrase(state), proc->stall_s);
+	return true;
 }
 
 /* Fork worker i into slot i, with fresh pipes. 0, or a status after one line. */
@@ -171,16 +262,14 @@ static int start_worker(struct tvp_runner *runner, struct tvp_proc *proc, size_t
 {
 	int cmd[2], res[2];
 	if (pipe2(cmd, O_CLOEXEC) != 0)
-		return tvp_syserr(TVP_ERUNTIME, "cannot make pipes for worker %zu of %zu", i + 1,
-				  proc->workers);
+		return pipe_failed(i, proc->workers);
 	if (pipe2(res, O_CLOEXEC) != 0) {
-		int status = tvp_syserr(TVP_ERUNTIME, "cannot make pipes for worker %zu of %zu",
-					i + 1, proc->workers);
+		int status = pipe_failed(i, proc->workers);
 		close(cmd[0]), close(cmd[1]);
 		return status;
 	}
 	fflush(NULL); /* nothing buffered may be written twice */
-	pid_t pid = fork();
+	pid_t pid = tvp_cleanup_fork(); /* registered before any signal can act */
 	if (pid < 0) {
 		int status = fork_failed(i, proc->workers);
 		close(cmd[0]), close(cmd[1]), close(res[0]), close(res[1]);
@@ -197,23 +286,39 @@ static int start_worker(struct tvp_runner *runner, struct tvp_proc *proc, size_t
 		}
 		worker_main(runner, i, cmd[0], res[1], proc->parent);
 	}
-	tvp_cleanup_add_child(pid);
 	close(cmd[0]);
 	close(res[1]);
 	proc->pids[i] = pid;
 	proc->cmd_fd[i] = cmd[1];
 	proc->res_fd[i] = res[0];
 	fcntl(cmd[1], F_SETFL, fcntl(cmd[1], F_GETFL) | O_NONBLOCK);
+	watch_progress(proc, i, tvp_now());
 	return 0;
 }
 
-/* Wait for worker i's READY frame. 0, or a status after one line. */
+/* Wait for worker i's READY frame, minding the watchdog. 0, or a status
+ * after one line. */
 static int wait_ready(struct tvp_proc *proc, size_t i)
 {
+	struct pollfd one = {.fd = proc->res_fd[i], .events = POLLIN};
+	char stall[160];
+	for (;;) {
+		int got = poll(&one, 1, watch_interval_ms(proc));
+		if (got < 0 && errno != EINTR)
+			return tvp_syserr(TVP_ERUNTIME, "poll");
+		if (got > 0)
+			break;
+		if (stalled(proc, i, tvp_now(), stall, sizeof stall)) {
+			kill(proc->pids[i], SIGKILL);
+			return tvp_err(TVP_ERUNTIME, "worker %zu (pid %d) %s while starting",
+				       i, (int)proc->pids[i], stall);
+		}
+	}
 	struct tvp_frame ready;
 	if (tvp_read_all(proc->res_fd[i], &ready, sizeof ready) != 1 || ready.kind != FR_READY)
-		return tvp_err(TVP_ERUNTIME, "worker %zu of %zu (pid %d) died while starting",
-			       i + 1, proc->workers, (int)proc->pids[i]);
+		return tvp_err(TVP_ERUNTIME, "worker %zu (pid %d) died while starting (workers 0 to %zu)",
+			       i, (int)proc->pids[i], proc->workers - 1);
+	watch_progress(proc, i, tvp_now());
 	return 0;
 }
 
@@ -226,6 +331,9 @@ int tvp_proc_start(struct tvp_runner *runner, struct tvp_proc *proc,
 	proc->pids = tvp_xcalloc(workers, sizeof *proc->pids);
 	proc->cmd_fd = tvp_xcalloc(workers, sizeof *proc->cmd_fd);
 	proc->res_fd = tvp_xcalloc(workers, sizeof *proc->res_fd);
+	proc->watch_at = tvp_xcalloc(workers, sizeof *proc->watch_at);
+	proc->watch_ticks = tvp_xcalloc(workers, sizeof *proc->watch_ticks);
+	proc->stall_s = runner->cfg->stall_timeout_s > 0 ? runner->cfg->stall_timeout_s : 60;
 	for (size_t i = 0; i < workers; i++)
 		proc->cmd_fd[i] = proc->res_fd[i] = -1;
 	raise_fd_limit(workers);
@@ -245,14 +353,33 @@ int tvp_proc_start(struct tvp_runner *runner, struct tvp_proc *proc,
 	return 0;
 }
 
-/* Worker w's pipe broke: reap it and say how it ended, in one line. Then
- * either start a replacement in its slot (when --retry allows one more;
- * return 0) or stop every other worker (return TVP_ERUNTIME). */
-static int worker_lost(struct tvp_runner *runner, struct tvp_proc *proc, size_t w)
+/* "was killed by signal 9 (Killed)" or "exited with status 3": how a
+ * reaped worker ended, from its wait status (got: what waitpid returned). */
+static void ending_phrase(pid_t got, pid_t pid, int wstatus, char *how, size_t size)
+{
+	if (got == pid && WIFSIGNALED(wstatus))
+		snprintf(how, size, "was killed by signal %d (%s)", WTERMSIG(wstatus),
+			 strsignal(WTERMSIG(wstatus)));
+	else if (got == pid && WIFEXITED(wstatus))
+		snprintf(how, size, "exited with status %d", WEXITSTATUS(wstatus));
+	else
+		snprintf(how, size, "stopped answering");
+}
+
+/* Worker w's pipe broke, or the watchdog found it stalled (stall says
+ * how; it is then killed): reap it and say how it ended and what it was
+ * doing ("during task 4", "between tasks", or "while idle": ended, its
+ * share of the run done, or no task of it begun), in one line. Then either start a replacement in its slot (when
+ * --retry allows one more; return 0) or stop every other worker (return
+ * TVP_ERUNTIME). */
+static int worker_lost(struct tvp_runner *runner, struct tvp_proc *proc, size_t w,
+		       const char *stall, bool ended)
 {
 	pid_t pid = proc->pids[w];
 	int64_t task = runner->stats[w].current_task;
 	int wstatus = 0;
+	if (stall)
+		kill(pid, SIGKILL);
 	/* Its result pipe is closed: it has exited or is exiting. Give it a
 	 * second, then make sure. */
 	pid_t got = 0;
@@ -269,18 +396,19 @@ static int worker_lost(struct tvp_runner *runner, struct tvp_proc *proc, size_t 
 		tvp_cleanup_remove_child(pid);
 		proc->pids[w] = 0;
 	}
-	char how[96], during[96] = "between tasks";
+	/* Idle: its share of the run done, or none of it begun (it died
+	 * between pool runs); else it was between two of its tasks. */
+	bool idle = ended || runner->stats[w].tasks == 0;
+	char how[160], during[96];
+	snprintf(during, sizeof during, "%s", idle ? "while idle" : "between tasks");
 	if (task >= 0 && (size_t)task < runner->plan.ntasks)
 		snprintf(during, sizeof during, "during task %lld (units %zu-%zu)", (long long)task,
 			 runner->plan.tasks[task].first,
 			 runner->plan.tasks[task].first + runner->plan.tasks[task].count - 1);
-	if (got == pid && WIFSIGNALED(wstatus))
-		snprintf(how, sizeof how, "was killed by signal %d (%s)", WTERMSIG(wstatus),
-			 strsignal(WTERMSIG(wstatus)));
-	else if (got == pid && WIFEXITED(wstatus))
-		snprintf(how, sizeof how, "exited with status %d", WEXITSTATUS(wstatus));
+	if (stall)
+		snprintf(how, sizeof how, "%s", stall);
 	else
-		snprintf(how, sizeof how, "stopped answering");
+		ending_phrase(got, pid, wstatus, how, sizeof how);
 	bool retry = proc->retries_used < proc->retries;
 	char then[64];
 	if (retry)
@@ -294,6 +422,7 @@ static int worker_lost(struct tvp_runner *runner, struct tvp_proc *proc, size_t 
 		return TVP_ERUNTIME;
 	}
 	proc->retries_used++;
+	runner->retries++;
 	close(proc->cmd_fd[w]), close(proc->res_fd[w]);
 	proc->cmd_fd[w] = proc->res_fd[w] = -1;
 	int status = start_worker(runner, proc, w);
@@ -453,7 +582,9 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 	size_t ended_count = 0, received_count = 0, replaced = 0;
 	int status = 0;
 
-	double go = tvp_now();
+	double go = tvp_now(), scanned = go;
+	for (size_t w = 0; w < n; w++)
+		watch_progress(proc, w, go); /* idle time between runs is not a stall */
 	for (size_t w = 0; w < n && !status; w++) {
 		if (proc->dispatch)
 			status = refill(r, &d, w);
@@ -482,23 +613,43 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 		}
 		size_t m = 0;
 		for (size_t w = 0; w < n; w++) {
-			if (!ended[w]) {
-				fds[m] = (struct pollfd){.fd = proc->res_fd[w], .events = POLLIN};
-				owner[m++] = w;
-			}
+			/* An idle worker's pipe is watched too: if it dies, it is
+			 * named (and replaced) at once, not at teardown. */
+			fds[m] = (struct pollfd){.fd = proc->res_fd[w], .events = ended[w] ? 0 : POLLIN};
+			owner[m++] = w;
 			if (d.out[w].len) {
 				fds[m] = (struct pollfd){.fd = proc->cmd_fd[w], .events = POLLOUT};
 				owner[m++] = w;
 			}
 		}
-		if (poll(fds, m, -1) < 0) {
+		int ready = poll(fds, m, watch_interval_ms(proc));
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			status = tvp_syserr(TVP_ERUNTIME, "poll");
 			tvp_proc_stop(proc, true);
 			break;
 		}
-		for (size_t i = 0; i < m && !status; i++) {
+		double now = tvp_now();
+		char stall[160];
+		size_t stuck = n;
+		if (now - scanned >= watch_interval_ms(proc) / 1000.0) { /* not at every frame */
+			scanned = now;
+			for (size_t w = 0; w < n && stuck == n; w++)
+				if (!ended[w] && stalled(proc, w, now, stall, sizeof stall))
+					stuck = w;
+		}
+		if (stuck < n) {
+			if ((status = worker_lost(r, proc, stuck, stall, false)))
+				break;
+			replaced++;
+			size_t w = stuck;
+			d.out[w].len = 0, d.sent[w] = 0, d.inflight[w] = 0, d.end_sent[w] = false;
+			if ((status = refill(r, &d, w)))
+				tvp_proc_stop(proc, true);
+			continue;
+		}
+		for (size_t i = 0; i < m && !status && ready > 0; i++) {
 			size_t w = owner[i];
 			bool lost = false, flushed = false;
 			struct tvp_frame head = {0};
@@ -508,11 +659,13 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 			} else if (fds[i].revents & (POLLIN | POLLHUP | POLLERR) &&
 				   fds[i].fd == proc->res_fd[w]) {
 				lost = read_frame(r, proc, w, &head) != 0;
+				if (!lost)
+					watch_progress(proc, w, now);
 			} else {
 				continue;
 			}
 			if (lost) {
-				if ((status = worker_lost(r, proc, w)))
+				if ((status = worker_lost(r, proc, w, NULL, ended[w])))
 					break;
 				/* A replacement now holds slot w: it starts afresh. What
 				 * the dead one left undone is handed out again when every
@@ -576,13 +729,22 @@ int tvp_proc_stop(struct tvp_proc *proc, bool kill_first)
 		while (got < 0 && errno == EINTR);
 		tvp_cleanup_remove_child(proc->pids[w]);
 		if (!kill_first && got == proc->pids[w] &&
-		    !(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) && !status)
-			status = tvp_err(TVP_ERUNTIME, "worker %zu (pid %d) ended badly (wait status %d)",
-					 w, (int)proc->pids[w], wstatus);
+		    !(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) && !status) {
+			/* It died after its last task, its results already in. */
+			char how[96];
+			ending_phrase(got, proc->pids[w], wstatus, how, sizeof how);
+			bool spare = proc->retries_used < proc->retries;
+			status = spare ? 0 : TVP_ERUNTIME;
+			tvp_err(status, "worker %zu (pid %d) %s while idle, after its work was done%s", w,
+				(int)proc->pids[w], how,
+				spare ? " (its results were in: nothing to retry)" : "");
+		}
 		proc->pids[w] = 0;
 	}
 	free(proc->pids), free(proc->cmd_fd), free(proc->res_fd);
+	free(proc->watch_at), free(proc->watch_ticks);
 	proc->pids = NULL, proc->cmd_fd = NULL, proc->res_fd = NULL;
+	proc->watch_at = NULL, proc->watch_ticks = NULL;
 	proc->started = 0;
 	return status;
 }

@@ -81,8 +81,9 @@ static int pthread_run(struct tvp_runner *runner, struct tvp_phases *phases)
 			if (err == EAGAIN)
 				tvp_limit_phrase(true, limit, sizeof limit);
 			errno = err;
-			status = tvp_syserr(TVP_ERUNTIME, "cannot start thread %zu of %zu: pthread_create%s%s",
-					    started + 1, workers, *limit ? " hit " : "", limit);
+			status = tvp_syserr(TVP_ERUNTIME, "cannot start thread %zu (workers 0 to %zu): "
+					    "pthread_create%s%s", started, workers - 1,
+					    *limit ? " hit " : "", limit);
 			break;
 		}
 	}

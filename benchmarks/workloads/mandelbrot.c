@@ -1,15 +1,13 @@
 /* mandelbrot.c - escape-time Mandelbrot iteration counts, one unit per image row (the Edinburgh talk). */
 #define _GNU_SOURCE
-#include <libgen.h>
 #include <math.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "../outfile.h"
 #include "../tvp.h"
 
 #define MAX_SIDE 100000            /* --width and --height at most this */
@@ -32,6 +30,7 @@ struct mandelbrot {
 	double step;        /* complex-plane distance between pixel centres */
 	size_t count_bytes; /* 1, 2 or 4: the smallest that holds --iterations */
 	const char *image;  /* --image FILE, or NULL */
+	struct tvp_outfile image_out; /* open from prepare to finish */
 };
 
 static const struct tvp_opt mandelbrot_opts[] = {
@@ -127,25 +126,6 @@ static void checksum_format(uint64_t hash, char answer[TVP_ANSWER_MAX])
 	snprintf(answer, TVP_ANSWER_MAX, "%016llx", (unsigned long long)hash);
 }
 
-/* 0 when path names a file in a directory that exists and may be
- * written; else one line and TVP_EUSAGE. */
-static int check_image_path(const char *path)
-{
-	if (!path[0])
-		return tvp_err(TVP_EUSAGE, "mandelbrot: --image needs a file name");
-	char *copy = tvp_xstrdup(path);
-	const char *dir = dirname(copy);
-	struct stat st;
-	int status = 0;
-	if (stat(dir, &st) != 0 || access(dir, W_OK) != 0)
-		status = tvp_syserr(TVP_EUSAGE, "mandelbrot: cannot write --image %s in %s", path, dir);
-	else if (!S_ISDIR(st.st_mode))
-		status = tvp_err(TVP_EUSAGE, "mandelbrot: cannot write --image %s: %s is not a directory",
-				 path, dir);
-	free(copy);
-	return status;
-}
-
 static int mandelbrot_prepare(struct tvp_job *job)
 {
 	struct mandelbrot *m = tvp_xcalloc(1, sizeof *m);
@@ -192,7 +172,9 @@ static int mandelbrot_prepare(struct tvp_job *job)
 			       "neighbouring pixels are the same double", span, m->centre_re,
 			       m->centre_im);
 	m->count_bytes = iterations <= UINT8_MAX ? 1 : iterations <= UINT16_MAX ? 2 : 4;
-	if (m->image && check_image_path(m->image))
+	/* Opened now, so a bad name is bad input before any work is done;
+	 * named only when the image is complete (outfile.h). */
+	if (m->image && tvp_outfile_open(&m->image_out, m->image, "--image"))
 		return TVP_EUSAGE;
 
 	job->units = m->height;
@@ -279,52 +261,6 @@ static int mandelbrot_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX]
 
 /* ---- Writing the image after the last repeat. */
 
-/* An image file written under a temporary name and renamed when complete,
- * so that a failed write never leaves a partial image behind. */
-struct image_file {
-	char *temp;
-	FILE *file;
-};
-
-static int image_open(struct image_file *img, const char *path)
-{
-	size_t size = strlen(path) + 16;
-	img->temp = tvp_xmalloc(size);
-	snprintf(img->temp, size, "%s.XXXXXX", path);
-	int fd = mkstemp(img->temp);
-	if (fd < 0) {
-		int status = tvp_syserr(TVP_ERUNTIME, "mandelbrot: cannot write --image %s", path);
-		free(img->temp);
-		img->temp = NULL;
-		return status;
-	}
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask); /* mkstemp made it private; an image is not */
-	img->file = fdopen(fd, "wb");
-	if (!img->file) {
-		close(fd);
-		unlink(img->temp);
-		free(img->temp);
-		return tvp_syserr(TVP_ERUNTIME, "mandelbrot: cannot write --image %s", path);
-	}
-	return 0;
-}
-
-/* Close the temporary file and rename it to path when ok; else remove it. */
-static int image_close(struct image_file *img, const char *path, bool ok)
-{
-	int status = 0;
-	if (fclose(img->file) != 0 && ok)
-		status = tvp_syserr(TVP_ERUNTIME, "mandelbrot: cannot write %s", img->temp);
-	if (ok && !status && rename(img->temp, path) != 0)
-		status = tvp_syserr(TVP_ERUNTIME, "mandelbrot: cannot rename %s to %s", img->temp, path);
-	if (!ok || status)
-		unlink(img->temp);
-	free(img->temp);
-	return ok ? status : TVP_ERUNTIME;
-}
-
 /* Binary PGM (P5) of the raw counts: maxval is --iterations (scaled down to
  * 65535 when larger), so the set itself, at the most iterations, is white. */
 static bool write_pgm(FILE *out, const struct mandelbrot *m,
@@ -408,24 +344,28 @@ static bool is_png_name(const char *path)
 static int mandelbrot_finish(struct tvp_job *job, const struct tvp_result *const *ordered,
 			     size_t ntasks)
 {
-	const struct mandelbrot *m = job->state;
+	struct mandelbrot *m = job->state;
 	if (!m->image)
 		return 0;
 	int status = check_results(m, ordered, ntasks);
 	if (status)
 		return status;
-	struct image_file img;
-	if ((status = image_open(&img, m->image)))
-		return status;
-	bool ok = is_png_name(m->image) ? write_png(img.file, m, ordered, ntasks)
-					: write_pgm(img.file, m, ordered, ntasks);
-	if (!ok)
-		tvp_err(TVP_ERUNTIME, "mandelbrot: cannot write the image to %s", m->image);
-	return image_close(&img, m->image, ok);
+	tvp_activity_set("writing --image %s", m->image);
+	bool ok = is_png_name(m->image) ? write_png(m->image_out.file, m, ordered, ntasks)
+					: write_pgm(m->image_out.file, m, ordered, ntasks);
+	if (!ok) {
+		tvp_syserr(TVP_ERUNTIME, "mandelbrot: cannot write the image to %s", m->image);
+		tvp_outfile_discard(&m->image_out);
+		return TVP_ERUNTIME;
+	}
+	return tvp_outfile_commit(&m->image_out);
 }
 
 static void mandelbrot_release(struct tvp_job *job)
 {
+	struct mandelbrot *m = job->state;
+	if (m)
+		tvp_outfile_discard(&m->image_out);
 	free(job->state);
 	job->state = NULL;
 }

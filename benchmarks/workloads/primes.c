@@ -73,7 +73,10 @@ static int primes_prepare(struct tvp_job *job)
 			       (unsigned long long)p->from, (unsigned long long)p->to);
 	if (p->block == 0)
 		return tvp_err(TVP_EUSAGE, "primes: --block must be at least 1");
-	job->units = (size_t)((p->to - p->from + p->block - 1) / p->block);
+	/* Any --block is valid (one larger than the range makes one unit): no
+	 * size here may overflow, so no "to - from + block - 1". */
+	uint64_t span = p->to - p->from;
+	job->units = (size_t)(span / p->block + (span % p->block != 0));
 	job->default_chunk = 1;
 	return 0;
 }
@@ -83,10 +86,9 @@ static void primes_kernel(struct tvp_worker *worker, struct tvp_task task,
 {
 	(void)input, (void)input_len;
 	const struct primes *p = worker->job->state;
-	uint64_t lo = p->from + task.first * p->block;
-	uint64_t hi = lo + task.count * p->block;
-	if (hi > p->to)
-		hi = p->to;
+	uint64_t lo = p->from + task.first * p->block; /* first < units: below to */
+	uint64_t left = p->to - lo;
+	uint64_t hi = task.count > left / p->block ? p->to : lo + task.count * p->block;
 	uint64_t sum = 0;
 	for (uint64_t n = lo; n < hi; n++) {
 		if (is_prime(worker, n))

@@ -61,7 +61,7 @@ as_user() {
 	for model in fork pool; do
 		as_user 4 primes --to 100000 --model "$model" --workers 8
 		[ "$status" -eq 1 ] || { echo "$model: status $status: $stderr"; return 1; }
-		one_tvp_line '^tvp: cannot start worker [0-9]+ of 8: fork hit the user-process limit \(RLIMIT_NPROC = 4\)'
+		one_tvp_line '^tvp: cannot start worker [0-7] \(workers 0 to 7\): fork hit the user-process limit \(RLIMIT_NPROC = 4\)'
 		no_orphans
 		[ -z "$output" ]
 		run pgrep -U "$uid"
@@ -78,7 +78,7 @@ as_user() {
 @test "pthread above RLIMIT_NPROC (it counts threads): one line naming the limit" {
 	as_user 4 primes --to 100000 --model pthread --workers 8
 	[ "$status" -eq 1 ] || { echo "status $status: $stderr"; return 1; }
-	one_tvp_line '^tvp: cannot start thread [0-9]+ of 8: pthread_create hit the user-process limit \(RLIMIT_NPROC = 4, which counts threads too\)'
+	one_tvp_line '^tvp: cannot start thread [0-7] \(workers 0 to 7\): pthread_create hit the user-process limit \(RLIMIT_NPROC = 4, which counts threads too\)'
 	no_orphans
 }
 
@@ -89,7 +89,7 @@ as_user() {
 	[ "$status" -eq 1 ] || { echo "status $status: $stderr"; return 1; }
 	[ -z "$output" ]
 	[ "$(wc -l <<<"$stderr")" -eq 1 ]
-	[[ "$stderr" =~ ^tvp:\ cannot\ start\ thread\ [0-9]+\ of\ 200:\ pthread_create\ hit\ the\ address-space\ limit\ for\ thread\ stacks\ \(RLIMIT_AS\ =\ 268435456\ bytes\) ]]
+	[[ "$stderr" =~ ^tvp:\ cannot\ start\ thread\ [0-9]+\ \(workers\ 0\ to\ 199\):\ pthread_create\ hit\ the\ address-space\ limit\ for\ thread\ stacks\ \(RLIMIT_AS\ =\ 268435456\ bytes\) ]]
 }
 
 @test "a process worker that dies (kill, segv, exit) is named with its task; the rest are reaped" {
@@ -175,7 +175,8 @@ as_user() {
 			case $how in
 			segv) [ "$status" -eq 139 ] ;;
 			kill) [ "$status" -eq 137 ] ;;
-			exit) [ "$status" -eq 3 ] ;;
+			# A thread's exit() ends tvp: a runtime fault, exit 1 with one line (issue 13, case 25).
+			exit) [ "$status" -eq 1 ] && [[ "$stderr" == "tvp: worker "*" called exit (TVP_FAULT=die:how=exit) during task 4: in a thread that ends the whole process" ]] ;;
 			esac || { echo "$model $how: status $status: $stderr"; return 1; }
 			[ -z "$(ls -A "$BATS_TEST_TMPDIR/out")" ] || { ls -la "$BATS_TEST_TMPDIR/out"; return 1; }
 		done
@@ -277,4 +278,11 @@ interrupt() {
 @test "above the documented limit of 1024 workers: one clear line, exit 2" {
 	expect_usage_error primes --model pool --workers 1025
 	[ "$stderr" = "tvp: --workers must be a whole number from 1 to 1024, not '1025'" ]
+}
+
+@test "tvp overhead above RLIMIT_NPROC names the limit and what it needs (issue 13, case 24)" {
+	as_user 1 overhead --repeat 1 --transfer-mib 1 --parent-mib 1
+	[ "$status" -eq 1 ] || { echo "status $status: $stderr"; return 1; }
+	one_tvp_line '^tvp: overhead: (fork|pthread_create) hit the user-process limit \(RLIMIT_NPROC = 1(, which counts threads too)?\); it needs one (process|thread) more than tvp.s own: Resource temporarily unavailable$'
+	no_orphans
 }

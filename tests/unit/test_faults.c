@@ -50,11 +50,44 @@ Test(faults, die_spares_other_workers_and_tasks)
 	tvp_fault_release();
 }
 
-Test(faults, die_exit_ends_the_process_with_status_3, .exit_code = TVP_FAULT_EXIT_STATUS)
+static void start_task_4(void) { tvp_fault_at_task(1, 4); }
+static void go_idle(void) { tvp_fault_when_idle(0); }
+
+/* Run fire in a forked child (a process worker); assert it exits with
+ * TVP_FAULT_EXIT_STATUS. */
+static void assert_worker_exits(void (*fire)(void))
+{
+	pid_t worker = fork();
+	if (worker == 0) {
+		fire();
+		_exit(0);
+	}
+	int status;
+	cr_assert_eq(waitpid(worker, &status, 0), worker);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == TVP_FAULT_EXIT_STATUS, "status %d", status);
+	tvp_fault_release();
+}
+
+Test(faults, die_exit_ends_a_process_worker_with_status_3)
+{
+	cr_assert_eq(tvp_fault_setup("die:worker=1:task=4:how=exit"), 0);
+	assert_worker_exits(start_task_4);
+}
+
+/* Case 25 of issue 13: in tvp itself (a thread) the exit is a runtime
+ * fault, exit 1, not an undocumented 3. */
+Test(faults, die_exit_in_tvp_itself_is_a_runtime_fault, .exit_code = TVP_ERUNTIME)
 {
 	cr_assert_eq(tvp_fault_setup("die:worker=1:task=4:how=exit"), 0);
 	tvp_fault_at_task(1, 4);
 	cr_assert_fail("still alive");
+}
+
+Test(faults, die_idle_fires_as_the_worker_goes_idle_not_at_a_task)
+{
+	cr_assert_eq(tvp_fault_setup("die:worker=0:idle:how=exit"), 0);
+	tvp_fault_at_task(0, 0); /* a task start: not this fault */
+	assert_worker_exits(go_idle);
 }
 
 Test(faults, die_segv_ends_the_process_by_sigsegv, .signal = SIGSEGV)
