@@ -19,7 +19,6 @@ import argparse
 import json
 import math
 import os
-import random
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ import tempfile
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "scripts"))
 import peers  # noqa: E402  (interpreter discovery)
+import stats  # noqa: E402  (intervals of ratios of medians)
+from latex import secs, tex  # noqa: E402
 
 WANTED = ("2.7", "3.11", "3.12", "3.13")  # the versions the section compares, when present
 WORKERS = 2
@@ -145,23 +146,11 @@ def measure(opts):
 
 # ---- Figures from the measurements.
 
-def median(values):
-    values = sorted(values)
-    n = len(values)
-    return float("nan") if n == 0 else (values[n // 2] if n % 2 else
-                                        (values[n // 2 - 1] + values[n // 2]) / 2)
-
-
-def ratio_interval(base, other, rounds=2000, seed=1):
-    """(median(base)/median(other), 2.5th and 97.5th percentile of the same ratio
-    over bootstrap resamples of each): the speedup and its interval."""
-    point = median(base) / median(other) if base and other else float("nan")
-    if len(base) < 2 or len(other) < 2:
-        return point, float("nan"), float("nan")
-    rng = random.Random(seed)
-    ratios = sorted(median(rng.choices(base, k=len(base))) /
-                    median(rng.choices(other, k=len(other))) for _ in range(rounds))
-    return point, ratios[int(0.025 * rounds)], ratios[int(0.975 * rounds) - 1]
+def ratio_interval(base, other):
+    """(median(base)/median(other), low, high): stats.ratio_interval, the report's one
+    bootstrap interval of a ratio of medians, as a tuple."""
+    r = stats.ratio_interval(base, other)
+    return r["ratio"], r["low"], r["high"]
 
 
 def walls(run):
@@ -244,14 +233,6 @@ def verdicts(data, ups):
 
 # ---- LaTeX.
 
-def tex(text):
-    """Text with LaTeX's special characters escaped."""
-    table = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-             "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-             "^": r"\textasciicircum{}"}
-    return "".join(table.get(ch, ch) for ch in str(text)).replace("--", "-{}-")
-
-
 def ms(seconds):
     return "--" if seconds != seconds else "%.1f" % (seconds * 1000)
 
@@ -276,7 +257,7 @@ def section(data):
     interps = interpreters_of(data)
     ups = speedups(data)
     out.append("Every Python tool below ran the same work as tvp, at %d workers, and gave tvp's "
-               "answer (checked with \\texttt{--expect}). Time is the median of %d runs; the "
+               "answer (checked with \\texttt{-{}-expect}). Time is the median of %d runs; the "
                "speedup is serial time over the tool's time under the same interpreter, with a "
                "95\\%% bootstrap interval. Interpreters: %s. Sizes: %s.\n\n" % (
                    WORKERS, data.get("repeat", 1), tex(", ".join(interps)),
@@ -325,7 +306,7 @@ def section(data):
                "%d workers ready (an executor: one empty task each; subinterpreters: create, "
                "import, unpickle the job).\n" % WORKERS)
     out.append(table(["model", "tool"] + [tex(i) for i in interps], rows, "ll" + "r" * len(interps)))
-    consts = ", ".join("%s %s\\,ms" % (tex(o["description"]), ms(o["seconds_per_op"]))
+    consts = ", ".join("%s %s" % (tex(o["description"]), secs(o["seconds_per_op"]))
                        for o in data.get("overhead", []))
     if consts:
         out.append("For scale, \\texttt{tvp overhead} on this machine: %s.\n\n" % consts)

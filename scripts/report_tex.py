@@ -12,20 +12,11 @@ import shutil
 import subprocess
 import sys
 
+import report_python
 import stats
+from latex import secs, tex
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def tex(text):
-	"""Text with LaTeX's special characters escaped."""
-	out = []
-	for ch in str(text):
-		out.append({"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-			    "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
-			    "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
-			    "'": r"\textquotesingle{}"}.get(ch, ch))
-	return "".join(out).replace("--", "-{}-")  # no en-dash ligature in option names
 
 
 def code(text):
@@ -40,19 +31,6 @@ def num(x, digits=3):
 	if abs(x) >= 100:
 		return "%.0f" % x
 	return ("%%.%df" % digits) % x
-
-
-def secs(x):
-	"""Seconds with a unit that suits their size."""
-	if x is None or (isinstance(x, float) and math.isnan(x)):
-		return "--"
-	if x == 0:
-		return "0"
-	if x < 1e-3:
-		return r"%.1f\,\textmu s" % (x * 1e6)
-	if x < 1:
-		return r"%.1f\,ms" % (x * 1e3)
-	return r"%.2f\,s" % x
 
 
 def at(rows, workers):
@@ -667,8 +645,17 @@ class Writer:
 
 # The report's sections in order: each is a function of the Writer. A new section is one
 # module with such a function plus one line here.
+def python_tools(w):
+	"""Python's tools, measured (scripts/report_python.py, the sweep's python-tools line)."""
+	data = w.a.extra_json("python-tools")
+	if data is None:
+		w.emit("\\section{Python's tools, measured}\n" + w.not_measured(["python-tools"]) + "\n")
+		return
+	w.emit(report_python.section(data)[0])
+
+
 SECTIONS = [Writer.machine, Writer.workloads, Writer.schedules, Writer.ipc, Writer.grep_input, Writer.gil,
-	    Writer.overhead, Writer.startup, Writer.image, Writer.claims]
+	    python_tools, Writer.overhead, Writer.startup, Writer.image, Writer.claims]
 
 
 def model_rank_of(model):
