@@ -14,7 +14,7 @@ cores=$(ex_cores)
 
 # answer NAME: the value of `NAME = value` in the answers file (comments and spaces stripped).
 answer() {
-	sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$TOP/$ANSWERS" 2>/dev/null |
+	sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$EX_SRC_DIR/answers.txt" 2>/dev/null |
 		head -n 1 | sed 's/[[:space:]]*#.*//; s/[[:space:]]*$//'
 }
 
@@ -126,7 +126,7 @@ faster | same | slower) ;;
 *) missing+="  predict_legacy = $(answer predict_legacy): want faster, same or slower"$'\n' ;;
 esac
 is_number "$(answer predict_p_half)" || missing+="  predict_p_half = $(answer predict_p_half): want a number"$'\n'
-if [ ! -f "$TOP/$ANSWERS" ]; then
+if [ ! -f "$EX_SRC_DIR/answers.txt" ]; then
 	ex_fail "there is no $ANSWERS" "copy it back from the handout's folder and fill in predictions 1 to 3"
 elif [ -n "$missing" ]; then
 	ex_fail "these predictions are not written yet:

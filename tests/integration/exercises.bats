@@ -51,23 +51,50 @@ expect_starter_fails() {
 	done
 }
 
-@test "every exercise has a handout, starter code, a checker and a solution that differs from the starter" {
-	local dir name starter found=0
+@test "every exercise has a handout, a checker and masters whose starter and solution differ; no hand-kept copy" {
+	local dir name master found=0 generated=0
 	for dir in "$EXERCISES_DIR"/[0-9][0-9]-*/; do
 		name=$(basename "$dir")
 		found=$((found + 1))
 		[ -s "$dir/README.md" ] || { echo "$name: no README.md"; return 1; }
 		[ -s "$dir/check.sh" ] || { echo "$name: no check.sh"; return 1; }
-		[ -d "$EXERCISES_DIR/solutions/$name" ] || { echo "$name: no solution"; return 1; }
-		for starter in "$dir"/*.c; do
-			[ -f "$starter" ] || { echo "$name: no starter code"; return 1; }
-			if [ -f "$EXERCISES_DIR/solutions/$name/$(basename "$starter")" ]; then
-				! cmp -s "$starter" "$EXERCISES_DIR/solutions/$name/$(basename "$starter")" ||
-					{ echo "$name: starter equals solution"; return 1; }
-			fi
+		[ -d "$EXERCISES_DIR/solutions/$name" ] || { echo "$name: no solutions/$name (masters)"; return 1; }
+		# The code has one source: no starter is kept beside its master.
+		for master in "$EXERCISES_DIR/solutions/$name"/*; do
+			[ "$(basename "$master")" != NOTES.md ] || continue
+			[ ! -e "$dir/$(basename "$master")" ] || { echo "$name: $(basename "$master") kept by hand beside its master"; return 1; }
+			awk -v edition=starter -f "$EXERCISES_DIR/tools/edition.awk" "$master" >"$BATS_TEST_TMPDIR/starter"
+			awk -v edition=solution -f "$EXERCISES_DIR/tools/edition.awk" "$master" >"$BATS_TEST_TMPDIR/solution"
+			! cmp -s "$BATS_TEST_TMPDIR/starter" "$BATS_TEST_TMPDIR/solution" ||
+				{ echo "$name: the starter of $(basename "$master") equals its solution"; return 1; }
+			generated=$((generated + 1))
 		done
+		ls "$EXERCISES_DIR/solutions/$name"/*.c >/dev/null || { echo "$name: no code"; return 1; }
 	done
 	[ "$found" -ge 8 ]
+	[ "$generated" -ge "$found" ]
+}
+
+@test "edition.awk: a master makes the starter and the solution; a malformed one is refused (exit 2)" {
+	local edition="$EXERCISES_DIR/tools/edition.awk" master="$BATS_TEST_TMPDIR/master.c"
+	printf '%s\n' 'int f(void)' '{' '	/* BEGIN SOLUTION */' '	return 42 * 1000000;' '	/* BEGIN STARTER */' \
+		'	//| /* TODO: the answer */' '	//| return 0;' '	/* END SOLUTION */' '}' >"$master"
+	run awk -v edition=starter -f "$edition" "$master"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'int f(void)\n{\n\t/* TODO: the answer */\n\treturn 0;\n}' ]
+	run awk -v edition=solution -f "$edition" "$master"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'int f(void)\n{\n\treturn 42 * 1000000;\n}' ]
+	run awk -v edition=secret -f "$edition" "$master"
+	[ "$output" = $'\treturn 42 * 1000000;' ]
+	printf '%s\n' '/* BEGIN SOLUTION */' 'x' >"$master"
+	run awk -v edition=starter -f "$edition" "$master"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"a solution part is not closed"* ]]
+	printf '%s\n' '/* BEGIN SOLUTION */' '/* BEGIN STARTER */' 'not prefixed' '/* END SOLUTION */' >"$master"
+	run awk -v edition=starter -f "$edition" "$master"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"master.c:3: a starter line must begin with //| or #|"* ]]
 }
 
 @test "exercise 01 (fork vs thread): the solution passes its checker" {
@@ -126,7 +153,7 @@ expect_starter_fails() {
 		"cyclic with 3 threads on 200 rows: 2 rows computed 0 times (198 199)" \
 		"dynamic with 3 threads on 200 rows: 200 rows computed 0 times" \
 		"random with 3 threads on 200 rows: 2 rows computed 0 times" \
-		"fix next_row_cyclic in exercises/04-load-balance/balance.c (TODO 1)"
+		"fix next_row_cyclic in $EX_BUILD/src/student/04-load-balance/balance.c (TODO 1)"
 }
 
 @test "exercise 05 (ship or share): the solution passes its checker; tvp's ship and shared times are shown" {
@@ -143,7 +170,7 @@ expect_starter_fails() {
 		"share counted 0, grep -c -E counts 50: edges.txt, --literal ab --workers 2 --unit-bytes 16" \
 		"ship counted 0, grep -c -E counts 127" \
 		"ship moved 16 bytes with 2 workers; want " \
-		"then fix first_line_start in exercises/05-ship-or-share/shipshare.c (TODO 1)"
+		"then fix first_line_start in $EX_BUILD/src/student/05-ship-or-share/shipshare.c (TODO 1)"
 }
 
 @test "exercise 07 (Amdahl and beyond): the solution passes its checker, a tvp sweep of this machine included" {
@@ -155,7 +182,7 @@ expect_starter_fails() {
 	expect_starter_fails 07 "N = 2: e = 0.0000, want 0.0500" \
 		"want - (NAN: 0/0" \
 		"p = 0.0000, want 0.9500" "p = 0.0000, want 0.9222" \
-		"write karp_flatt in exercises/07-amdahl/amdahl.c (TODO 1)"
+		"write karp_flatt in $EX_BUILD/src/student/07-amdahl/amdahl.c (TODO 1)"
 }
 
 @test "exercise 06 (the GIL): the solution passes its checker; only the timing bounds are skipped" {
@@ -167,7 +194,7 @@ expect_starter_fails() {
 
 @test "exercise 06 (the GIL): the starter fails: no predictions written, fit_p returns 0" {
 	expect_starter_fails 06 \
-		"test 1: your predictions are written down in exercises/06-gil/answers.txt (before you measure) ... FAILED" \
+		"test 1: your predictions are written down in $EX_BUILD/src/student/06-gil/answers.txt (before you measure) ... FAILED" \
 		"predict_faster = ?: want threads, processes or same" \
 		"0.70/primes/pthread          want p 0.7000, amdahl printed 0.000" \
 		"0.90/primes/pthread          want p -, amdahl printed 0.000" \
@@ -194,16 +221,14 @@ expect_starter_fails() {
 	local copy="$BATS_TEST_TMPDIR/tree"
 	mkdir "$copy"
 	(cd "$EXERCISES_DIR/.." && git ls-files -z | xargs -0 cp --parents -t "$copy")
-	cp "$copy/exercises/solutions/06-gil/amdahl.c" "$copy/exercises/06-gil/amdahl.c"
-	sed 's/^faster = processes/faster = threads/' "$copy/exercises/solutions/06-gil/answers.txt" \
-		>"$copy/exercises/06-gil/answers.txt"
-	run make -s --no-print-directory -C "$copy/exercises" check EX=06 BUILD_DIR="$EX_BUILD/copy" \
+	sed -i 's/^faster = processes/faster = threads/' "$copy/exercises/solutions/06-gil/answers.txt"
+	run make -s --no-print-directory -C "$copy/exercises" check EX=06 EDITION=solution BUILD_DIR="$EX_BUILD/copy" \
 		TVP="$BATS_TEST_DIRNAME/../../build/tvp"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"exercise 06: 1 of 8 tests FAILED."* ]]
 	local ratio
-	ratio=$(sed -n 's/^ratio_process_thread = //p' "$copy/exercises/06-gil/answers.txt")
+	ratio=$(sed -n 's/^ratio_process_thread = //p' "$copy/exercises/solutions/06-gil/answers.txt")
 	[[ "$output" == *"faster = threads, but your ratio_process_thread $ratio says processes"* ]]
 }
 
@@ -213,6 +238,20 @@ expect_starter_fails() {
 
 @test "exercise 08 (a race to find): the starter fails: ThreadSanitizer reports its races" {
 	expect_starter_fails 08 "ThreadSanitizer reported" "in add_prime" "in fill_small_primes"
+}
+
+@test "a lab whose checker does not run tvp checks without building tvp" {
+	# TVP names no binary: a check that needed it (or built it) would stop with exit 2.
+	run make -s --no-print-directory -C "$EXERCISES_DIR" check EX=01 EDITION=solution BUILD_DIR="$EX_BUILD" \
+		TVP="$BATS_TEST_TMPDIR/no-tvp-here"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"exercise 01: all 6 tests passed."* ]]
+	[[ "$output" != *"no tvp binary"* ]]
+	run make -s --no-print-directory -C "$EXERCISES_DIR" check EX=07 EDITION=solution BUILD_DIR="$EX_BUILD" \
+		TVP="$BATS_TEST_TMPDIR/no-tvp-here"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"exercises: no tvp binary at $BATS_TEST_TMPDIR/no-tvp-here"* ]]
 }
 
 @test "check names the exercises when EX is missing or unknown (exit 2)" {
@@ -235,12 +274,23 @@ expect_starter_fails() {
 	# By content: no file equal to a solution file.
 	mkdir "$unpacked"
 	tar -xzf "$tarball" -C "$unpacked"
-	local solution
+	local solution sums="$BATS_TEST_TMPDIR/sums" generated="$BATS_TEST_TMPDIR/generated"
+	(cd "$unpacked" && find . -type f -exec sha256sum {} +) >"$sums"
 	while IFS= read -r solution; do
-		sum=$(sha256sum <"$solution" | cut -d' ' -f1)
-		! (cd "$unpacked" && find . -type f -exec sha256sum {} +) | grep -q "^$sum " ||
-			{ echo "content of $solution is in the tarball"; return 1; }
+		awk -v edition=solution -f "$EXERCISES_DIR/tools/edition.awk" "$solution" >"$generated"
+		for file in "$solution" "$generated"; do
+			sum=$(sha256sum <"$file" | cut -d' ' -f1)
+			! grep -q "^$sum " "$sums" || { echo "content of $file ($solution) is in the tarball"; return 1; }
+		done
 	done < <(find "$EXERCISES_DIR/solutions" -type f)
+	# Every lab's code is there, as a starter made from its master, with no marker left.
+	for solution in "$EXERCISES_DIR"/solutions/[0-9][0-9]-*/*.c; do
+		file="$unpacked/tvp-student/exercises/$(basename "$(dirname "$solution")")/$(basename "$solution")"
+		[ -f "$file" ] || { echo "no starter $file"; return 1; }
+		awk -v edition=starter -f "$EXERCISES_DIR/tools/edition.awk" "$solution" | cmp -s - "$file" ||
+			{ echo "$file is not the starter made from $solution"; return 1; }
+		! grep -q 'SOLUTION' "$file" || { echo "$file holds a marker"; return 1; }
+	done
 	# Every exercise builds from the tarball alone.
 	local dir
 	for dir in "$unpacked"/tvp-student/exercises/[0-9][0-9]-*/; do
@@ -259,15 +309,37 @@ expect_starter_fails() {
 	[[ "$output" == *"this is the student edition"* ]]
 }
 
-@test "the student-edition check refuses a tree whose starter holds a solution's content" {
+# copy_tree DIR: the tracked files of the tree, copied into DIR.
+copy_tree() {
+	mkdir "$1"
+	(cd "$EXERCISES_DIR/.." && git ls-files -z | xargs -0 cp --parents -t "$1")
+}
+
+@test "the student-edition check refuses a tree with a copy of a solution beside a starter" {
 	local copy="$BATS_TEST_TMPDIR/tree"
-	mkdir "$copy"
-	(cd "$EXERCISES_DIR/.." && git ls-files -z | xargs -0 cp --parents -t "$copy")
-	cp "$copy/exercises/solutions/01-fork-vs-thread/forkthread.c" "$copy/exercises/01-fork-vs-thread/forkthread.c"
+	copy_tree "$copy"
+	awk -v edition=solution -f "$EXERCISES_DIR/tools/edition.awk" "$copy/exercises/solutions/01-fork-vs-thread/forkthread.c" \
+		>"$copy/exercises/01-fork-vs-thread/forkthread-copy.c"
+	git -C "$copy" init -q && git -C "$copy" add -A
 	run bash "$copy/exercises/tools/student-edition.sh" "$BATS_TEST_TMPDIR/leaky.tar.gz"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"have the content of a solution file"*"forkthread.c"* ]]
+	[[ "$output" == *"have the content of a solution file"*"forkthread-copy.c"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/leaky.tar.gz" ]
+}
+
+@test "the student-edition check refuses a master whose starter text holds a line of its solution" {
+	local copy="$BATS_TEST_TMPDIR/tree" master
+	copy_tree "$copy"
+	master="$copy/exercises/solutions/01-fork-vs-thread/forkthread.c"
+	grep -q '^		if (waitpid(pid, &status, 0) != pid)$' "$master"
+	awk '{ print } /TODO 1: wait for this child/ { print "\t\t//| if (waitpid(pid, &status, 0) != pid)" }' \
+		"$master" >"$master.new" && mv "$master.new" "$master"
+	grep -q '//| if (waitpid(pid, &status, 0) != pid)' "$master"
+	run bash "$copy/exercises/tools/student-edition.sh" "$BATS_TEST_TMPDIR/leaky.tar.gz"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"01-fork-vs-thread/forkthread.c in the tarball holds lines of the solution: "*"waitpid(pid, &status, 0)"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/leaky.tar.gz" ]
 }
 
