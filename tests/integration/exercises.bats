@@ -217,19 +217,71 @@ expect_starter_fails() {
 	[[ "$output" == *"0.40/primes/pthread          want p 0.4941, amdahl printed 0.478"* ]]
 }
 
-@test "exercise 06 (the GIL): measured answers that contradict each other fail test 7" {
-	local copy="$BATS_TEST_TMPDIR/tree"
-	mkdir "$copy"
-	(cd "$EXERCISES_DIR/.." && git ls-files -z | xargs -0 cp --parents -t "$copy")
-	sed -i 's/^faster = processes/faster = threads/' "$copy/exercises/solutions/06-gil/answers.txt"
-	run make -s --no-print-directory -C "$copy/exercises" check EX=06 EDITION=solution BUILD_DIR="$EX_BUILD/copy" \
-		TVP="$BATS_TEST_DIRNAME/../../build/tvp"
-	echo "$output"
+# student_tree DIR: the student edition (make student), unpacked into DIR; prints its top.
+student_tree() {
+	bash "$EXERCISES_DIR/tools/student-edition.sh" "$1/student.tar.gz" >/dev/null
+	tar -xzf "$1/student.tar.gz" -C "$1"
+	echo "$1/tvp-student"
+}
+
+@test "exercise 06 (the GIL): test 7 checks the answers against the student's own saved runs" {
+	local top answers runs
+	top=$(student_tree "$BATS_TEST_TMPDIR")
+	answers="$top/exercises/06-gil/answers.txt" runs="$top/build/gil-runs"
+	# A student who wrote fit_p and the predictions, then did steps 4 to 7 (record.sh, the
+	# instructor's steps, stands in for the hand-typed commands) on small runs.
+	awk -v edition=solution -f "$EXERCISES_DIR/tools/edition.awk" "$EXERCISES_DIR/solutions/06-gil/amdahl.c" \
+		>"$top/exercises/06-gil/amdahl.c"
+	sed -i -e 's/^predict_faster = ?/predict_faster = same/' -e 's/^predict_legacy = ?/predict_legacy = same/' \
+		-e 's/^predict_p_half = ?/predict_p_half = 0.5/' "$answers"
+	make -s --no-print-directory -C "$top/exercises" build EX=06 TVP="$BATS_TEST_DIRNAME/../../build/tvp" >/dev/null
+	TVP="$BATS_TEST_DIRNAME/../../build/tvp" PEERS="$top/peers/python/primes.py" \
+		bash "$EXERCISES_DIR/solutions/06-gil/record.sh" "$runs" "$answers" \
+		"$top/build/exercises/student/06-gil/amdahl" 200000
+	ex06() {
+		run make -s --no-print-directory -C "$top/exercises" check EX=06 TVP="$BATS_TEST_DIRNAME/../../build/tvp"
+		echo "$output"
+	}
+	ex06
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"test 7: your measured answers in exercises/06-gil/answers.txt agree with your own runs in build/gil-runs/ ... ok"* ]]
+	# An answer that is not what the student's runs say fails, with the file that says otherwise.
+	local p_half faster
+	p_half=$(sed -n 's/^p_half = //p' "$answers")
+	sed -i "s/^p_half = .*/p_half = $(awk -v p="$p_half" 'BEGIN { printf "%.3f", p + 0.1 }')/" "$answers"
+	faster=$(sed -n 's/^faster = //p' "$answers")
+	sed -i "s/^faster = .*/faster = $([ "$faster" = threads ] && echo processes || echo threads)/" "$answers"
+	ex06
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"exercise 06: 1 of 8 tests FAILED."* ]]
-	local ratio
-	ratio=$(sed -n 's/^ratio_process_thread = //p' "$copy/exercises/solutions/06-gil/answers.txt")
-	[[ "$output" == *"faster = threads, but your ratio_process_thread $ratio says processes"* ]]
+	[[ "$output" == *"p_half = "*", but the least-squares fit of build/gil-runs/sweep/ at --gil-free 0.50 gives "* ]]
+	[[ "$output" == *"faster = "*", but your ratio_process_thread "*" says $faster"* ]]
+	# A run that was never saved is named.
+	rm "$runs/fork.json"
+	ex06
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"build/gil-runs/fork.json is missing"* ]]
+	# The wrong run saved under a name is named too.
+	cp "$runs/pthread.json" "$runs/fork.json"
+	ex06
+	[[ "$output" == *"build/gil-runs/fork.json is --model pthread --workers 2 --gil modern, want --model fork --workers 2 --gil modern"* ]]
+}
+
+@test "exercise 06 (the GIL): the handout shows the form of the answers, not a passing set" {
+	local handout="$EXERCISES_DIR/06-gil/README.md"
+	# No measured line with a value in it: a student could copy it.
+	! grep -E '^(ratio_process_thread|faster|ratio_legacy_serial|p_half|p_one|python_ratio_thread_serial) = [0-9a-z]' "$handout"
+	grep -q '^ratio_process_thread = 0.NN$' "$handout"
+	grep -q 'build/gil-runs/' "$handout"
+}
+
+@test "exercise 01 (fork vs thread): question 4 asks the student to measure, and leaves the verdict open" {
+	local q4
+	q4=$(sed -n '/^4\. A task takes 20 µs/,/^$/p' "$EXERCISES_DIR/01-fork-vs-thread/README.md")
+	echo "$q4"
+	[[ "$q4" == *"build/tvp overhead"* ]]
+	[[ "$q4" == *"Does your machine agree?"* ]]
+	[[ "$q4" != *"(This is the tiny-task result"* ]]
 }
 
 @test "exercise 08 (a race to find): the solution passes its checker, TSan build included" {
