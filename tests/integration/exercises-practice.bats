@@ -39,38 +39,46 @@ answers() {
 	done
 }
 
-@test "practice amdahl: T(N) and S agree with an independent computation for 40 seeds" {
-	answers amdahl >"$BATS_TEST_TMPDIR/amdahl"
-	run python3 - "$BATS_TEST_TMPDIR/amdahl" <<'PY'
+# agree TOPIC: run the Python on stdin, which defines check(given, answer) (dicts of the
+# "given:" and "answer:" lines; returns what is wrong, or None), over seeds 1 to 40 of TOPIC.
+agree() {
+	answers "$1" >"$BATS_TEST_TMPDIR/$1"
+	cat - >"$BATS_TEST_TMPDIR/check.py"
+	cat >>"$BATS_TEST_TMPDIR/check.py" <<'PY'
 import sys
 bad = 0
 for line in open(sys.argv[1]):
     given, answer = line.rstrip("\n").split("\t")
     g = dict(kv.split("=") for kv in given.split()[1:])
     a = dict(kv.split("=") for kv in answer.split()[1:])
-    t1, p, c0, c1, n = float(g["T1_ms"]), float(g["p"]), float(g["c0_ms"]), float(g["c1_ms"]), int(g["N"])
-    # Amdahl's law with the start-up costs, written out again here.
-    t = t1 * (1 - p) + t1 * p / n + c0 + c1 * (n - 1)
-    if abs(float(a["T_ms"]) - t) > 0.051 or abs(float(a["S"]) - t1 / t) > 0.0051:
-        print("disagree:", given, answer, "want T", round(t, 2), "S", round(t1 / t, 3))
+    wrong = check(g, a)
+    if wrong:
+        print("disagree:", given, answer, wrong)
         bad += 1
 print("checked 40 seeds")
 sys.exit(1 if bad else 0)
 PY
+	run python3 "$BATS_TEST_TMPDIR/check.py" "$BATS_TEST_TMPDIR/$1"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"checked 40 seeds"* ]]
 }
 
+@test "practice amdahl: T(N) and S agree with an independent computation for 40 seeds" {
+	agree amdahl <<'PY'
+def check(g, a):
+    t1, p, c0, c1, n = float(g["T1_ms"]), float(g["p"]), float(g["c0_ms"]), float(g["c1_ms"]), int(g["N"])
+    # Amdahl's law with the start-up costs, written out again here.
+    t = t1 * (1 - p) + t1 * p / n + c0 + c1 * (n - 1)
+    if abs(float(a["T_ms"]) - t) > 0.051 or abs(float(a["S"]) - t1 / t) > 0.0051:
+        return "want T %.2f S %.3f" % (t, t1 / t)
+PY
+}
+
 @test "practice schedule: static, cyclic and dynamic times agree with an independent simulation for 40 seeds" {
-	answers schedule >"$BATS_TEST_TMPDIR/schedule"
-	run python3 - "$BATS_TEST_TMPDIR/schedule" <<'PY'
-import sys, heapq
-bad = 0
-for line in open(sys.argv[1]):
-    given, answer = line.rstrip("\n").split("\t")
-    g = dict(kv.split("=") for kv in given.split()[1:])
-    a = {k: int(v) for k, v in (kv.split("=") for kv in answer.split()[1:])}
+	agree schedule <<'PY'
+import heapq
+def check(g, a):
     workers, costs = int(g["workers"]), [int(c) for c in g["costs"].split(",")]
     units = len(costs)
     # static: contiguous blocks, the first units % workers one longer.
@@ -83,41 +91,22 @@ for line in open(sys.argv[1]):
     for c in costs:
         load, w = heapq.heappop(heap)
         heapq.heappush(heap, (load + c, w))
-    dynamic = max(load for load, _ in heap)
-    want = {"static": static, "cyclic": cyclic, "dynamic": dynamic}
-    if a != want:
-        print("disagree:", given, answer, "want", want)
-        bad += 1
-print("checked 40 seeds")
-sys.exit(1 if bad else 0)
+    want = {"static": static, "cyclic": cyclic, "dynamic": max(load for load, _ in heap)}
+    if {k: int(v) for k, v in a.items()} != want:
+        return "want %s" % want
 PY
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"checked 40 seeds"* ]]
 }
 
 @test "practice overhead: the best worker count agrees with a search over 1 to 16 for 40 seeds" {
-	answers overhead >"$BATS_TEST_TMPDIR/overhead"
-	run python3 - "$BATS_TEST_TMPDIR/overhead" <<'PY'
-import sys
-bad = 0
-for line in open(sys.argv[1]):
-    given, answer = line.rstrip("\n").split("\t")
-    g = dict(kv.split("=") for kv in given.split()[1:])
-    a = dict(kv.split("=") for kv in answer.split()[1:])
+	agree overhead <<'PY'
+def check(g, a):
     t1, p, c0, c1 = (float(g[k]) for k in ("T1_ms", "p", "c0_ms", "c1_ms"))
     times = {n: t1 * ((1 - p) + p / n) + c0 + c1 * (n - 1) for n in range(1, 17)}
     best = min(times, key=lambda n: (round(times[n], 9), n))
     pays = "yes" if times[best] < t1 else "no"
     if int(a["N"]) != best or abs(float(a["T_ms"]) - times[best]) > 0.0006 or a["pays"] != pays:
-        print("disagree:", given, answer, "want", best, times[best], pays)
-        bad += 1
-print("checked 40 seeds")
-sys.exit(1 if bad else 0)
+        return "want N=%d T=%.4f pays=%s" % (best, times[best], pays)
 PY
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"checked 40 seeds"* ]]
 }
 
 @test "practice gil: the bounds are Amdahl's and the overlap bound; RUN=1 runs the scenario with tvp" {
