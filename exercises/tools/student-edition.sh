@@ -19,7 +19,7 @@ solutions=exercises/solutions
 edition=exercises/tools/edition.awk
 cd "$top"
 # Left out besides the solutions: the tests that check them.
-teacher_only=(tests/integration/exercises*.bats)
+teacher_only=(tests/integration/exercises*.bats tests/integration/exercises*.bash)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
