@@ -54,3 +54,26 @@ mutant() {
 	[[ "$output" == *"test 5: the workers sleep while the buffer is empty"*"FAILED"* ]]
 	[[ "$output" == *"they spin instead of waiting"* ]]
 }
+
+@test "exercise 10 (thread bugs): the solution passes its checker, TSan build included" {
+	expect_pass 10 5
+}
+
+@test "exercise 10 (thread bugs): the starter fails all four bugs, and ThreadSanitizer names three of them" {
+	expect_starter_fails 10 "the threads said they were: 16(x16)" \
+		"0 of 8 threads said 'done'; pthread_join succeeded 0 times." \
+		"(status 139 is 128 + 11: SIGSEGV." \
+		"bugs-tsan ids 8: data race" "in say_id" \
+		"bugs-tsan exit 4: thread leak" \
+		"bugs-tsan transfer 1000: lock-order-inversion (potential deadlock)" "in transfer" \
+		"next: fix TODO 1 in $EX_BUILD/src/student/10-thread-bugs/bugs.c"
+}
+
+@test "exercise 10 (thread bugs): locks taken in opposite orders fail, alone among the fixes" {
+	mutant 10 10-thread-bugs bugs 's/^\tstruct account \*first = from < to ? from : to;$/\tstruct account *first = from;/; s/^\tstruct account \*second = from < to ? to : from;$/\tstruct account *second = to;/' tsan
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"test 1: "*"... ok"* ]]
+	[[ "$output" == *"test 3: "*"... ok"* ]]
+	[[ "$output" == *"bugs-tsan transfer 1000: lock-order-inversion (potential deadlock)"* ]]
+	[[ "$output" == *"exercise 10: "*" of 5 tests FAILED."* ]]
+}
