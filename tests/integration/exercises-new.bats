@@ -6,7 +6,8 @@ bats_require_minimum_version 1.5.0
 load exercises_helper
 
 # mutant EX NAME PROGRAM SED [TSAN]: run exercise EX's checker on its solution with the sed
-# expression SED applied to PROGRAM.c (and a ThreadSanitizer build if TSAN is set).
+# expression SED applied to PROGRAM.c (and a ThreadSanitizer build if TSAN is set); the lab's
+# other programs are built from the solution as they are.
 mutant() {
 	local ex=$1 name=$2 program=$3 expression=$4 bin="$BATS_TEST_TMPDIR/bin"
 	mkdir -p "$bin"
@@ -15,6 +16,13 @@ mutant() {
 	sed "$expression" "$bin/solution.c" >"$bin/$program.c"
 	! cmp -s "$bin/solution.c" "$bin/$program.c" || { echo "the sed expression changed nothing"; return 1; }
 	cc -std=gnu11 -O2 -Wall -Wextra -pthread -o "$bin/$program" "$bin/$program.c" -lm
+	# The lab's other programs, as the solution has them.
+	local other
+	for other in "$EXERCISES_DIR/solutions/$name"/*.c; do
+		[ "$(basename "$other" .c)" != "$program" ] || continue
+		awk -v edition=solution -f "$EXERCISES_DIR/tools/edition.awk" "$other" >"$bin/$(basename "$other")"
+		cc -std=gnu11 -O2 -Wall -Wextra -pthread -o "$bin/$(basename "$other" .c)" "$bin/$(basename "$other")" -lm
+	done
 	[ -z "${5:-}" ] || cc -std=gnu11 -O1 -g -pthread -fsanitize=thread -o "$bin/$program-tsan" "$bin/$program.c" -lm
 	run env EX_NUM="$ex" EX_NAME="$name" EX_EDITION=solution EX_BIN="$bin" EX_SRC_DIR="$bin" \
 		EX_TOOLS="$EX_BUILD/tools" bash "$EXERCISES_DIR/$name/check.sh"
@@ -76,4 +84,27 @@ mutant() {
 	[[ "$output" == *"test 3: "*"... ok"* ]]
 	[[ "$output" == *"bugs-tsan transfer 1000: lock-order-inversion (potential deadlock)"* ]]
 	[[ "$output" == *"exercise 10: "*" of 5 tests FAILED."* ]]
+}
+
+@test "exercise 11 (a supervisor): the solution passes its checker, a worker killed from outside included" {
+	expect_pass 11 6
+	[[ "$output" == *"test 5: a worker killed from outside (kill -9 by this checker) is restarted too ... ok (killed pid "*"; task 0 restarted)"* ]]
+}
+
+@test "exercise 11 (a supervisor): the starter hangs with 4 workers started and none reaped" {
+	expect_starter_fails 11 "it HUNG: still running after 3 s, with 4 worker(s) started and 0 reaped." \
+		"next: write reap_all in $EX_BUILD/src/student/11-supervisor/supervisor.c (TODO 1)"
+}
+
+@test "exercise 11 (a supervisor): a finish that counts a killed worker as done loses its task" {
+	mutant 11 11-supervisor supervisor 's/^\tif (WIFEXITED(status) \&\& WEXITSTATUS(status) == 0) {$/\tif (1) {/'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no result for task(s): 3 7 20"*"tasks restarted: none, want 3,7,20"* ]]
+	[[ "$output" == *"test 6: a task that always fails"*"FAILED"* ]]
+}
+
+@test "exercise 11 (a supervisor): reaping one child per SIGCHLD (if, not while) hangs" {
+	mutant 11 11-supervisor supervisor 's/while ((pid = waitpid(-1, \&status, WNOHANG)) > 0) {/if ((pid = waitpid(-1, \&status, WNOHANG)) > 0) {/'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"test 1: supervisor 4 200 DIR finishes"*"FAILED"*"it HUNG"* ]]
 }
