@@ -27,18 +27,9 @@ result_problems() {
 ex_test "supervisor $WORKERS $TASKS DIR finishes: every worker is reaped as it ends, and its slot reused"
 mkdir "$EX_SCRATCH/plain"
 ex_run plain --count -- "$EX_BIN/supervisor" "$WORKERS" "$TASKS" "$EX_SCRATCH/plain"
-if [ "$RUN_TIMED_OUT" -eq 1 ]; then
-	ex_fail "$(ex_run_summary)
-it HUNG: still running after $EX_TIMEOUT s, with $(grep -c '^start' "$RUN_OUT") worker(s) started and $(grep -c '^exited\|^killed' "$RUN_OUT") reaped.
+ex_finished "it HUNG: still running after $EX_TIMEOUT s, with $(grep -c '^start' "$RUN_OUT") worker(s) started and $(grep -c '^exited\|^killed' "$RUN_OUT") reaped.
 The workers ended (each is a zombie until reaped), SIGCHLD came, and no slot was freed." \
-		"write reap_all in $EX_SRC/supervisor.c (TODO 1)"
-	ex_stop
-elif [ "$RUN_STATUS" -ne 0 ]; then
-	ex_fail "$(ex_run_summary)"
-	ex_stop
-else
-	ex_pass
-fi
+	"write reap_all in $EX_SRC/supervisor.c (TODO 1)"
 
 ex_test "each of the $TASKS results in DIR is right (checked here against n(n+1)/2)"
 problems=$(result_problems "$EX_SCRATCH/plain" "$TASKS")

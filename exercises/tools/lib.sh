@@ -139,6 +139,22 @@ ex_run_summary() {
 	fi
 }
 
+# ex_finished HUNG_TEXT NEXT: pass the current test if the last run exited 0; if it hung,
+# fail with its summary, HUNG_TEXT and the advice NEXT; if it failed, fail with its summary.
+# Either failure stops the checker (the later tests need a run that ends).
+ex_finished() {
+	if [ "$RUN_TIMED_OUT" -eq 1 ]; then
+		ex_fail "$(ex_run_summary)
+$1" "$2"
+		ex_stop
+	elif [ "$RUN_STATUS" -ne 0 ]; then
+		ex_fail "$(ex_run_summary)"
+		ex_stop
+	else
+		ex_pass
+	fi
+}
+
 # ex_no_leftovers: fail the current test if the last run left processes behind; else pass.
 ex_no_leftovers() {
 	if [ "$RUN_ZOMBIES" -gt 0 ] || [ "$RUN_ORPHANS" -gt 0 ]; then
