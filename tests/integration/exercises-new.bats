@@ -108,3 +108,22 @@ mutant() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"test 1: supervisor 4 200 DIR finishes"*"FAILED"*"it HUNG"* ]]
 }
+
+@test "exercise 12 (measuring honestly): the solution passes its checker, real tvp runs included" {
+	expect_pass 12 6
+	[[ "$output" == *"test 1: 10 runs each, a cold first run"*"... ok (no measurable difference)"* ]]
+	[[ "$output" == *"test 6: real runs: tvp primes --to 300000"*"... ok ("* ]]
+}
+
+@test "exercise 12 (measuring honestly): the starter's intervals have no width and its verdict believes the ratio" {
+	expect_starter_fails 12 "interval 0.510000 0.510000" "verdict: B faster than A" \
+		"test 5: bad input (three labels) is one line on stderr and exit status 2 ... ok" \
+		"next: write median_interval in $EX_BUILD/src/student/12-honest/honest.c (TODO 1)"
+}
+
+@test "exercise 12 (measuring honestly): a verdict from the ratio of medians alone is caught (TODO 2)" {
+	mutant 12 12-honest honest 's/^\tif (high < 1)$/\tif (ratio < 1)/; s/^\tif (low > 1)$/\tif (ratio > 1)/'
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"test 1: 10 runs each, a cold first run"*"FAILED"* ]]
+	[[ "$output" == *"next: fix verdict in $BATS_TEST_TMPDIR/bin/honest.c (TODO 2)"* ]]
+}
