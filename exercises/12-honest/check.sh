@@ -28,7 +28,9 @@ reference() {
 		low = lo[b] / hi[a]; high = hi[b] / lo[a]
 		printf "ratio %s/%s first %.4f mean %.4f median %.4f interval %.4f %.4f\n", b, a, x[b, 1] / x[a, 1],
 			mean[b] / mean[a], med[b] / med[a], low, high
-		printf "verdict: %s\n", (high < 1 ? "B faster than A" : (low > 1 ? "B slower than A" : "no measurable difference"))
+		if (high < 1) printf "verdict: %s faster than %s\n", b, a
+		else if (low > 1) printf "verdict: %s slower than %s\n", b, a
+		else print "verdict: no measurable difference"
 	}' "$1"
 }
 
@@ -61,7 +63,7 @@ ex_test "10 runs each, a cold first run: the intervals overlap, so no measurable
 } >"$EX_SCRATCH/cold.runs"
 agree cold "made up"
 
-ex_test "B clearly faster, then clearly slower (12 and 9 runs, in measured order)"
+ex_test "B clearly faster: 12 and 9 runs, in measured order"
 {
 	printf 'A %s\n' 0.52 0.50 0.51 0.55 0.50 0.49 0.51 0.53 0.50 0.52 0.50 0.51
 	printf 'B %s\n' 0.41 0.40 0.42 0.39 0.40 0.41 0.43 0.40 0.40
@@ -69,7 +71,7 @@ ex_test "B clearly faster, then clearly slower (12 and 9 runs, in measured order
 # The same runs, B's first: now the slower sample is the second.
 { grep '^B ' "$EX_SCRATCH/faster.runs"; grep '^A ' "$EX_SCRATCH/faster.runs"; } >"$EX_SCRATCH/slower.runs"
 agree faster "made up: B about 0.8 of A"
-ex_test "... and the same runs in the other order: the second sample is now the slower"
+ex_test "... and the same runs with B's first: A slower than B"
 agree slower "made up: B's runs first"
 
 ex_test "5 runs each: too few for a 95% interval of the median, and honest says so"

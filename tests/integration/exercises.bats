@@ -24,7 +24,7 @@ load exercises_helper
 				{ echo "$name: the starter of $(basename "$master") equals its solution"; return 1; }
 			generated=$((generated + 1))
 		done
-		ls "$EXERCISES_DIR/solutions/$name"/*.c >/dev/null || { echo "$name: no code"; return 1; }
+		ls "$EXERCISES_DIR/solutions/$name"/*.c >/dev/null || { echo "$name: no code to write"; return 1; }
 	done
 	[ "$found" -ge 8 ]
 	[ "$generated" -ge "$found" ]

@@ -86,27 +86,22 @@ static void summarise(struct sample *s, struct summary *out)
 	median_interval(s, out);
 }
 
-/* The verdict on B against A from the interval [low, high] of the ratio of
- * B's median to A's: a difference is claimed only if the interval excludes 1. */
+/* The verdict on B (the second sample) against A from the interval [low,
+ * high] of the ratio of B's median to A's: "faster", "slower", or "same"
+ * (no measurable difference); a difference is claimed only if the interval
+ * excludes 1. */
 static const char *verdict(double ratio, double low, double high)
 {
 	/* BEGIN SOLUTION */
 	(void)ratio;
-	if (high < 1)
-		return "B faster than A";
-	if (low > 1)
-		return "B slower than A";
-	return "no measurable difference";
+	int faster = high < 1, slower = low > 1;
 	/* BEGIN STARTER */
 	//| /* TODO 2: this is the naive verdict: any ratio below 1 "wins". Claim a
 	//|  * difference only when the whole interval [low, high] is on one side of 1. */
 	//| (void)low, (void)high;
-	//| if (ratio < 1)
-	//| 	return "B faster than A";
-	//| if (ratio > 1)
-	//| 	return "B slower than A";
-	//| return "no measurable difference";
+	//| int faster = ratio < 1, slower = ratio > 1;
 	/* END SOLUTION */
+	return faster ? "faster" : slower ? "slower" : "same";
 }
 
 /* Read "LABEL SECONDS" lines into two samples (labels in order of first
@@ -163,6 +158,10 @@ int main(int argc, char **argv)
 	double low = sum[1].low / sum[0].high, high = sum[1].high / sum[0].low;
 	printf("ratio %s/%s first %.4f mean %.4f median %.4f interval %.4f %.4f\n", samples[1].label,
 	       samples[0].label, sum[1].first / sum[0].first, sum[1].mean / sum[0].mean, ratio, low, high);
-	printf("verdict: %s\n", verdict(ratio, low, high));
+	const char *said = verdict(ratio, low, high);
+	if (strcmp(said, "same") == 0)
+		printf("verdict: no measurable difference\n");
+	else
+		printf("verdict: %s %s than %s\n", samples[1].label, said, samples[0].label);
 	return 0;
 }
