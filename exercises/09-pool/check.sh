@@ -29,7 +29,7 @@ sum_of_squares() {
 ex_test "pool $WORKERS $TASKS $CAPACITY finishes: the workers take every task and exit"
 ex_run big --count -- "$EX_BIN/pool" "$WORKERS" "$TASKS" "$CAPACITY" "$EX_SCRATCH/big.log"
 taken=$(wc -l <"$EX_SCRATCH/big.log" 2>/dev/null || echo 0)
-ex_finished "it HUNG: still running after $EX_TIMEOUT s, with $taken of $TASKS tasks run.
+ex_finished "it HUNG: still running after $EX_TIMEOUT s; the log shows $taken of $TASKS tasks run (the last few may be unwritten).
 With none run, the workers left at once and main waits in buffer_put on a full buffer;
 with all run, main waits in pthread_join for workers that wait for a task that never comes." \
 	"$([ "$taken" -eq 0 ] && echo "write buffer_take in $EX_SRC/pool.c (TODO 1)" ||

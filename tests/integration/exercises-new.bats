@@ -36,7 +36,7 @@ mutant() {
 }
 
 @test "exercise 09 (build a pool): the starter hangs with no task run, and the checker says where to start" {
-	expect_starter_fails 09 "it HUNG: still running after 3 s, with 0 of 20000 tasks run." \
+	expect_starter_fails 09 "it HUNG: still running after 3 s; the log shows 0 of 20000 tasks run" \
 		"next: write buffer_take in $EX_BUILD/src/student/09-pool/pool.c (TODO 1)" \
 		"(the remaining tests need this one to pass: stopping here)"
 }
@@ -44,8 +44,14 @@ mutant() {
 @test "exercise 09 (build a pool): a close that signals one waiter hangs test 4" {
 	mutant 09 09-pool pool 's/pthread_cond_broadcast(&b->not_empty)/pthread_cond_signal(\&b->not_empty)/' tsan
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"test 4: clean shutdown"*"FAILED"* ]]
-	[[ "$output" == *"closing it must wake every one of them"* ]]
+	# Test 4 (8 waiters, 0 tasks) always hangs; test 1 may hang first, when more than one of its
+	# 4 workers waits at the close.
+	if [[ "$output" == *"test 1: "*"... FAILED"* ]]; then
+		[[ "$output" == *"it HUNG"*"next: write buffer_close in "*"(TODO 2)"* ]]
+	else
+		[[ "$output" == *"test 4: clean shutdown"*"FAILED"* ]]
+		[[ "$output" == *"closing it must wake every one of them"* ]]
+	fi
 }
 
 @test "exercise 09 (build a pool): a take that quits at the close loses the tasks still buffered" {

@@ -15,14 +15,19 @@ peers=${PEERS:-peers/python/primes.py}
 two=(--workers 2 --schedule dynamic)
 
 mkdir -p "$runs/sweep"
-save() { "$tvp" primes --to "$to" "$@" --format json --output "$runs/$name.json"; }
-name=serial save --model serial
-name=pthread save --model pthread "${two[@]}" --gil modern
-name=fork save --model fork "${two[@]}" --gil modern
-name=legacy save --model pthread "${two[@]}" --gil legacy
-name=sweep/serial save --model serial
+# save NAME ARGS...: tvp primes ARGS, saved as RUNS_DIR/NAME.json.
+save() {
+	local name=$1
+	shift
+	"$tvp" primes --to "$to" "$@" --format json --output "$runs/$name.json"
+}
+save serial --model serial
+save pthread --model pthread "${two[@]}" --gil modern
+save fork --model fork "${two[@]}" --gil modern
+save legacy --model pthread "${two[@]}" --gil legacy
+save sweep/serial --model serial
 for free in 0.00 0.25 0.50 0.75 1.00; do
-	name=sweep/free-$free save --model pthread "${two[@]}" --gil modern --gil-free "$free"
+	save "sweep/free-$free" --model pthread "${two[@]}" --gil modern --gil-free "$free"
 done
 python_ratio=none
 if command -v python3 >/dev/null; then
