@@ -30,6 +30,26 @@ load exercises_helper
 	[ "$generated" -ge "$found" ]
 }
 
+@test "make -C exercises instructor: every lab with its generated solution and notes, no marker left" {
+	run make -s --no-print-directory -C "$EXERCISES_DIR" instructor BUILD_DIR="$BATS_TEST_TMPDIR/b"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local tree="$BATS_TEST_TMPDIR/b/instructor" master name labs=0
+	for master in "$EXERCISES_DIR"/solutions/[0-9][0-9]-*/*; do
+		name=$(basename "$(dirname "$master")")/$(basename "$master")
+		[ -f "$tree/$name" ] || { echo "no $name"; return 1; }
+		[ "$(basename "$master")" = NOTES.md ] && continue
+		awk -v edition=solution -f "$EXERCISES_DIR/tools/edition.awk" "$master" | cmp -s - "$tree/$name" ||
+			{ echo "$name is not the solution made from its master"; return 1; }
+	done
+	for name in "$tree"/*/; do
+		labs=$((labs + 1))
+		[ -f "$name/README.md" ] && [ -f "$name/check.sh" ] || { echo "$name lacks its handout or checker"; return 1; }
+	done
+	[ "$labs" -eq 12 ]
+	! grep -rl -E 'BEGIN (SOLUTION|STARTER)|END SOLUTION' "$tree"
+}
+
 @test "edition.awk: a master makes the starter and the solution; a malformed one is refused (exit 2)" {
 	local edition="$EXERCISES_DIR/tools/edition.awk" master="$BATS_TEST_TMPDIR/master.c"
 	printf '%s\n' 'int f(void)' '{' '	/* BEGIN SOLUTION */' '	return 42 * 1000000;' '	/* BEGIN STARTER */' \
