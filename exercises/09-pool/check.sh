@@ -61,22 +61,33 @@ else
 	ex_no_leftovers
 fi
 
-ex_test "clean shutdown: 8 workers on a buffer of 1; 1 worker closed on 4000 buffered tasks; 8 workers, 0 tasks"
-ex_run one -- "$EX_BIN/pool" 8 500 1 "$EX_SCRATCH/one.log"
-problems=$(log_problems "$EX_SCRATCH/one.log" 500)
+ex_test "clean shutdown: 8 workers on a buffer of 1; 1 worker closed on 4000 buffered tasks; 8 idle workers"
+# shutdown_run NAME TASKS ARGS...: run pool ARGS (its log is NAME.log); add to hung or problems.
+hung="" problems=""
+shutdown_run() {
+	local name=$1 tasks=$2 found
+	shift 2
+	ex_run "$name" -- "$EX_BIN/pool" "$@"
+	if [ "$RUN_TIMED_OUT" -eq 1 ]; then
+		hung+="  pool $*: still running after $EX_TIMEOUT s"$'\n'
+	elif [ "$RUN_STATUS" -ne 0 ]; then
+		problems+="pool $*: exit status $RUN_STATUS"$'\n'
+	elif found=$(log_problems "$EX_SCRATCH/$name.log" "$tasks") && [ -n "$found" ]; then
+		problems+="pool $*: $found"$'\n'
+	fi
+}
+shutdown_run one 500 8 500 1 "$EX_SCRATCH/one.log"
 # A buffer that holds every task: main closes it while nearly all are still in it.
-ex_run buffered -- "$EX_BIN/pool" 1 4000 4096 "$EX_SCRATCH/buffered.log"
-buffered=$(log_problems "$EX_SCRATCH/buffered.log" 4000)
-[ -z "$buffered" ] || problems+="${problems:+$'\n'}with 1 worker and 4000 tasks, closed while they were still buffered: $buffered"
-ex_run none -- "$EX_BIN/pool" 8 0 1
-if [ "$RUN_TIMED_OUT" -eq 1 ]; then
-	ex_fail "$(ex_run_summary)
-with 0 tasks the 8 workers all wait on an empty buffer: closing it must wake every one of them" \
+shutdown_run buffered 4000 1 4000 4096 "$EX_SCRATCH/buffered.log"
+# One task, then 50 ms: all 8 workers wait on the empty buffer when it closes.
+shutdown_run idle 1 8 1 1 "$EX_SCRATCH/idle.log" 50000
+if [ -n "$hung" ]; then
+	ex_fail "it HUNG at the shutdown:
+${hung%$'\n'}
+the workers waiting on an empty buffer when it closes must all wake: closing it must wake every one of them" \
 		"in buffer_close, wake all the takers (pthread_cond_broadcast), not one"
 elif [ -n "$problems" ]; then
-	ex_fail "$problems" "buffer_take returns -1 only when the buffer is closed AND empty: what was put before the close still runs"
-elif [ "$RUN_STATUS" -ne 0 ]; then
-	ex_fail "$(ex_run_summary)"
+	ex_fail "${problems%$'\n'}" "buffer_take returns -1 only when the buffer is closed AND empty: what was put before the close still runs"
 else
 	ex_pass
 fi
