@@ -144,6 +144,7 @@ student: ## the exercises' student edition (no solutions) as build/tvp-student.t
 lint: ## shellcheck the scripts
 	shellcheck scripts/*.sh .ci/run
 	shellcheck -x exercises/tools/*.sh exercises/*/check.sh
+	shellcheck -s bash exercises/solutions/06-gil/record.sh
 
 clean: ## remove build/ (results/ stays)
 	rm -rf build

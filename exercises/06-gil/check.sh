@@ -14,7 +14,7 @@ cores=$(ex_cores)
 
 # answer NAME: the value of `NAME = value` in the answers file (comments and spaces stripped).
 answer() {
-	sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$TOP/$ANSWERS" 2>/dev/null |
+	sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$EX_SRC_DIR/answers.txt" 2>/dev/null |
 		head -n 1 | sed 's/[[:space:]]*#.*//; s/[[:space:]]*$//'
 }
 
@@ -126,7 +126,7 @@ faster | same | slower) ;;
 *) missing+="  predict_legacy = $(answer predict_legacy): want faster, same or slower"$'\n' ;;
 esac
 is_number "$(answer predict_p_half)" || missing+="  predict_p_half = $(answer predict_p_half): want a number"$'\n'
-if [ ! -f "$TOP/$ANSWERS" ]; then
+if [ ! -f "$EX_SRC_DIR/answers.txt" ]; then
 	ex_fail "there is no $ANSWERS" "copy it back from the handout's folder and fill in predictions 1 to 3"
 elif [ -n "$missing" ]; then
 	ex_fail "these predictions are not written yet:
@@ -253,7 +253,6 @@ fi
 
 ex_test "processes beat threads under --gil modern: wall of fork / wall of pthread < 0.85 (2 workers)"
 why=$(ex_speed_skip_reason 2)
-race_ratio=""
 if [ -n "$why" ]; then
 	ex_skip "$why"
 else
@@ -270,7 +269,6 @@ else
 		best=$(awk -v a="${best:-9}" -v b="$ratio" 'BEGIN { print (b < a ? b : a) }')
 		awk -v r="$best" 'BEGIN { exit !(r < 0.85) }' && break
 	done
-	race_ratio=$best
 	if [ -z "$best" ]; then
 		ex_fail "tvp failed: $(tail -n 1 "$EX_SCRATCH"/*.err 2>/dev/null | tail -n 1)" "run make build"
 	elif awk -v r="$best" 'BEGIN { exit !(r < 0.85) }'; then
@@ -281,43 +279,85 @@ If the machine is busy, run again later." "$TVP primes --to $RACE_TO --model for
 	fi
 fi
 
-ex_test "your measured answers in $ANSWERS agree with what tvp shows"
-problems=""
-ratio=$(answer ratio_process_thread)
-faster=$(answer faster)
-legacy=$(answer ratio_legacy_serial)
-p_half=$(answer p_half)
-p_one=$(answer p_one)
-python_ratio=$(answer python_ratio_thread_serial)
-for name in ratio_process_thread ratio_legacy_serial p_half p_one; do
-	is_number "$(answer $name)" || problems+="$name = $(answer $name): want a number"$'\n'
-done
-case $faster in
-threads | processes | same) ;;
-*) problems+="faster = $faster: want threads, processes or same"$'\n' ;;
-esac
-[ "$python_ratio" = none ] || is_number "$python_ratio" ||
-	problems+="python_ratio_thread_serial = $python_ratio: want a number, or none"$'\n'
-if [ -z "$problems" ]; then
-	said=$(awk -v r="$ratio" 'BEGIN { print (r < 0.9 ? "processes" : r > 1.1 ? "threads" : "same") }')
-	[ "$said" = "$faster" ] ||
-		problems+="faster = $faster, but your ratio_process_thread $ratio says $said (below 0.9: processes; above 1.1: threads)"$'\n'
-	if [ "$cores" -ge 2 ]; then
-		seen=${race_ratio:+tvp measured fork/pthread $race_ratio here (test 6)}
-		[ "$faster" = processes ] ||
-			problems+="faster = $faster; on $cores cores two processes, each with its own lock, run at once: ${seen:-measure again, on a quiet machine}"$'\n'
-		awk -v r="$legacy" 'BEGIN { exit !(r >= 0.9) }' ||
-			problems+="ratio_legacy_serial $legacy: 2 threads taking turns under one lock cannot beat the serial run; did you run --model pthread --workers 2 --gil legacy?"$'\n'
-		awk -v p="$p_one" 'BEGIN { exit !(p >= 0.5 && p <= 1.2) }' ||
-			problems+="p_one $p_one: with --gil-free 1 the threads never take the lock, so p is near 1 on a quiet machine; measure again"$'\n'
-	fi
-	awk -v p="$p_half" 'BEGIN { exit !(p <= 1.2) }' ||
-		problems+="p_half $p_half: above 1.2, more than the lock allows (question 4); measure again"$'\n'
+# The student's own runs (the handout's steps 4 to 7 save them here).
+RUNS=${EX_GIL_RUNS:-$TOP/build/gil-runs}
+if [ "$EX_EDITION" = solution ] && [ -s "$EX_SRC_DIR/record.sh" ]; then
+	# The instructor's steps 4 to 7, run as a student runs them by hand.
+	RUNS=$EX_SCRATCH/gil-runs
+	echo "(solution edition: record.sh measures steps 4 to 7 into a scratch build/gil-runs/ and fills the answers)"
+	TVP=$TVP PEERS=$TOP/peers/python/primes.py bash "$EX_SRC_DIR/record.sh" "$RUNS" "$EX_SRC_DIR/answers.txt" \
+		"$EX_BIN/amdahl" "$SWEEP_TO" >"$EX_SCRATCH/record.log" 2>&1 ||
+		echo "record.sh failed: $(tail -n 1 "$EX_SCRATCH/record.log")"
 fi
+RUNS_SHOWN=${RUNS#"$TOP/"}
+
+# run_is FILE MODEL WORKERS GIL: why the saved run in FILE is not that run (nothing if it is).
+run_is() {
+	[ -s "$1" ] || { echo "${1#"$TOP/"} is missing"; return; }
+	local model workers gil
+	model=$(grep -o '"model": "[^"]*"' "$1" | head -n 1 | cut -d'"' -f4)
+	workers=$(grep -o '"workers": [0-9]*' "$1" | head -n 1 | awk '{ print $2 }')
+	gil=$(grep -o '"gil": "[^"]*"' "$1" | head -n 1 | cut -d'"' -f4)
+	[ "$model $workers $gil" = "$2 $3 $4" ] ||
+		echo "${1#"$TOP/"} is --model $model --workers $workers --gil $gil, want --model $2 --workers $3 --gil $4"
+}
+
+# agrees NAME GOT WANT TOLERANCE HOW: a problem line if the answer GOT is not WANT within TOLERANCE.
+agrees() {
+	is_number "$2" || { echo "$1 = $2: want a number"; return; }
+	awk -v got="$2" -v want="$3" -v tol="$4" 'BEGIN { d = got - want; exit !(d > tol || -d > tol) }' &&
+		printf '%s = %s, but %s gives %.3f\n' "$1" "$2" "$5" "$3"
+}
+
+# ratio_of A B: wall median of run A over run B.
+ratio_of() { awk -v a="$(wall_of "$1")" -v b="$(wall_of "$2")" 'BEGIN { printf "%.4f", a / b }'; }
+
+ex_test "your measured answers in $ANSWERS agree with your own runs in $RUNS_SHOWN/"
+problems=""
+while read -r name model workers gil; do
+	why=$(run_is "$RUNS/$name.json" "$model" "$workers" "$gil")
+	[ -z "$why" ] || problems+="$why"$'\n'
+done <<'RUNS'
+serial serial 1 off
+pthread pthread 2 modern
+fork fork 2 modern
+legacy pthread 2 legacy
+RUNS
+ls "$RUNS"/sweep/free-*.json >/dev/null 2>&1 && [ -s "$RUNS/sweep/serial.json" ] ||
+	problems+="$RUNS_SHOWN/sweep/ lacks serial.json or the free-F.json runs (step 6)"$'\n'
+if [ -z "$problems" ]; then
+	want=$(ratio_of "$RUNS/fork.json" "$RUNS/pthread.json")
+	problems+=$(agrees ratio_process_thread "$(answer ratio_process_thread)" "$want" 0.006 "fork.json / pthread.json")
+	said=$(awk -v r="$(answer ratio_process_thread)" 'BEGIN { print (r < 0.9 ? "processes" : r > 1.1 ? "threads" : "same") }')
+	[ "$(answer faster)" = "$said" ] ||
+		problems+=$'\n'"faster = $(answer faster), but your ratio_process_thread $(answer ratio_process_thread) says $said (below 0.9: processes; above 1.1: threads)"
+	want=$(ratio_of "$RUNS/legacy.json" "$RUNS/serial.json")
+	problems+=$'\n'$(agrees ratio_legacy_serial "$(answer ratio_legacy_serial)" "$want" 0.006 "legacy.json / serial.json")
+	fits_of "$RUNS/sweep" >"$EX_SCRATCH/own.fits"
+	while read -r name free; do
+		want=$(awk -v key="$free/primes/pthread" '$1 == key { print $2 }' "$EX_SCRATCH/own.fits")
+		if [ -z "$want" ] || [ "$want" = - ]; then
+			problems+=$'\n'"$RUNS_SHOWN/sweep/ has no 2-thread run at --gil-free $free (step 6)"
+		else
+			problems+=$'\n'$(agrees "$name" "$(answer "$name")" "$want" "$TOLERANCE" "the least-squares fit of $RUNS_SHOWN/sweep/ at --gil-free $free")
+		fi
+	done <<'FITS'
+p_half 0.50
+p_one 1.00
+FITS
+	python_ratio=$(answer python_ratio_thread_serial)
+	if [ -s "$RUNS/python-serial.json" ] && [ -s "$RUNS/python-threading.json" ]; then
+		want=$(ratio_of "$RUNS/python-threading.json" "$RUNS/python-serial.json")
+		problems+=$'\n'$(agrees python_ratio_thread_serial "$python_ratio" "$want" 0.006 "python-threading.json / python-serial.json")
+	elif [ "$python_ratio" != none ]; then
+		problems+=$'\n'"python_ratio_thread_serial = $python_ratio: save the two Python runs of step 7 (--json), or write none"
+	fi
+fi
+problems=$(printf '%s\n' "$problems" | sed '/^$/d')
 if [ -n "$problems" ]; then
-	ex_fail "${problems%$'\n'}" "measure (handout, steps 4 to 7) and fill the MEASURE lines of $ANSWERS"
+	ex_fail "$problems" "measure (handout, steps 4 to 7, saving each run in $RUNS_SHOWN/) and fill the MEASURE lines of $ANSWERS from those runs"
 else
-	ex_pass "you predicted $(answer predict_faster), measured $faster; predicted p $(answer predict_p_half) at 0.5, fitted $p_half"
+	ex_pass "you predicted $(answer predict_faster), measured $(answer faster) (fork/pthread $(answer ratio_process_thread)); predicted p $(answer predict_p_half) at 0.5, fitted $(answer p_half)"
 fi
 
 ex_test "the Python peer (peers/python/primes.py) agrees with tvp's answer; the ratios side by side"

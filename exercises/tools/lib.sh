@@ -3,7 +3,7 @@
 # (SC2034: the RUN_* and COUNT_* variables are for the checkers that source this file.)
 #
 # A checker (NN-name/check.sh) is run by `make -C exercises check EX=NN` with
-# EX_NUM, EX_NAME, EX_EDITION, EX_BIN (the built programs), EX_TOOLS
+# EX_NUM, EX_NAME, EX_EDITION, EX_BIN (the built programs), EX_SRC_DIR (their sources), EX_TOOLS
 # (ex-run, count.so) and EX_TVP (the tvp binary) in the environment. It
 # sources this file, then calls ex_test / ex_pass / ex_fail for each
 # numbered test and ex_end last.
@@ -23,14 +23,13 @@ ex_tests=0
 ex_failed=0
 ex_next=""
 
-# Where the student edits, as a path from the top of the tree.
-if [ "$EX_EDITION" = solution ]; then
-	EX_SRC="exercises/solutions/$EX_NAME"
-else
-	EX_SRC="exercises/$EX_NAME"
-fi
 EX_TVP=${EX_TVP:-$TVP}
 EX_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# EX_SRC_DIR: the edition's files (the Makefile generates them from the
+# masters in the instructor tree; in the student edition, the student's
+# exercises/NN-name/). EX_SRC: the same, as a path from the top of the tree.
+EX_SRC_DIR=${EX_SRC_DIR:-$EX_TOP/exercises/$EX_NAME}
+EX_SRC=${EX_SRC_DIR#"$EX_TOP/"}
 EX_BIN_SHOWN=${EX_BIN#"$EX_TOP/"}
 echo "exercise $EX_NUM ($EX_NAME), $EX_EDITION edition: checking the programs in $EX_BIN_SHOWN/"
 
@@ -137,6 +136,22 @@ ex_run_summary() {
 	if [ -s "$RUN_ERR" ]; then
 		echo "its stderr (last lines):"
 		tail -n 8 "$RUN_ERR" | sed 's/^/  /'
+	fi
+}
+
+# ex_finished HUNG_TEXT NEXT: pass the current test if the last run exited 0; if it hung,
+# fail with its summary, HUNG_TEXT and the advice NEXT; if it failed, fail with its summary.
+# Either failure stops the checker (the later tests need a run that ends).
+ex_finished() {
+	if [ "$RUN_TIMED_OUT" -eq 1 ]; then
+		ex_fail "$(ex_run_summary)
+$1" "$2"
+		ex_stop
+	elif [ "$RUN_STATUS" -ne 0 ]; then
+		ex_fail "$(ex_run_summary)"
+		ex_stop
+	else
+		ex_pass
 	fi
 }
 

@@ -4,70 +4,72 @@
 
 bats_require_minimum_version 1.5.0
 
-EXERCISES_DIR="$BATS_TEST_DIRNAME/../../exercises"
+load exercises_helper
 
-setup_file() {
-	# Timing is not for tests: the speed bounds are skipped, correctness is not.
-	export TVP_EX_NO_SPEED=1
-	# A planted hang is detected after this many seconds, not the default 10.
-	export EX_TIMEOUT=3
-	export EX_BUILD="$BATS_FILE_TMPDIR/build"
-}
-
-# running TEXT: true if a process's command line contains TEXT (read from
-# /proc, so no procps needed; the bracket keeps grep from finding itself).
-running() {
-	grep -qsa -- "[${1:0:1}]${1:1}" /proc/[0-9]*/cmdline
-}
-
-# check EX EDITION: run the checker of exercise EX on that edition.
-check() {
-	run make -s --no-print-directory -C "$EXERCISES_DIR" check EX="$1" EDITION="$2" \
-		BUILD_DIR="$EX_BUILD"
-}
-
-# expect_pass EX TESTS: the checker passed all TESTS tests.
-expect_pass() {
-	check "$1" solution
-	echo "$output"
-	[ "$status" -eq 0 ]
-	[[ "$output" == *"exercise $1: all $2 tests passed."* ]]
-	[[ "$output" != *FAILED* ]]
-}
-
-# expect_starter_fails EX PATTERN...: the checker failed (the code built) and
-# said each PATTERN.
-expect_starter_fails() {
-	local ex=$1 pattern
-	shift
-	check "$ex" student
-	echo "$output"
-	[ "$status" -ne 0 ]
-	[[ "$output" != *"does not build"* ]]
-	[[ "$output" == *"exercise $ex: "*" tests FAILED."* ]]
-	[[ "$output" == *"next: "* ]]
-	for pattern in "$@"; do
-		[[ "$output" == *"$pattern"* ]] || { echo "missing: $pattern"; return 1; }
-	done
-}
-
-@test "every exercise has a handout, starter code, a checker and a solution that differs from the starter" {
-	local dir name starter found=0
+@test "every exercise has a handout, a checker and masters whose starter and solution differ; no hand-kept copy" {
+	local dir name master found=0 generated=0
 	for dir in "$EXERCISES_DIR"/[0-9][0-9]-*/; do
 		name=$(basename "$dir")
 		found=$((found + 1))
 		[ -s "$dir/README.md" ] || { echo "$name: no README.md"; return 1; }
 		[ -s "$dir/check.sh" ] || { echo "$name: no check.sh"; return 1; }
-		[ -d "$EXERCISES_DIR/solutions/$name" ] || { echo "$name: no solution"; return 1; }
-		for starter in "$dir"/*.c; do
-			[ -f "$starter" ] || { echo "$name: no starter code"; return 1; }
-			if [ -f "$EXERCISES_DIR/solutions/$name/$(basename "$starter")" ]; then
-				! cmp -s "$starter" "$EXERCISES_DIR/solutions/$name/$(basename "$starter")" ||
-					{ echo "$name: starter equals solution"; return 1; }
-			fi
+		[ -d "$EXERCISES_DIR/solutions/$name" ] || { echo "$name: no solutions/$name (masters)"; return 1; }
+		# The code has one source: no starter is kept beside its master.
+		for master in "$EXERCISES_DIR/solutions/$name"/*; do
+			[ "$(basename "$master")" != NOTES.md ] || continue
+			[ ! -e "$dir/$(basename "$master")" ] || { echo "$name: $(basename "$master") kept by hand beside its master"; return 1; }
+			awk -v edition=starter -f "$EXERCISES_DIR/tools/edition.awk" "$master" >"$BATS_TEST_TMPDIR/starter"
+			awk -v edition=solution -f "$EXERCISES_DIR/tools/edition.awk" "$master" >"$BATS_TEST_TMPDIR/solution"
+			! cmp -s "$BATS_TEST_TMPDIR/starter" "$BATS_TEST_TMPDIR/solution" ||
+				{ echo "$name: the starter of $(basename "$master") equals its solution"; return 1; }
+			generated=$((generated + 1))
 		done
+		ls "$EXERCISES_DIR/solutions/$name"/*.c >/dev/null || { echo "$name: no code to write"; return 1; }
 	done
 	[ "$found" -ge 8 ]
+	[ "$generated" -ge "$found" ]
+}
+
+@test "make -C exercises instructor: every lab with its generated solution and notes, no marker left" {
+	run make -s --no-print-directory -C "$EXERCISES_DIR" instructor BUILD_DIR="$BATS_TEST_TMPDIR/b"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	local tree="$BATS_TEST_TMPDIR/b/instructor" master name labs=0
+	for master in "$EXERCISES_DIR"/solutions/[0-9][0-9]-*/*; do
+		name=$(basename "$(dirname "$master")")/$(basename "$master")
+		[ -f "$tree/$name" ] || { echo "no $name"; return 1; }
+		[ "$(basename "$master")" = NOTES.md ] && continue
+		awk -v edition=solution -f "$EXERCISES_DIR/tools/edition.awk" "$master" | cmp -s - "$tree/$name" ||
+			{ echo "$name is not the solution made from its master"; return 1; }
+	done
+	for name in "$tree"/*/; do
+		labs=$((labs + 1))
+		[ -f "$name/README.md" ] && [ -f "$name/check.sh" ] || { echo "$name lacks its handout or checker"; return 1; }
+	done
+	[ "$labs" -eq 12 ]
+	! grep -rl -E 'BEGIN (SOLUTION|STARTER)|END SOLUTION' "$tree"
+}
+
+@test "edition.awk: a master makes the starter and the solution; a malformed one is refused (exit 2)" {
+	local edition="$EXERCISES_DIR/tools/edition.awk" master="$BATS_TEST_TMPDIR/master.c"
+	printf '%s\n' 'int f(void)' '{' '	/* BEGIN SOLUTION */' '	return 42 * 1000000;' '	/* BEGIN STARTER */' \
+		'	//| /* TODO: the answer */' '	//| return 0;' '	/* END SOLUTION */' '}' >"$master"
+	run awk -v edition=starter -f "$edition" "$master"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'int f(void)\n{\n\t/* TODO: the answer */\n\treturn 0;\n}' ]
+	run awk -v edition=solution -f "$edition" "$master"
+	[ "$status" -eq 0 ]
+	[ "$output" = $'int f(void)\n{\n\treturn 42 * 1000000;\n}' ]
+	run awk -v edition=secret -f "$edition" "$master"
+	[ "$output" = $'\treturn 42 * 1000000;' ]
+	printf '%s\n' '/* BEGIN SOLUTION */' 'x' >"$master"
+	run awk -v edition=starter -f "$edition" "$master"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"a solution part is not closed"* ]]
+	printf '%s\n' '/* BEGIN SOLUTION */' '/* BEGIN STARTER */' 'not prefixed' '/* END SOLUTION */' >"$master"
+	run awk -v edition=starter -f "$edition" "$master"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"master.c:3: a starter line must begin with //| or #|"* ]]
 }
 
 @test "exercise 01 (fork vs thread): the solution passes its checker" {
@@ -126,7 +128,7 @@ expect_starter_fails() {
 		"cyclic with 3 threads on 200 rows: 2 rows computed 0 times (198 199)" \
 		"dynamic with 3 threads on 200 rows: 200 rows computed 0 times" \
 		"random with 3 threads on 200 rows: 2 rows computed 0 times" \
-		"fix next_row_cyclic in exercises/04-load-balance/balance.c (TODO 1)"
+		"fix next_row_cyclic in $EX_BUILD/src/student/04-load-balance/balance.c (TODO 1)"
 }
 
 @test "exercise 05 (ship or share): the solution passes its checker; tvp's ship and shared times are shown" {
@@ -143,7 +145,7 @@ expect_starter_fails() {
 		"share counted 0, grep -c -E counts 50: edges.txt, --literal ab --workers 2 --unit-bytes 16" \
 		"ship counted 0, grep -c -E counts 127" \
 		"ship moved 16 bytes with 2 workers; want " \
-		"then fix first_line_start in exercises/05-ship-or-share/shipshare.c (TODO 1)"
+		"then fix first_line_start in $EX_BUILD/src/student/05-ship-or-share/shipshare.c (TODO 1)"
 }
 
 @test "exercise 07 (Amdahl and beyond): the solution passes its checker, a tvp sweep of this machine included" {
@@ -155,7 +157,7 @@ expect_starter_fails() {
 	expect_starter_fails 07 "N = 2: e = 0.0000, want 0.0500" \
 		"want - (NAN: 0/0" \
 		"p = 0.0000, want 0.9500" "p = 0.0000, want 0.9222" \
-		"write karp_flatt in exercises/07-amdahl/amdahl.c (TODO 1)"
+		"write karp_flatt in $EX_BUILD/src/student/07-amdahl/amdahl.c (TODO 1)"
 }
 
 @test "exercise 06 (the GIL): the solution passes its checker; only the timing bounds are skipped" {
@@ -167,7 +169,7 @@ expect_starter_fails() {
 
 @test "exercise 06 (the GIL): the starter fails: no predictions written, fit_p returns 0" {
 	expect_starter_fails 06 \
-		"test 1: your predictions are written down in exercises/06-gil/answers.txt (before you measure) ... FAILED" \
+		"test 1: your predictions are written down in $EX_BUILD/src/student/06-gil/answers.txt (before you measure) ... FAILED" \
 		"predict_faster = ?: want threads, processes or same" \
 		"0.70/primes/pthread          want p 0.7000, amdahl printed 0.000" \
 		"0.90/primes/pthread          want p -, amdahl printed 0.000" \
@@ -190,21 +192,71 @@ expect_starter_fails() {
 	[[ "$output" == *"0.40/primes/pthread          want p 0.4941, amdahl printed 0.478"* ]]
 }
 
-@test "exercise 06 (the GIL): measured answers that contradict each other fail test 7" {
-	local copy="$BATS_TEST_TMPDIR/tree"
-	mkdir "$copy"
-	(cd "$EXERCISES_DIR/.." && git ls-files -z | xargs -0 cp --parents -t "$copy")
-	cp "$copy/exercises/solutions/06-gil/amdahl.c" "$copy/exercises/06-gil/amdahl.c"
-	sed 's/^faster = processes/faster = threads/' "$copy/exercises/solutions/06-gil/answers.txt" \
-		>"$copy/exercises/06-gil/answers.txt"
-	run make -s --no-print-directory -C "$copy/exercises" check EX=06 BUILD_DIR="$EX_BUILD/copy" \
-		TVP="$BATS_TEST_DIRNAME/../../build/tvp"
-	echo "$output"
+# student_tree DIR: the student edition (make student), unpacked into DIR; prints its top.
+student_tree() {
+	bash "$EXERCISES_DIR/tools/student-edition.sh" "$1/student.tar.gz" >/dev/null
+	tar -xzf "$1/student.tar.gz" -C "$1"
+	echo "$1/tvp-student"
+}
+
+@test "exercise 06 (the GIL): test 7 checks the answers against the student's own saved runs" {
+	local top answers runs
+	top=$(student_tree "$BATS_TEST_TMPDIR")
+	answers="$top/exercises/06-gil/answers.txt" runs="$top/build/gil-runs"
+	# A student who wrote fit_p and the predictions, then did steps 4 to 7 (record.sh, the
+	# instructor's steps, stands in for the hand-typed commands) on small runs.
+	awk -v edition=solution -f "$EXERCISES_DIR/tools/edition.awk" "$EXERCISES_DIR/solutions/06-gil/amdahl.c" \
+		>"$top/exercises/06-gil/amdahl.c"
+	sed -i -e 's/^predict_faster = ?/predict_faster = same/' -e 's/^predict_legacy = ?/predict_legacy = same/' \
+		-e 's/^predict_p_half = ?/predict_p_half = 0.5/' "$answers"
+	make -s --no-print-directory -C "$top/exercises" build EX=06 TVP="$BATS_TEST_DIRNAME/../../build/tvp" >/dev/null
+	TVP="$BATS_TEST_DIRNAME/../../build/tvp" PEERS="$top/peers/python/primes.py" \
+		bash "$EXERCISES_DIR/solutions/06-gil/record.sh" "$runs" "$answers" \
+		"$top/build/exercises/student/06-gil/amdahl" 200000
+	ex06() {
+		run make -s --no-print-directory -C "$top/exercises" check EX=06 TVP="$BATS_TEST_DIRNAME/../../build/tvp"
+		echo "$output"
+	}
+	ex06
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"test 7: your measured answers in exercises/06-gil/answers.txt agree with your own runs in build/gil-runs/ ... ok"* ]]
+	# An answer that is not what the student's runs say fails, with the file that says otherwise.
+	local p_half faster
+	p_half=$(sed -n 's/^p_half = //p' "$answers")
+	sed -i "s/^p_half = .*/p_half = $(awk -v p="$p_half" 'BEGIN { printf "%.3f", p + 0.1 }')/" "$answers"
+	faster=$(sed -n 's/^faster = //p' "$answers")
+	sed -i "s/^faster = .*/faster = $([ "$faster" = threads ] && echo processes || echo threads)/" "$answers"
+	ex06
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"exercise 06: 1 of 8 tests FAILED."* ]]
-	local ratio
-	ratio=$(sed -n 's/^ratio_process_thread = //p' "$copy/exercises/06-gil/answers.txt")
-	[[ "$output" == *"faster = threads, but your ratio_process_thread $ratio says processes"* ]]
+	[[ "$output" == *"p_half = "*", but the least-squares fit of build/gil-runs/sweep/ at --gil-free 0.50 gives "* ]]
+	[[ "$output" == *"faster = "*", but your ratio_process_thread "*" says $faster"* ]]
+	# A run that was never saved is named.
+	rm "$runs/fork.json"
+	ex06
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"build/gil-runs/fork.json is missing"* ]]
+	# The wrong run saved under a name is named too.
+	cp "$runs/pthread.json" "$runs/fork.json"
+	ex06
+	[[ "$output" == *"build/gil-runs/fork.json is --model pthread --workers 2 --gil modern, want --model fork --workers 2 --gil modern"* ]]
+}
+
+@test "exercise 06 (the GIL): the handout shows the form of the answers, not a passing set" {
+	local handout="$EXERCISES_DIR/06-gil/README.md"
+	# No measured line with a value in it: a student could copy it.
+	! grep -E '^(ratio_process_thread|faster|ratio_legacy_serial|p_half|p_one|python_ratio_thread_serial) = [0-9a-z]' "$handout"
+	grep -q '^ratio_process_thread = 0.NN$' "$handout"
+	grep -q 'build/gil-runs/' "$handout"
+}
+
+@test "exercise 01 (fork vs thread): question 4 asks the student to measure, and leaves the verdict open" {
+	local q4
+	q4=$(sed -n '/^4\. A task takes 20 µs/,/^$/p' "$EXERCISES_DIR/01-fork-vs-thread/README.md")
+	echo "$q4"
+	[[ "$q4" == *"build/tvp overhead"* ]]
+	[[ "$q4" == *"Does your machine agree?"* ]]
+	[[ "$q4" != *"(This is the tiny-task result"* ]]
 }
 
 @test "exercise 08 (a race to find): the solution passes its checker, TSan build included" {
@@ -213,6 +265,20 @@ expect_starter_fails() {
 
 @test "exercise 08 (a race to find): the starter fails: ThreadSanitizer reports its races" {
 	expect_starter_fails 08 "ThreadSanitizer reported" "in add_prime" "in fill_small_primes"
+}
+
+@test "a lab whose checker does not run tvp checks without building tvp" {
+	# TVP names no binary: a check that needed it (or built it) would stop with exit 2.
+	run make -s --no-print-directory -C "$EXERCISES_DIR" check EX=01 EDITION=solution BUILD_DIR="$EX_BUILD" \
+		TVP="$BATS_TEST_TMPDIR/no-tvp-here"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"exercise 01: all 6 tests passed."* ]]
+	[[ "$output" != *"no tvp binary"* ]]
+	run make -s --no-print-directory -C "$EXERCISES_DIR" check EX=07 EDITION=solution BUILD_DIR="$EX_BUILD" \
+		TVP="$BATS_TEST_TMPDIR/no-tvp-here"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"exercises: no tvp binary at $BATS_TEST_TMPDIR/no-tvp-here"* ]]
 }
 
 @test "check names the exercises when EX is missing or unknown (exit 2)" {
@@ -235,12 +301,23 @@ expect_starter_fails() {
 	# By content: no file equal to a solution file.
 	mkdir "$unpacked"
 	tar -xzf "$tarball" -C "$unpacked"
-	local solution
+	local solution sums="$BATS_TEST_TMPDIR/sums" generated="$BATS_TEST_TMPDIR/generated"
+	(cd "$unpacked" && find . -type f -exec sha256sum {} +) >"$sums"
 	while IFS= read -r solution; do
-		sum=$(sha256sum <"$solution" | cut -d' ' -f1)
-		! (cd "$unpacked" && find . -type f -exec sha256sum {} +) | grep -q "^$sum " ||
-			{ echo "content of $solution is in the tarball"; return 1; }
+		awk -v edition=solution -f "$EXERCISES_DIR/tools/edition.awk" "$solution" >"$generated"
+		for file in "$solution" "$generated"; do
+			sum=$(sha256sum <"$file" | cut -d' ' -f1)
+			! grep -q "^$sum " "$sums" || { echo "content of $file ($solution) is in the tarball"; return 1; }
+		done
 	done < <(find "$EXERCISES_DIR/solutions" -type f)
+	# Every lab's code is there, as a starter made from its master, with no marker left.
+	for solution in "$EXERCISES_DIR"/solutions/[0-9][0-9]-*/*.c; do
+		file="$unpacked/tvp-student/exercises/$(basename "$(dirname "$solution")")/$(basename "$solution")"
+		[ -f "$file" ] || { echo "no starter $file"; return 1; }
+		awk -v edition=starter -f "$EXERCISES_DIR/tools/edition.awk" "$solution" | cmp -s - "$file" ||
+			{ echo "$file is not the starter made from $solution"; return 1; }
+		! grep -q 'SOLUTION' "$file" || { echo "$file holds a marker"; return 1; }
+	done
 	# Every exercise builds from the tarball alone.
 	local dir
 	for dir in "$unpacked"/tvp-student/exercises/[0-9][0-9]-*/; do
@@ -259,15 +336,37 @@ expect_starter_fails() {
 	[[ "$output" == *"this is the student edition"* ]]
 }
 
-@test "the student-edition check refuses a tree whose starter holds a solution's content" {
+# copy_tree DIR: the tracked files of the tree, copied into DIR.
+copy_tree() {
+	mkdir "$1"
+	(cd "$EXERCISES_DIR/.." && git ls-files -z | xargs -0 cp --parents -t "$1")
+}
+
+@test "the student-edition check refuses a tree with a copy of a solution beside a starter" {
 	local copy="$BATS_TEST_TMPDIR/tree"
-	mkdir "$copy"
-	(cd "$EXERCISES_DIR/.." && git ls-files -z | xargs -0 cp --parents -t "$copy")
-	cp "$copy/exercises/solutions/01-fork-vs-thread/forkthread.c" "$copy/exercises/01-fork-vs-thread/forkthread.c"
+	copy_tree "$copy"
+	awk -v edition=solution -f "$EXERCISES_DIR/tools/edition.awk" "$copy/exercises/solutions/01-fork-vs-thread/forkthread.c" \
+		>"$copy/exercises/01-fork-vs-thread/forkthread-copy.c"
+	git -C "$copy" init -q && git -C "$copy" add -A
 	run bash "$copy/exercises/tools/student-edition.sh" "$BATS_TEST_TMPDIR/leaky.tar.gz"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"have the content of a solution file"*"forkthread.c"* ]]
+	[[ "$output" == *"have the content of a solution file"*"forkthread-copy.c"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/leaky.tar.gz" ]
+}
+
+@test "the student-edition check refuses a master whose starter text holds a line of its solution" {
+	local copy="$BATS_TEST_TMPDIR/tree" master
+	copy_tree "$copy"
+	master="$copy/exercises/solutions/01-fork-vs-thread/forkthread.c"
+	grep -q '^		if (waitpid(pid, &status, 0) != pid)$' "$master"
+	awk '{ print } /TODO 1: wait for this child/ { print "\t\t//| if (waitpid(pid, &status, 0) != pid)" }' \
+		"$master" >"$master.new" && mv "$master.new" "$master"
+	grep -q '//| if (waitpid(pid, &status, 0) != pid)' "$master"
+	run bash "$copy/exercises/tools/student-edition.sh" "$BATS_TEST_TMPDIR/leaky.tar.gz"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"01-fork-vs-thread/forkthread.c in the tarball holds lines of the solution: "*"waitpid(pid, &status, 0)"* ]]
 	[ ! -e "$BATS_TEST_TMPDIR/leaky.tar.gz" ]
 }
 

@@ -1,4 +1,4 @@
-/* forkthread.c - exercise 01: time creating and reaping N threads, then N processes (instructor solution). */
+/* forkthread.c - exercise 01: time creating and reaping N threads, then N processes. */
 /*
  * usage: forkthread [COUNT [HEAP_MB]]
  *   COUNT    how many threads, then how many processes (default 50000, LLNL's table)
@@ -85,10 +85,16 @@ static struct timing time_processes(long count)
 		if (pid == 0)
 			_exit(0); /* the child: nothing to do */
 		t.created++;
+		/* BEGIN SOLUTION */
 		int status;
 		if (waitpid(pid, &status, 0) != pid)
 			die("waitpid", errno);
 		t.reaped++;
+		/* BEGIN STARTER */
+		//| /* TODO 1: wait for this child (waitpid), as time_threads joins its
+		 //| * thread, and count it in t.reaped. Until then every child stays a
+		 //| * zombie: dead, but still holding its slot in the process table. */
+		/* END SOLUTION */
 	}
 	t.wall_s = tvp_now() - start;
 	struct tvp_usage after = tvp_usage_add(tvp_usage_read(0), tvp_usage_read(1));
@@ -134,7 +140,12 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	struct timing processes = time_processes(count);
 	print_row("processes", processes);
+	/* BEGIN SOLUTION */
 	printf("ratio      processes/threads %.1f\n", processes.wall_s / threads.wall_s);
+	/* BEGIN STARTER */
+	//| /* TODO 2: print the line "ratio      processes/threads R", where R is
+	 //| * the processes' wall time over the threads' (one decimal). */
+	/* END SOLUTION */
 	free(heap);
 	return 0;
 }

@@ -1,4 +1,4 @@
-/* psum.c - exercise 02: sum an array with threads four ways, each checking its own answer (instructor solution). */
+/* psum.c - exercise 02: sum an array with threads four ways, each checking its own answer. */
 /*
  * usage: psum [-n LOG2_ELEMENTS] [-t MAX_THREADS] [-r REPEATS] [-v VERSION]
  * Sums values[i] = i for i in [0, 2^LOG2_ELEMENTS) (default 2^22) and checks
@@ -42,8 +42,14 @@ static volatile uint64_t slots[MAX_THREADS];
 /* padded: one slot per cache line, so two threads never write one line. */
 struct padded_slot {
 	volatile uint64_t sum;
+	/* BEGIN SOLUTION */
 	char pad[CACHE_LINE - sizeof(uint64_t)];
 } __attribute__((aligned(CACHE_LINE)));
+	/* BEGIN STARTER */
+	//| /* TODO 1: make each slot fill a whole cache line (CACHE_LINE bytes)
+	 //| * and start on one, so that no two threads write to the same line. */
+//| };
+	/* END SOLUTION */
 static struct padded_slot padded_slots[MAX_THREADS];
 
 /* The first and one-past-last element thread id sums: contiguous blocks,
@@ -93,10 +99,15 @@ static void *sum_local(void *arg)
 {
 	long id = (long)arg, first, end;
 	block_of(id, &first, &end);
+	/* BEGIN SOLUTION */
 	uint64_t sum = 0;
 	for (long i = first; i < end; i++)
 		sum += values[i];
 	slots[id] = sum;
+	/* BEGIN STARTER */
+	//| /* TODO 2: add values[first] .. values[end - 1] into a local variable,
+	 //| * then store it in slots[id] once, at the end (CS:APP's psum-local). */
+	/* END SOLUTION */
 	return NULL;
 }
 

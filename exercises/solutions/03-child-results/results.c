@@ -1,4 +1,4 @@
-/* results.c - exercise 03: forked workers send their results home through a pipe or MAP_SHARED memory (instructor solution). */
+/* results.c - exercise 03: forked workers send their results home through a pipe or MAP_SHARED memory. */
 /*
  * usage: results pipe|shm [UNITS [WORKERS]]
  * Unit i's result is the number of Collatz steps from i + 1 down to 1 (a
@@ -130,29 +130,44 @@ static void collect_by_pipe(uint64_t *results, long units, int workers)
 		close(fds[1]);
 		from_worker[w] = fds[0];
 	}
+	/* BEGIN SOLUTION */
 	/* Drain before join: read everything every worker sends, and only then
 	 * wait for them. A worker whose results do not fit in the pipe buffer
 	 * (64 KiB on Linux) cannot exit until someone reads them. */
+	/* BEGIN STARTER */
+	//| /* Wait until every worker has finished, then read what each one sent. */
+	//| for (int w = 0; w < workers; w++)
+		//| reap(pids[w]);
+	/* END SOLUTION */
 	for (int w = 0; w < workers; w++) {
 		long first, end;
 		block_of(w, workers, units, &first, &end);
 		read_all(from_worker[w], results + first, (size_t)(end - first) * sizeof *results);
 		close(from_worker[w]);
 	}
+	/* BEGIN SOLUTION */
 	for (int w = 0; w < workers; w++)
 		reap(pids[w]);
+	/* END SOLUTION */
 }
 
 /* shm: every worker writes its block straight into memory shared with the parent. */
 static void collect_by_shm(uint64_t *results, long units, int workers)
 {
 	size_t bytes = (size_t)units * sizeof *results;
+	/* BEGIN SOLUTION */
 	/* MAP_SHARED: the children's writes land in the very pages the parent
 	 * reads. Memory from malloc would be copied on write at the fork. */
 	uint64_t *shared = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 				-1, 0);
 	if (shared == MAP_FAILED)
 		die("mmap");
+	/* BEGIN STARTER */
+	//| /* The memory the workers write their results into. */
+	//| uint64_t *shared = malloc(bytes);
+	//| if (!shared)
+		//| die("malloc");
+	/* END SOLUTION */
 	pid_t pids[MAX_WORKERS];
 	for (int w = 0; w < workers; w++) {
 		pids[w] = fork();
@@ -168,7 +183,11 @@ static void collect_by_shm(uint64_t *results, long units, int workers)
 	for (int w = 0; w < workers; w++)
 		reap(pids[w]);
 	memcpy(results, shared, bytes);
+	/* BEGIN SOLUTION */
 	munmap(shared, bytes);
+	/* BEGIN STARTER */
+	//| free(shared);
+	/* END SOLUTION */
 }
 
 int main(int argc, char **argv)

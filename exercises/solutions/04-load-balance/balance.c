@@ -1,4 +1,4 @@
-/* balance.c - exercise 04: Mandelbrot rows shared out four ways, with per-worker work and busy times (instructor solution). */
+/* balance.c - exercise 04: Mandelbrot rows shared out four ways, with per-worker work and busy times. */
 /*
  * usage: balance [--threads N] [--schedule S] [--repeat R] [--slow WORKER]
  *                [--width W] [--height H] [--iterations I]
@@ -89,21 +89,44 @@ static long next_row_static(struct worker *w)
 	return row;
 }
 
+/* BEGIN SOLUTION */
 /* cyclic: thread k gets rows k, k + threads, k + 2 threads, ... */
+/* BEGIN STARTER */
+//| /* cyclic: thread k gets rows k, k + threads, k + 2 threads, ...
+ //| * TODO 1: the checker finds rows that no thread computes. Which rows, and
+ //| * for which image heights and thread counts? Fix this function. */
+/* END SOLUTION */
 static long next_row_cyclic(struct worker *w)
 {
+	/* BEGIN SOLUTION */
 	long row = w->id + w->taken * w->job->threads;
 	if (row >= w->job->view->height)
+	/* BEGIN STARTER */
+	//| long rows_each = w->job->view->height / w->job->threads;
+	//| if (w->taken == rows_each)
+	/* END SOLUTION */
 		return -1;
+	/* BEGIN SOLUTION */
 	w->taken++;
 	return row;
+	/* BEGIN STARTER */
+	//| return w->id + w->taken++ * w->job->threads;
+	/* END SOLUTION */
 }
 
 /* dynamic: the next row that no thread has taken yet, whoever asks first. */
 static long next_row_dynamic(struct worker *w)
 {
+	/* BEGIN SOLUTION */
 	long row = atomic_fetch_add(&w->job->next_row, 1);
 	return row < w->job->view->height ? row : -1;
+	/* BEGIN STARTER */
+	//| /* TODO 2: take the row job->next_row and move it on by one, in one
+	 //| * atomic step (every thread shares it: atomic_fetch_add); return -1
+	 //| * once the row taken is past the last row of the image. */
+	//| (void)w;
+	//| return -1;
+	/* END SOLUTION */
 }
 
 /* random: the rows of job->order, dealt round robin as cyclic deals rows. */

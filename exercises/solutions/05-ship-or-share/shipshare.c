@@ -1,4 +1,4 @@
-/* shipshare.c - exercise 05: count the lines of a file holding a literal with forked workers that are shipped the bytes or share the file (instructor solution). */
+/* shipshare.c - exercise 05: count the lines of a file holding a literal with forked workers that are shipped the bytes or share the file. */
 /*
  * usage: shipshare --file FILE [--literal TEXT] [--workers N]
  *                  [--unit-bytes B] [--strategy ship|share|both] [--repeat R]
@@ -83,9 +83,16 @@ static size_t first_line_start(const char *text, size_t size, size_t offset)
 		return 0;
 	if (offset >= size)
 		return size;
+	/* BEGIN SOLUTION */
 	/* offset is itself a line start when the byte before it is a newline,
 	 * so the search begins at offset - 1. */
 	const char *newline = memchr(text + offset - 1, '\n', size - (offset - 1));
+	/* BEGIN STARTER */
+	//| /* TODO 1 (a bug): with --unit-bytes 64, share counts fewer lines than
+	 //| * the serial pass. Which lines does it miss? Is this right when offset
+	 //| * is itself the start of a line? */
+	//| const char *newline = memchr(text + offset, '\n', size - offset);
+	/* END SOLUTION */
 	return newline ? (size_t)(newline - text) + 1 : size;
 }
 
@@ -334,6 +341,7 @@ static long long run_ship(const struct job *job)
 	spawn(&crew, job, 1, ship_worker);
 	char *text = read_file(job);
 	int failed = 0;
+	/* BEGIN SOLUTION */
 	for (size_t unit = 0; unit < job->units && !failed; unit++) {
 		size_t lo, hi;
 		unit_range(job, unit, &lo, &hi);
@@ -342,6 +350,12 @@ static long long run_ship(const struct job *job)
 		if (end > start && send_all(crew.input[unit % (size_t)job->workers], text + start, end - start) < 0)
 			failed = 1;
 	}
+	/* BEGIN STARTER */
+	//| /* TODO 2: send the workers their lines. For each unit: its bytes
+	 //| * (unit_range), moved to whole lines (first_line_start, as count_lines
+	 //| * does), written with send_all down crew.input[unit % workers].
+	 //| * If send_all fails (a worker died), set failed and stop sending. */
+	/* END SOLUTION */
 	free(text);
 	for (int k = 0; k < crew.workers; k++)
 		close(crew.input[k]);

@@ -1,4 +1,4 @@
-/* amdahl.c - exercise 06: fit Amdahl's p to tvp runs of a --gil-free sweep (instructor solution). */
+/* amdahl.c - exercise 06: fit Amdahl's p to tvp runs of a --gil-free sweep. */
 /*
  * usage: amdahl FILE.json...
  * Reads the runs in tvp's JSON files (`tvp ... --format json`, schema
@@ -57,6 +57,7 @@ static int run_count;
  */
 static double fit_p(const struct point *points, int count)
 {
+	/* BEGIN SOLUTION */
 	/* 1/S = 1 - p a with a = 1 - 1/N. With b = 1 - 1/S the sum is
 	 * sum (p a - b)^2; its derivative 2 sum a (p a - b) is zero at
 	 * p = sum(a b) / sum(a a). */
@@ -68,6 +69,14 @@ static double fit_p(const struct point *points, int count)
 		sum_aa += a * a;
 	}
 	return sum_aa > 0 ? sum_ab / sum_aa : NAN;
+	/* BEGIN STARTER */
+	//| /* TODO: return the least-squares p described above (a sum over the
+	 //| * points, one division). Not the mean of each point's own p: with
+	 //| * noisy points the two differ, and the checker knows which is which. */
+	//| (void)points;
+	//| (void)count;
+	//| return 0;
+	/* END SOLUTION */
 }
 
 /* ---- Reading tvp's JSON. Not a general JSON parser: it finds the keys

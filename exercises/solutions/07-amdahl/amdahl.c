@@ -1,4 +1,4 @@
-/* amdahl.c - exercise 07: Karp-Flatt serial fractions and Amdahl and USL fits of a speedup sweep (instructor solution). */
+/* amdahl.c - exercise 07: Karp-Flatt serial fractions and Amdahl and USL fits of a speedup sweep. */
 /*
  * usage: amdahl [FILE]      (no FILE or "-": read standard input)
  * Reads a sweep: the wall time of one job run with different numbers of
@@ -53,10 +53,16 @@ static double usl_speedup(double sigma, double kappa, int workers)
  * Amdahl's 1 - p solved from one point; NAN for workers = 1 (0/0). */
 static double karp_flatt(double speedup, int workers)
 {
+	/* BEGIN SOLUTION */
 	if (workers == 1)
 		return NAN;
 	double n = workers;
 	return (1 / speedup - 1 / n) / (1 - 1 / n);
+	/* BEGIN STARTER */
+	//| /* TODO 1: return e as above, and NAN (from math.h) for one worker. */
+	//| (void)speedup, (void)workers;
+	//| return 0;
+	/* END SOLUTION */
 }
 
 /* The Amdahl fraction p in [0, 1] that fits the sweep best: the p that
@@ -65,6 +71,7 @@ static double karp_flatt(double speedup, int workers)
  * points hold a run with 1 worker and one with more. */
 static double amdahl_fit(const struct point *points, size_t count)
 {
+	/* BEGIN SOLUTION */
 	/* T(N)/T(1) = 1 - p x with x = 1 - 1/N: a line through (0, 1). Its
 	 * least-squares slope is sum x (1 - y) / sum x^2, with y = 1/S. */
 	double sum_xy = 0, sum_xx = 0;
@@ -75,6 +82,14 @@ static double amdahl_fit(const struct point *points, size_t count)
 	}
 	double p = sum_xy / sum_xx;
 	return p < 0 ? 0 : p > 1 ? 1 : p;
+	/* BEGIN STARTER */
+	//| /* TODO 2: find that p. The model is a straight line in p: write
+	 //| * T(N)/T(1) = 1 - p x with x = 1 - 1/N, set the derivative of the sum
+	 //| * to 0 and solve for p; then keep p within [0, 1] (why is that still
+	 //| * the least squares answer?). points[i].speedup is T(1)/T(N). */
+	//| (void)points, (void)count;
+	//| return 0;
+	/* END SOLUTION */
 }
 
 /* The sum over points of (N T(N)/T(1) - (1 + sigma (N-1) + kappa N (N-1)))^2. */

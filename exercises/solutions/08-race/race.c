@@ -1,4 +1,4 @@
-/* race.c - exercise 08: threads race to find the primes below a limit; TSan finds the data races (instructor solution). */
+/* race.c - exercise 08: threads race to find the primes below a limit; TSan finds the data races. */
 /*
  * usage: race [LIMIT [THREADS]]
  * THREADS threads (default 4) test the numbers below LIMIT (default 2000000)
@@ -21,19 +21,34 @@
 
 static uint32_t small_primes[SMALL_LIMIT]; /* the primes below SMALL_LIMIT, in order */
 static int small_prime_count;
+/* BEGIN SOLUTION */
 static pthread_once_t small_primes_once = PTHREAD_ONCE_INIT;
+/* BEGIN STARTER */
+//| static int small_primes_ready; /* set once the table is full */
+/* END SOLUTION */
 
 static uint32_t *found; /* the primes found so far, in any order */
 static long found_count;
+/* BEGIN SOLUTION */
 static pthread_mutex_t found_lock = PTHREAD_MUTEX_INITIALIZER;
+/* END SOLUTION */
 
 static uint32_t limit;
 static int thread_count;
 
+/* BEGIN SOLUTION */
 /* Fill small_primes by trial division. Run once, by pthread_once: the first
  * thread to get here fills the table and every other one waits for it. */
+/* BEGIN STARTER */
+//| /* Fill small_primes by trial division, the first time it is called. */
+/* END SOLUTION */
 static void fill_small_primes(void)
 {
+	/* BEGIN SOLUTION */
+	/* BEGIN STARTER */
+	//| if (small_primes_ready)
+		//| return;
+	/* END SOLUTION */
 	for (uint32_t n = 2; n < SMALL_LIMIT; n++) {
 		int prime = 1;
 		for (int i = 0; i < small_prime_count && small_primes[i] * small_primes[i] <= n; i++)
@@ -44,6 +59,10 @@ static void fill_small_primes(void)
 		if (prime)
 			small_primes[small_prime_count++] = n;
 	}
+	/* BEGIN SOLUTION */
+	/* BEGIN STARTER */
+	//| small_primes_ready = 1;
+	/* END SOLUTION */
 }
 
 /* Is n prime? Trial division by the small primes up to sqrt(n). */
@@ -61,29 +80,49 @@ static int is_prime(uint32_t n)
 	return 1;
 }
 
+/* BEGIN SOLUTION */
 /* Append the primes of one block to the shared list, under its lock: one
  * lock per block, not per prime, so the threads rarely wait. */
 static void add_block(const uint32_t *primes, long count)
+/* BEGIN STARTER */
+//| /* Append one prime to the shared list. */
+//| static void add_prime(uint32_t prime)
+/* END SOLUTION */
 {
+	/* BEGIN SOLUTION */
 	pthread_mutex_lock(&found_lock);
 	memcpy(found + found_count, primes, (size_t)count * sizeof *primes);
 	found_count += count;
 	pthread_mutex_unlock(&found_lock);
+	/* BEGIN STARTER */
+	//| found[found_count] = prime;
+	//| found_count++;
+	/* END SOLUTION */
 }
 
 /* One thread: blocks id, id + thread_count, ... of [0, limit). */
 static void *search(void *arg)
 {
 	long id = (long)arg;
+	/* BEGIN SOLUTION */
 	pthread_once(&small_primes_once, fill_small_primes);
 	uint32_t block_primes[BLOCK];
+	/* BEGIN STARTER */
+	//| fill_small_primes();
+	/* END SOLUTION */
 	for (uint64_t start = (uint64_t)id * BLOCK; start < limit;
 	     start += (uint64_t)thread_count * BLOCK) {
+		/* BEGIN SOLUTION */
 		long count = 0;
+		/* END SOLUTION */
 		for (uint64_t n = start; n < start + BLOCK && n < limit; n++)
 			if (is_prime((uint32_t)n))
+				/* BEGIN SOLUTION */
 				block_primes[count++] = (uint32_t)n;
 		add_block(block_primes, count);
+				/* BEGIN STARTER */
+				//| add_prime((uint32_t)n);
+				/* END SOLUTION */
 	}
 	return NULL;
 }
