@@ -16,15 +16,4 @@ size_t grep_split(const char *text, size_t size, size_t unit_bytes, size_t **sta
  * plus one for a last line without a newline. */
 size_t grep_count_lines(const char *text, size_t n);
 
-/* The PCRE2 pattern with the meaning of a POSIX extended regex as GNU grep
- * reads it: backslash is literal inside brackets, \< and \> are word
- * starts and ends, {,n} is {0,n}; everything else is passed through.
- * origin (if not NULL) gets, per byte of the result, the offset in ere it
- * came from (for error messages). Both are malloc'd; the caller frees.
- * Left as PCRE2 reads them (where GNU grep differs): escapes such as \d,
- * lookaround, and a quantifier after a quantifier (a*+ is possessive in
- * PCRE2, (a*)+ in ERE); and PCRE2 backtracks, so a pathological regex can
- * hit its match limit (a runtime fault) where grep's automaton would not. */
-char *grep_pcre2_pattern(const char *ere, size_t **origin);
-
 #endif
