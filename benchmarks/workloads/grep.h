@@ -2,6 +2,28 @@
 #ifndef TVP_GREP_H
 #define TVP_GREP_H
 
+/* Both engines read --regex as LC_ALL=C grep -E does (ere.h: one parse,
+ * GNU grep's rules, GNU grep's refusals and messages), and each is checked
+ * by the other. Where tvp and GNU grep 3.8 (glibc 2.36, C locale) still
+ * differ, and why:
+ *   - a newline in the regex: grep reads each line as a regex of its own;
+ *     tvp refuses it (exit 2): it takes one regex;
+ *   - a regex grep matches with GNU regex (a back-reference, or [=x=] or
+ *     [.x.] in a bracket) where glibc's matcher errs, e.g. (:?*)\1 finds
+ *     no empty match in "xa ax": grep prints glibc's count; tvp's engines
+ *     disagree with each other, so the run fails (exit 1, "wrong answer")
+ *     and no count is given as verified (tests/integration/grep.bats);
+ *   - NUL bytes: grep calls a file with a NUL binary ("Binary file
+ *     matches") unless -a; tvp searches every file as text (a NUL is a
+ *     byte like any other, as grep -a does);
+ *   - a locale other than C: tvp always reads bytes as the C locale does
+ *     (grep in UTF-8 reads characters, and its ranges and classes differ);
+ *   - GNU regex takes lines up to INT_MAX bytes: --engine posix refuses a
+ *     longer line (exit 2); grep's own DFA counts it, as --engine pcre2 does;
+ *   - a line PCRE2 gives up on (its match limit) is decided by GNU regex,
+ *     which has no limit (grep's answer); that line's check then shares
+ *     its engine with the reference. */
+
 #include <stddef.h>
 
 /* Cut size bytes of text into line-aligned units of at least unit_bytes
