@@ -45,6 +45,9 @@ struct ere {
 	int root;
 	bool gnu;        /* GNU regex's reading (see ere.h) */
 	const char *text;
+	struct ere *filter; /* with gnu: dfa.c's reading, as grep's superset DFA
+			     * reads it before GNU regex sees a line: a back-reference
+			     * or [=x=] [.x.] (ERE_BACKREF leaves) matches any text */
 };
 
 /* ---- Sets. */
@@ -352,12 +355,20 @@ static void lex(struct parser *p)
 			set_invert(&p->set);
 		p->tok = T_SET;
 		return;
-	case '[':
+	case '[': {
 		if (backslash)
 			break;
+		bool unknown = p->unknown_bracket;
+		p->unknown_bracket = false;
 		lex_bracket(p);
 		p->tok = T_SET;
+		if (p->unknown_bracket && !p->ere->gnu) { /* dfa.c: GNU regex decides */
+			p->tok = T_BACKREF;
+			p->number = 0;
+		}
+		p->unknown_bracket |= unknown;
 		return;
+	}
 	default:
 		if (backslash && c >= '1' && c <= '9') {
 			p->number = c - '0';
@@ -534,8 +545,8 @@ static int simplify(struct ere *e, int n)
 		x->left = -1;
 		return n;
 	}
-	if (x->min == 1 && x->max == 1)
-		return x->left;
+	if ((x->min == 1 && x->max == 1) || e->nodes[x->left].kind == ERE_BACKREF)
+		return x->left; /* (a back-reference in dfa.c's reading is any text) */
 	const struct ere_node *inner = &e->nodes[x->left];
 	if (inner->kind == ERE_REPEAT && (inner->min <= 1 || x->min == x->max)) {
 		long min = (long)inner->min * x->min;
@@ -562,7 +573,8 @@ static bool possible_backref(const char *text)
 	return false;
 }
 
-/* Parse with the reading gnu; 0, or -1 with the message. */
+/* Parse with the reading gnu; 0, 1 when a bracket holds [=x=] or [.x.],
+ * or -1 with the message. */
 static int parse_as(struct ere *e, bool gnu, char *message, size_t size)
 {
 	e->count = 0;
@@ -575,11 +587,9 @@ static int parse_as(struct ere *e, bool gnu, char *message, size_t size)
 		fail(&p, "unbalanced )");
 	if (p.failed)
 		return -1;
-	if (!gnu && p.unknown_bracket)
-		return parse_as(e, true, message, size);
 	if (!gnu)
 		e->root = simplify(e, e->root);
-	return 0;
+	return p.unknown_bracket ? 1 : 0;
 }
 
 int ere_parse(const char *text, struct ere **out, char *message, size_t size)
@@ -598,9 +608,22 @@ int ere_parse(const char *text, struct ere **out, char *message, size_t size)
 		snprintf(message, size, "%s", error);
 		return -1;
 	}
+	/* grep parses every regex with dfa.c too (its errors next) ... */
+	struct ere *dfa = tvp_xcalloc(1, sizeof *dfa);
+	dfa->text = text;
+	int unknown = parse_as(dfa, false, message, size);
+	if (unknown < 0 || (!unknown && !possible_backref(text))) {
+		if (unknown < 0)
+			ere_free(dfa), dfa = NULL;
+		*out = dfa;
+		return unknown < 0 ? -1 : 0;
+	}
+	/* ... and matches with GNU regex where it may hold a back-reference
+	 * or an unknown bracket, a line that passes the DFA's reading. */
 	struct ere *e = tvp_xcalloc(1, sizeof *e);
 	e->text = text;
-	if (parse_as(e, possible_backref(text), message, size) != 0) {
+	e->filter = dfa;
+	if (parse_as(e, true, message, size) < 0) {
 		ere_free(e);
 		return -1;
 	}
@@ -612,6 +635,7 @@ void ere_free(struct ere *ere)
 {
 	if (!ere)
 		return;
+	ere_free(ere->filter);
 	free(ere->nodes);
 	free(ere);
 }
@@ -798,7 +822,9 @@ static void emit(const struct ere *e, const struct dialect *d, int n, struct tvp
 	case ERE_WORD_END: put(out, d->word_end); break;
 	case ERE_WORD_EDGE: put(out, d->word_edge); break;
 	case ERE_NOT_WORD_EDGE: put(out, d->not_word_edge); break;
-	case ERE_BACKREF: putf(out, d->backref, x->number); break;
+	case ERE_BACKREF: /* in dfa.c's reading, grep's superset DFA: any text */
+		putf(out, e->gnu ? d->backref : ".*", x->number);
+		break;
 	case ERE_GROUP:
 		put(out, e->gnu ? "(" : d->open);
 		emit(e, d, x->left, out);
@@ -828,7 +854,24 @@ static void emit(const struct ere *e, const struct dialect *d, int n, struct tvp
 char *ere_pcre2(const struct ere *ere)
 {
 	struct tvp_buf out = {0};
+	if (ere->filter) { /* a line that passes dfa.c's reading and matches GNU's */
+		put(&out, "^(?=.*?(?:");
+		emit(ere->filter, &pcre2_dialect, ere->filter->root, &out);
+		put(&out, ")).*?(?:");
+	}
 	emit(ere, &pcre2_dialect, ere->root, &out);
+	if (ere->filter)
+		put(&out, ")");
+	tvp_buf_append(&out, "", 1);
+	return (char *)out.data;
+}
+
+char *ere_pcre2_filter(const struct ere *ere)
+{
+	if (!ere->filter)
+		return NULL;
+	struct tvp_buf out = {0};
+	emit(ere->filter, &pcre2_dialect, ere->filter->root, &out);
 	tvp_buf_append(&out, "", 1);
 	return (char *)out.data;
 }

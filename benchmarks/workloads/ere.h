@@ -42,6 +42,14 @@ bool ere_gnu_reading(const struct ere *ere);
  * spans two lines. Malloc'd. */
 char *ere_pcre2(const struct ere *ere);
 
+/* When grep matches with GNU regex (ere_gnu_reading), it first runs its
+ * "superset" DFA: dfa.c's reading with each back-reference (and [=x=],
+ * [.x.]) taken as any text; a line counts when it passes both
+ * (`b?()\1({.)` needs a "{"). This is that reading for PCRE2; NULL for a
+ * regex grep matches with its DFA alone. ere_pcre2 already asks both (a
+ * lookahead). Malloc'd. */
+char *ere_pcre2_filter(const struct ere *ere);
+
 /* The regex for glibc's re_compile_pattern with syntax ERE_GNU_SYNTAX,
  * with the same meaning: the text itself when grep reads it with GNU
  * regex, else a form that GNU regex reads as dfa.c does. Its length in
