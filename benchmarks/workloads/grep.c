@@ -41,6 +41,7 @@ struct grep_scratch {
 	struct re_registers regs; /* GNU regex: the groups (see line_matches) */
 	struct grep_scratch *fallback; /* PCRE2: GNU regex for lines it gives up on */
 	pcre2_match_data *filter_match; /* GNU regex: for g->filter */
+	void *altstack;       /* GNU regex: this thread's signal stack (on_sigsegv) */
 };
 
 struct grep {
@@ -62,6 +63,7 @@ struct grep {
 	size_t gnu_len;
 	size_t longest, longest_at; /* the longest line: its length and offset */
 	bool truncate_hook; /* TVP_GREP_TRUNCATE (tests): the first task truncates the file */
+	bool sigsegv_caught; /* on_sigsegv installed (release puts back the one before) */
 	struct grep_scratch *scratch; /* TVP_MAX_WORKERS, one per worker id */
 };
 
@@ -201,6 +203,61 @@ static void engine_error(enum grep_engine engine, int64_t code, char *message, s
 		snprintf(message, size, "GNU regex's re_search failed (out of memory)");
 }
 
+/* ---- GNU regex recursing out of its stack (glibc: `(\B$)\1{,3}*` on a
+ * line "["). GNU grep catches that and stops with "stack overflow" (exit
+ * 2); so does tvp. A thread that runs GNU regex gets an alternate signal
+ * stack for the handler. */
+
+#define GREP_ALTSTACK_BYTES (64 << 10)
+
+static _Thread_local volatile sig_atomic_t in_gnu_regex;
+static _Thread_local void *thread_altstack;
+static struct sigaction sigsegv_before;
+static const char overflow_message[] =
+	"tvp: grep: GNU regex overflowed its stack on a line (GNU grep stops with \"stack overflow\" too)\n";
+
+/* SIGSEGV: inside GNU regex, say so and end (async-signal-safe calls
+ * only); anywhere else, put back the handler before ours and return, so
+ * the fault happens again and is handled as it was before. */
+static void on_sigsegv(int signo)
+{
+	if (in_gnu_regex) {
+		if (write(STDERR_FILENO, overflow_message, sizeof overflow_message - 1) < 0)
+			_exit(TVP_EUSAGE);
+		_exit(TVP_EUSAGE);
+	}
+	sigaction(signo, &sigsegv_before, NULL);
+}
+
+/* An alternate signal stack for the calling thread, unless it has one of
+ * ours already: the memory (for altstack_leave), or NULL. */
+static void *altstack_enter(void)
+{
+	if (thread_altstack)
+		return NULL;
+	void *memory = tvp_xmalloc(GREP_ALTSTACK_BYTES);
+	stack_t stack = {.ss_sp = memory, .ss_size = GREP_ALTSTACK_BYTES};
+	if (sigaltstack(&stack, NULL) != 0) {
+		free(memory);
+		return NULL;
+	}
+	return thread_altstack = memory;
+}
+
+/* Free what altstack_enter returned (its thread may have ended; if it is
+ * the caller, the stack is taken out of use first). */
+static void altstack_leave(void *memory)
+{
+	if (!memory)
+		return;
+	if (thread_altstack == memory) {
+		stack_t off = {.ss_flags = SS_DISABLE};
+		sigaltstack(&off, NULL);
+		thread_altstack = NULL;
+	}
+	free(memory);
+}
+
 /* Fill s for engine; out of memory ends the process (status 1). */
 static void scratch_make(const struct grep *g, struct grep_scratch *s, enum grep_engine engine)
 {
@@ -214,11 +271,14 @@ static void scratch_make(const struct grep *g, struct grep_scratch *s, enum grep
 			_exit(TVP_ERUNTIME);
 		}
 		pcre2_jit_stack_assign(s->context, NULL, s->jit_stack);
-	} else if (compile_gnu(g, &s->gnu) != 0) {
-		_exit(TVP_ERUNTIME); /* it compiled in prepare: only memory can fail here */
-	} else if (g->filter && !(s->filter_match = pcre2_match_data_create(1, NULL))) {
-		tvp_err(TVP_ERUNTIME, "out of memory for PCRE2 match data");
-		_exit(TVP_ERUNTIME);
+	} else {
+		if (compile_gnu(g, &s->gnu) != 0)
+			_exit(TVP_ERUNTIME); /* it compiled in prepare: only memory can fail here */
+		if (g->filter && !(s->filter_match = pcre2_match_data_create(1, NULL))) {
+			tvp_err(TVP_ERUNTIME, "out of memory for PCRE2 match data");
+			_exit(TVP_ERUNTIME);
+		}
+		s->altstack = altstack_enter();
 	}
 	s->ready = true;
 }
@@ -237,6 +297,7 @@ static void scratch_free(struct grep_scratch *s)
 		free(s->regs.start);
 		free(s->regs.end);
 		pcre2_match_data_free(s->filter_match);
+		altstack_leave(s->altstack);
 	}
 	if (s->fallback) {
 		scratch_free(s->fallback);
@@ -273,8 +334,10 @@ static int line_matches(const struct grep *g, struct grep_scratch *s, const char
 		if (rc < 0 && !pcre2_gave_up(rc))
 			return GREP_FILTER_FAILED;
 	}
+	in_gnu_regex = 1;
 	regoff_t rc = re_search(&s->gnu, line, (regoff_t)len, 0, (regoff_t)len,
 				s->gnu.no_sub ? NULL : &s->regs);
+	in_gnu_regex = 0;
 	return rc >= 0 ? 1 : rc == -1 ? 0 : GREP_GNU_FAILED;
 }
 
@@ -573,6 +636,10 @@ static int grep_prepare(struct tvp_job *job)
 	if ((status = compile_gnu(g, &check)) != 0)
 		return status;
 	regfree(&check);
+	struct sigaction on = {.sa_handler = on_sigsegv, .sa_flags = SA_ONSTACK};
+	sigemptyset(&on.sa_mask);
+	sigaction(SIGSEGV, &on, &sigsegv_before);
+	g->sigsegv_caught = true;
 
 	if ((status = load_file(g)) != 0)
 		return status;
@@ -808,6 +875,8 @@ static void grep_release(struct tvp_job *job)
 	}
 	if (g->fd >= 0)
 		close(g->fd);
+	if (g->sigsegv_caught)
+		sigaction(SIGSEGV, &sigsegv_before, NULL);
 	free(g->starts);
 	free(g);
 	job->state = NULL;

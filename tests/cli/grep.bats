@@ -244,3 +244,15 @@ agrees_with_grep() {
 		[[ "$stderr" == *"tvp: grep: --file $BATS_TEST_TMPDIR/t.txt changed during the run"* ]]
 	done
 }
+
+@test "tvp grep: GNU regex recursing out of its stack is grep's \"stack overflow\" (exit 2, one line), not a crash" {
+	printf 'ab\n[\n' >"$BATS_TEST_TMPDIR/s.txt"
+	! LC_ALL=C grep -E '(\B$)\1{,3}*' "$BATS_TEST_TMPDIR/s.txt" 2>/dev/null || false # grep: exit 2, "stack overflow"
+	for model in serial "pthread --workers 2"; do
+		for engine in pcre2 posix; do
+			# shellcheck disable=SC2086
+			expect_usage_error grep --file "$BATS_TEST_TMPDIR/s.txt" --regex '(\B$)\1{,3}*' --engine "$engine" --model $model
+			[[ "$stderr" == *"GNU regex overflowed its stack"* ]]
+		done
+	done
+}
