@@ -808,6 +808,43 @@ static void emit_count(const struct dialect *d, int min, int max, struct tvp_buf
 		putf(out, "{%d,%d}", min, max);
 }
 
+#define GREP_UNROLL_MAX 16 /* copies, at most, of a repeated part with an anchor */
+
+/* Does node n hold an anchor? */
+static bool has_anchor(const struct ere *e, int n)
+{
+	const struct ere_node *x = &e->nodes[n];
+	return is_anchor(x->kind) || (x->left >= 0 && has_anchor(e, x->left)) ||
+	       (x->right >= 0 && has_anchor(e, x->right));
+}
+
+static void emit(const struct ere *e, const struct dialect *d, int n, struct tvp_buf *out);
+
+/* X{m,n} with an anchor in X, for GNU regex, whose matcher errs on such
+ * repetitions (`(^.){3}`, `(\<_?){1,}`): m copies of (X), then n - m
+ * nested optional ones, or (X)* when there is no bound. */
+static void emit_unrolled(const struct ere *e, const struct dialect *d, const struct ere_node *x,
+			  struct tvp_buf *out)
+{
+	for (int i = 0; i < x->min; i++) {
+		put(out, "(");
+		emit(e, d, x->left, out);
+		put(out, ")");
+	}
+	if (x->max < 0) {
+		put(out, "(");
+		emit(e, d, x->left, out);
+		put(out, ")*");
+		return;
+	}
+	for (int i = x->min; i < x->max; i++) {
+		put(out, "(");
+		emit(e, d, x->left, out);
+	}
+	for (int i = x->min; i < x->max; i++)
+		put(out, ")?");
+}
+
 /* Node n of e in d's spelling. Groups stay capturing only in GNU regex's
  * reading (the only one with back-references). */
 static void emit(const struct ere *e, const struct dialect *d, int n, struct tvp_buf *out)
@@ -841,6 +878,11 @@ static void emit(const struct ere *e, const struct dialect *d, int n, struct tvp
 		break;
 	}
 	case ERE_REPEAT: {
+		if (!d->pcre2 && !e->gnu && has_anchor(e, x->left) &&
+		    (x->max < 0 ? x->min : x->max) <= GREP_UNROLL_MAX) {
+			emit_unrolled(e, d, x, out);
+			break;
+		}
 		bool wrap = !single(e, x->left);
 		put(out, wrap ? d->open : "");
 		emit(e, d, x->left, out);

@@ -13,11 +13,12 @@
  *     no empty match in "xa ax": grep prints glibc's count; tvp's engines
  *     disagree with each other, so the run fails (exit 1, "wrong answer")
  *     and no count is given as verified (tests/integration/grep.bats);
- *   - glibc's matcher also errs on a few regexes with an anchor inside
- *     a repeated group, which grep matches with its DFA: `[ -~]*(\<[a-z]\w)+`
- *     misses " (<zbcw)+" when asked for its groups (as --engine posix
- *     asks, since without them `(^.){3}` matches "abc"); there PCRE2 gives
- *     grep's count and the two engines' disagreement fails the run (exit 1);
+ *   - glibc's matcher also errs on a repeated group with an anchor in it
+ *     (`(^.){3}` matches "abc" when not asked for its groups; asked,
+ *     `[ -~]*(\<[a-z]\w)+` misses " (<zbcw)+"), where grep uses its DFA:
+ *     --engine posix writes such a repetition out for it (`(^.)(^.)(^.)`),
+ *     up to 16 copies; past that, the engines' disagreement fails the run
+ *     (exit 1);
  *   - NUL bytes: grep's binary-file rules (a file with a NUL is binary;
  *     it may then take a NUL as a line's end) can change its count; tvp
  *     reads every file as text, a NUL a byte like any other (grep -a);

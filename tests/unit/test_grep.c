@@ -160,6 +160,9 @@ Test(grep_pattern, ere_reads_as_gnu_grep_reads_it)
 	check_pattern("(b)^*a\\1", "^(?=.*?(?:ba.*)).*?(?:(b)^a\\g{1})", "(b)^*a\\1"); /* GNU skips the * */
 	check_pattern("b?()\\1{,2}({.)", "^(?=.*?(?:b?.*\\x7b.)).*?(?:b?()\\g{1}{0,2}(.))",
 		      "b?()\\1{,2}({.)");                   /* the DFA needs a {, GNU regex no */
+	check_pattern("(^.){3}", "(?:^.){3}", "(^.)(^.)(^.)");   /* glibc errs on (^.){3} */
+	check_pattern("x(\\<a){1,}", "x(?:\\b(?=\\w)a)+", "x(\\<a)(\\<a)*");
+	check_pattern("(\\ba){0,2}", "(?:\\ba){0,2}", "(\\ba(\\ba)?)?");
 	check_pattern(".", ".", ".");
 	check_pattern("[^a]", "[^\\x0aa]", "[^a]");
 }
