@@ -561,20 +561,7 @@ static int simplify(struct ere *e, int n)
 	return n;
 }
 
-/* grep's test (dfasearch.c): might the regex hold a back-reference? */
-static bool possible_backref(const char *text)
-{
-	for (const char *s = text; (s = strchr(s, '\\')) && s[1]; s++) {
-		if (s[1] >= '1' && s[1] <= '9')
-			return true;
-		if (s[1] == '\\')
-			s++;
-	}
-	return false;
-}
-
-/* Parse with the reading gnu; 0, 1 when a bracket holds [=x=] or [.x.],
- * or -1 with the message. */
+/* Parse with the reading gnu; 0, or -1 with the message. */
 static int parse_as(struct ere *e, bool gnu, char *message, size_t size)
 {
 	e->count = 0;
@@ -589,7 +576,16 @@ static int parse_as(struct ere *e, bool gnu, char *message, size_t size)
 		return -1;
 	if (!gnu)
 		e->root = simplify(e, e->root);
-	return p.unknown_bracket ? 1 : 0;
+	return 0;
+}
+
+/* Does node n hold a back-reference (in dfa.c's reading: also an
+ * unknown bracket) that a {0} did not take away? */
+static bool has_backref(const struct ere *e, int n)
+{
+	const struct ere_node *x = &e->nodes[n];
+	return x->kind == ERE_BACKREF || (x->left >= 0 && has_backref(e, x->left)) ||
+	       (x->right >= 0 && has_backref(e, x->right));
 }
 
 int ere_parse(const char *text, struct ere **out, char *message, size_t size)
@@ -611,15 +607,17 @@ int ere_parse(const char *text, struct ere **out, char *message, size_t size)
 	/* grep parses every regex with dfa.c too (its errors next) ... */
 	struct ere *dfa = tvp_xcalloc(1, sizeof *dfa);
 	dfa->text = text;
-	int unknown = parse_as(dfa, false, message, size);
-	if (unknown < 0 || (!unknown && !possible_backref(text))) {
-		if (unknown < 0)
-			ere_free(dfa), dfa = NULL;
-		*out = dfa;
-		return unknown < 0 ? -1 : 0;
+	if (parse_as(dfa, false, message, size) < 0) {
+		ere_free(dfa);
+		return -1;
 	}
-	/* ... and matches with GNU regex where it may hold a back-reference
-	 * or an unknown bracket, a line that passes the DFA's reading. */
+	if (!has_backref(dfa, dfa->root)) {
+		*out = dfa;
+		return 0;
+	}
+	/* ... and matches with GNU regex where its DFA holds a back-reference
+	 * or an unknown bracket ({0} takes them away: `(a)\1{0}b` is the DFA's
+	 * alone), a line that passes the DFA's reading. */
 	struct ere *e = tvp_xcalloc(1, sizeof *e);
 	e->text = text;
 	e->filter = dfa;
