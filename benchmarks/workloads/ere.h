@@ -7,8 +7,9 @@
 
 /* GNU grep -E reads a regex with two parsers and matches with the one
  * that can: gnulib's dfa.c for most regexes, glibc's GNU regex (syntax
- * RE_SYNTAX_EGREP) when the regex may hold a back-reference (a backslash
- * before 1-9) or a bracket with [=x=] or [.x.]. Both must accept it. The
+ * RE_SYNTAX_EGREP) when dfa.c's reading keeps a back-reference or a
+ * bracket with [=x=] or [.x.] (a {0} repetition takes one away: `(a)\1{0}b`
+ * is the DFA's alone), on the lines that pass the DFA. Both must accept it. The
  * two readings differ on a few odd forms, so ere_parse reads the regex
  * the way grep's matcher for it does:
  *   - dfa: a repetition operator with nothing before it repeats the empty
