@@ -394,3 +394,4 @@ ALL = [
 	 "table": (["p", "max speedup"], [["0.5", "2"], ["0.9", "10"], ["0.95", "20"]]),
 	 "check": check_amdahl},
 ]
+ALL += __import__("flip_report").CLAIMS  # issue 16: the workloads where the answer flips

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# flip-matrix.bats - the workloads where the answer flips (pagefault), under every model, schedule,
+# ipc and GIL mode: every run verified against its closed form, and nothing left behind after Ctrl-C.
+
+bats_require_minimum_version 1.5.0
+load ../cli/helpers
+
+# 12 regions of 1 MiB: the values 1 .. 12 x pages, each once.
+PF=(pagefault --mib 1 --regions 12 --repeat 1 --warmup 1 --format csv)
+pf_answer() {
+	local pages=$((12 * 1048576 / $(getconf PAGESIZE)))
+	echo $((pages * (pages + 1) / 2))
+}
+
+# matrix ANSWER ARGS...: every model x schedule x GIL mode (and both ipc for processes) gives ANSWER.
+matrix() {
+	local answer=$1 model schedule gil ipc
+	shift
+	for model in serial pthread fork pool; do
+		for schedule in static dynamic guided random; do
+			for gil in off modern legacy; do
+				local -a ipcs=(none)
+				case $model in fork | pool) ipcs=(pipe shm) ;; esac
+				for ipc in "${ipcs[@]}"; do
+					local -a extra=(--model "$model" --schedule "$schedule" --gil "$gil")
+					[ "$model" = serial ] || extra+=(--workers 3)
+					[ "$ipc" = none ] || extra+=(--ipc "$ipc")
+					run --separate-stderr "$TVP" "$@" "${extra[@]}"
+					if [ "$status" -ne 0 ] || [[ "${lines[1]}" != *",$answer,true,"* ]]; then
+						echo "tvp $* ${extra[*]}: exit $status, want $answer: $output $stderr"
+						return 1
+					fi
+				done
+			done
+		done
+	done
+}
+
+@test "pagefault: every model, schedule, ipc and GIL mode sums the values written back to the closed form" {
+	matrix "$(pf_answer)" "${PF[@]}"
+}
+
+@test "pagefault: a corrupted result is caught by the closed form (exit 1)" {
+	TVP_FAULT=wrong-answer run --separate-stderr "$TVP" "${PF[@]}" --model fork --workers 2
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"wrong answer from pagefault fork"* ]]
+}
+
+@test "pagefault: getrusage counts at least one minor fault per page touched" {
+	for model in pthread fork; do
+		run --separate-stderr "$TVP" "${PF[@]}" --model "$model" --workers 2
+		[ "$status" -eq 0 ]
+		[[ "$stderr" =~ pagefault:\ ([0-9]+)\ minor\ faults.*\ ([0-9]+)\ pages ]] || { echo "$stderr"; return 1; }
+		[ "${BASH_REMATCH[1]}" -ge "${BASH_REMATCH[2]}" ] || { echo "$model: $stderr"; return 1; }
+	done
+}
+
+@test "pagefault: Ctrl-C mid-run leaves no worker, mapping or shared-memory object" {
+	ls /dev/shm | grep -v '^bxf' >"$BATS_TEST_TMPDIR/shm.before" || true
+	for model in pthread fork pool; do
+		run --separate-stderr timeout 60 "$BATS_TEST_DIRNAME/orphans.py" --signal INT --children 0 -- \
+			"$TVP" pagefault --mib 64 --regions 100000 --model "$model" --workers 2
+		[ "$status" -eq 130 ] || { echo "$model: status $status: $stderr"; return 1; }
+		[[ "$stderr" == *"orphans: 0 left"* ]] || { echo "$model: $stderr"; return 1; }
+	done
+	ls /dev/shm | grep -v '^bxf' >"$BATS_TEST_TMPDIR/shm.after" || true
+	run comm -13 "$BATS_TEST_TMPDIR/shm.before" "$BATS_TEST_TMPDIR/shm.after"
+	[ -z "$output" ]
+}
+
+@test "pagefault: the tiny sweep measures it and the report gives its section and a verdict with sizes" {
+	local top="$BATS_TEST_DIRNAME/../.."
+	run python3 "$top/scripts/sweep.py" --tvp "$TVP" --profile tiny --only pagefault \
+		--results "$BATS_TEST_TMPDIR/results" --corpus-dir "$BATS_TEST_TMPDIR/corpus"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run python3 "$top/scripts/analyze.py" report "$BATS_TEST_TMPDIR/results/latest"
+	local tex="$BATS_TEST_TMPDIR/results/latest/report/generated.tex"
+	grep -q '\\section{Page faults: where processes should win}' "$tex"
+	grep -q '^\\texttt{fork} & 2 & .* M \\\\$' "$tex"
+	grep -Eq 'Measured here:\} mib=2, regions=16, 4 workers: fork against pthread: .*faults/s' "$tex"
+	grep -Eq 'Verdict: (holds here|does not hold here)\.\} Processes fault' "$tex"
+}
