@@ -4,10 +4,11 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-@test "tvp --list names pagefault" {
+@test "tvp --list names pagefault and io" {
 	run "$TVP" --list
 	[ "$status" -eq 0 ]
 	[[ "$output" == *pagefault* ]]
+	[[ "$output" == *"io "* ]]
 }
 
 @test "pagefault: a region larger than memory is refused with the machine's figure" {
@@ -19,4 +20,13 @@ load helpers
 	expect_usage_error pagefault --mib 0
 	expect_usage_error pagefault --regions 0
 	expect_usage_error pagefault --mib -1
+}
+
+@test "io: a negative delay or work, too many hogs, no requests are refused" {
+	expect_usage_error io --delay-us -5
+	[[ "$stderr" == "tvp: io: --delay-us -5 is out of range (0 to 1e+07 microseconds)" ]]
+	expect_usage_error io --work-us -1
+	expect_usage_error io --delay-us nan
+	expect_usage_error io --cpu-hogs 65
+	expect_usage_error io --requests 0
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# flip-matrix.bats - the workloads where the answer flips (pagefault), under every model, schedule,
-# ipc and GIL mode: every run verified against its closed form, and nothing left behind after Ctrl-C.
+# flip-matrix.bats - the workloads where the answer flips (pagefault, io), under every model, schedule,
+# ipc and GIL mode: every run verified against its independent reference, and nothing left behind after Ctrl-C.
 
 bats_require_minimum_version 1.5.0
 load ../cli/helpers
@@ -82,4 +82,82 @@ matrix() {
 	grep -q '^\\texttt{fork} & 2 & .* M \\\\$' "$tex"
 	grep -Eq 'Measured here:\} mib=2, regions=16, 4 workers: fork against pthread: .*faults/s' "$tex"
 	grep -Eq 'Verdict: (holds here|does not hold here)\.\} Processes fault' "$tex"
+}
+
+# 24 requests, each answered after 200 us: splitmix64 of the unit, summed (the replies computed without the server).
+IO=(io --requests 24 --delay-us 200 --work-us 20 --repeat 1 --warmup 1 --format csv)
+io_answer() {
+	python3 -c '
+M = (1 << 64) - 1
+def mix(z):
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9 & M
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EB & M
+	return z ^ (z >> 31)
+print(sum(mix((u + 0x7470 * 0x9E3779B97F4A7C15 + 0x9E3779B97F4A7C15) & M) for u in range(24)) & M)'
+}
+
+# io_sockets: the io servers' names (abstract Unix sockets, "@tvp-io-...") open on the machine.
+io_sockets() { grep -o '@tvp-io-[0-9]*-[0-9]*' /proc/net/unix | sort -u || true; }
+
+@test "io: every model, schedule, ipc and GIL mode sums the server's replies to the reference" {
+	matrix "$(io_answer)" "${IO[@]}"
+}
+
+@test "io: with a CPU hog beside the requests, every model and GIL mode still verifies" {
+	local answer model gil
+	answer=$(io_answer)
+	for model in serial pthread fork pool; do
+		for gil in off modern legacy; do
+			local -a extra=(--model "$model" --gil "$gil" --cpu-hogs 1 --schedule dynamic)
+			[ "$model" = serial ] || extra+=(--workers 2)
+			run --separate-stderr "$TVP" "${IO[@]}" "${extra[@]}"
+			[ "$status" -eq 0 ] && [[ "${lines[1]}" == *",$answer,true,"* ]] ||
+				{ echo "${extra[*]}: exit $status: $output $stderr"; return 1; }
+		done
+	done
+}
+
+@test "io: a corrupted result disagrees with the server's own log (exit 1)" {
+	for model in pthread fork; do
+		TVP_FAULT=wrong-answer run --separate-stderr "$TVP" "${IO[@]}" --model "$model" --workers 2
+		[ "$status" -eq 1 ] || { echo "$model: $status $stderr"; return 1; }
+		[[ "$stderr" == *"io: the workers received 24 replies (sum "*"), the server's log says it sent 24 (sum "* ]] ||
+			{ echo "$model: $stderr"; return 1; }
+	done
+}
+
+@test "io: 64 workers of each kind all get their replies; the server's socket is gone after the run" {
+	local model
+	io_sockets >"$BATS_TEST_TMPDIR/sock.before"
+	for model in pthread fork pool; do
+		run --separate-stderr "$TVP" io --requests 128 --delay-us 2000 --work-us 0 --model "$model" --workers 64 \
+			--repeat 1 --warmup 0 --format csv
+		[ "$status" -eq 0 ] || { echo "$model: $status $stderr"; return 1; }
+		[[ "${lines[1]}" == *",true,"* ]] || { echo "$model: ${lines[1]}"; return 1; }
+	done
+	io_sockets >"$BATS_TEST_TMPDIR/sock.after"
+	run comm -13 "$BATS_TEST_TMPDIR/sock.before" "$BATS_TEST_TMPDIR/sock.after"
+	[ -z "$output" ] || { echo "sockets left: $output"; return 1; }
+}
+
+@test "io: Ctrl-C mid-run leaves no worker, server, socket or shared-memory object" {
+	shm_list() { ls /dev/shm | grep -Ev '^(bxf|sem\.mp-)' || true; }
+	shm_list >"$BATS_TEST_TMPDIR/shm.before"
+	io_sockets >"$BATS_TEST_TMPDIR/sock.before"
+	for model in serial pthread fork pool; do
+		local workers=3
+		[ "$model" = serial ] && workers=1
+		for gil in off modern; do
+			run --separate-stderr timeout 60 "$BATS_TEST_DIRNAME/orphans.py" --signal INT --children 0 -- \
+				"$TVP" io --requests 1000000 --cpu-hogs 1 --gil "$gil" --model "$model" --workers "$workers"
+			[ "$status" -eq 130 ] || { echo "$model $gil: status $status: $stderr"; return 1; }
+			[[ "$stderr" == *"orphans: 0 left"* ]] || { echo "$model $gil: $stderr"; return 1; }
+		done
+	done
+	io_sockets >"$BATS_TEST_TMPDIR/sock.after"
+	run comm -13 "$BATS_TEST_TMPDIR/sock.before" "$BATS_TEST_TMPDIR/sock.after"
+	[ -z "$output" ] || { echo "sockets left: $output"; return 1; }
+	shm_list >"$BATS_TEST_TMPDIR/shm.after"
+	run comm -13 "$BATS_TEST_TMPDIR/shm.before" "$BATS_TEST_TMPDIR/shm.after"
+	[ -z "$output" ]
 }
