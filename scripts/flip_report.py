@@ -71,3 +71,107 @@ CLAIMS = [
 	 "claim": "Threads serialise on their shared address space's lock when they fault and map; processes, one address space each, scale further.",
 	 "table": (["", ""], []), "check": check_pagefault},
 ]
+
+
+def io_runs(a, group):
+	"""The runs of an io group."""
+	return group_runs_of(a, group)
+
+
+def hogs_of(run):
+	"""--cpu-hogs of a run (0 when absent)."""
+	return int(run.get("params", {}).get("cpu-hogs", 0))
+
+
+def convoy(a):
+	"""{gil: (run without hogs, run with one hog)} of the io-convoy group."""
+	pairs = {}
+	for run in io_runs(a, "io-convoy"):
+		pairs.setdefault(run["gil"], [None, None])[min(hogs_of(run), 1)] = run
+	return {gil: pair for gil, pair in pairs.items() if pair[0] and pair[1]}
+
+
+def io_section(w):
+	"""The io tables: time per model and worker count; the convoy slowdown per GIL mode; many workers."""
+	runs = {(r["model"], r["workers"]): r for r in io_runs(w.a, "io")}
+	w.emit("\\section{Waiting, not computing: I/O}\n")
+	if not runs:
+		w.emit(w.not_measured(["io"]) + "\n\n")
+		return
+	params = next(iter(runs.values()))["params"]
+	w.emit("Each unit is a request to a server thread inside tvp (a Unix socket) that answers after %s\\,$\\mu$s; the "
+	       "worker then does %s\\,$\\mu$s of CPU work on the reply. %s requests per run; the answer, a sum of the "
+	       "replies, is checked against the replies computed without the server and against the server's own log. "
+	       "Under a simulated GIL the lock is released around the wait, as CPython releases it. The machine was shared "
+	       "with other jobs.\n\n" % (tex(params.get("delay-us")), tex(params.get("work-us")), tex(params.get("requests"))))
+	serial = runs.get(("serial", 1))
+	rows = []
+	for (model, workers), run in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+		speedup = serial["wall_s"]["median"] / run["wall_s"]["median"] if serial else float("nan")
+		rows.append([code(model), str(workers), secs(run["wall_s"]["median"]), "%.1f" % speedup])
+	w.table("lrrr", ["model", "workers", "median wall", "speedup"], rows)
+	pairs = convoy(w.a)
+	if pairs:
+		rows = []
+		for gil in ("off", "modern", "legacy"):
+			if gil in pairs:
+				quiet, hog = pairs[gil]
+				i = stats.ratio_interval(stats.repeats(hog), stats.repeats(quiet))
+				rows.append([code(gil), secs(quiet["wall_s"]["median"]), secs(hog["wall_s"]["median"]),
+					     tex(stats.compare_words(i))])
+		w.emit("The convoy effect (Beazley): one I/O thread beside one CPU-bound thread (%s) of the "
+		       "same process. Under the modern GIL the I/O thread, back from its wait, must wait for the CPU thread to "
+		       "drop the lock: up to a switch interval (5\\,ms) per request.\n\n" % code("--cpu-hogs 1"))
+		w.table("lrrl", ["GIL", "no hog", "one hog", "one hog against none"], rows)
+	many = io_runs(w.a, "io-many")
+	if many:
+		rows = [[code(r["model"]), str(r["workers"]), secs(r["wall_s"]["median"]),
+			 secs((r["phases_s"]["spawn"] or {}).get("median") if isinstance(r["phases_s"].get("spawn"), dict)
+			      else r["phases_s"].get("spawn"))]
+			for r in sorted(many, key=lambda r: (r["workers"], r["model"]))]
+		w.emit("Many workers: starting them is the cost (the pool paid it in its warm-up or first run).\n\n")
+		w.table("lrrr", ["model", "workers", "median wall", "spawn"], rows)
+	for check in (check_io, check_convoy):
+		text, verdict, _ = check(w.a)
+		w.conclusions.append("I/O (%s): %s." % (verdict, text))
+
+
+def check_io(a):
+	"""Koenig: threads are good for I/O-bound work: threads at least as fast as processes at 64 workers."""
+	runs = {(r["model"], r["workers"]): r for r in io_runs(a, "io")}
+	widest = max((wk for (m, wk) in runs if m == "pthread" and ("fork", wk) in runs), default=None)
+	serial = runs.get(("serial", 1))
+	if widest is None or not serial:
+		return "no io run with serial, pthread and fork.", NOT_MEASURED, "The io group did not run."
+	threads, procs = runs[("pthread", widest)], runs[("fork", widest)]
+	i = stats.ratio_interval(stats.repeats(threads), stats.repeats(procs))
+	side = stats.differs(i)
+	text = "requests=%s, delay-us=%s, %d workers: pthread %.1f$\\times$ serial, fork %.1f$\\times$; pthread against fork: %s" % (
+		tex(serial["params"].get("requests")), tex(serial["params"].get("delay-us")), widest,
+		serial["wall_s"]["median"] / threads["wall_s"]["median"], serial["wall_s"]["median"] / procs["wall_s"]["median"],
+		tex(stats.compare_words(i)))
+	return text, "holds here" if side <= 0 else "does not hold here", (
+		"Waiting needs no CPU, so both kinds overlap their waits; threads start cheaper, so they are not behind.")
+
+
+def check_convoy(a):
+	"""Beazley: under the modern GIL one CPU-bound thread slows I/O threads down (the convoy effect)."""
+	pairs = convoy(a)
+	if "modern" not in pairs:
+		return "no io-convoy run under the modern GIL.", NOT_MEASURED, "The io-convoy group did not run."
+	quiet, hog = pairs["modern"]
+	i = stats.ratio_interval(stats.repeats(hog), stats.repeats(quiet))
+	text = "requests=%s, delay-us=%s, one pthread worker under the modern GIL, one CPU hog against none: %s" % (
+		tex(quiet["params"].get("requests")), tex(quiet["params"].get("delay-us")), tex(stats.compare_words(i)))
+	return text, "holds here" if stats.differs(i) > 0 else "does not hold here", (
+		"The I/O thread comes back from each wait to a lock the CPU thread holds, and waits a switch interval before "
+		"it may ask for it.")
+
+
+CLAIMS += [
+	{"title": "I/O: threads are good for waiting", "source": "Matthias Koenig, Berlin; issue 16.",
+	 "claim": "Threads are good for I/O-bound work.", "table": (["", ""], []), "check": check_io},
+	{"title": "The convoy effect: a CPU-bound thread slows I/O threads", "source": "David Beazley, Understanding the Python GIL (2010); issue 16.",
+	 "claim": "Real CPython 3.11 on this machine slowed an I/O round trip beside one CPU thread 123x, CPython 2.7 1.8x.",
+	 "table": (["", ""], []), "check": check_convoy},
+]

@@ -179,10 +179,11 @@ static void *server_main(void *arg)
 			break;
 		if (fds[0].revents)
 			break;
-		if (first_conn == 2 && (fds[1].revents & POLLIN)) {
+		while (first_conn == 2 && (fds[1].revents & POLLIN) && open < MAX_CONNECTIONS) {
 			int fd = accept4(io->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-			if (fd >= 0)
-				conns[open++] = (struct connection){.fd = fd};
+			if (fd < 0)
+				break;
+			conns[open++] = (struct connection){.fd = fd};
 		}
 		/* Read requests; a connection that ends is marked (fd -1), then dropped. */
 		for (size_t k = first_conn; k < nfds; k++) {

@@ -161,3 +161,16 @@ io_sockets() { grep -o '@tvp-io-[0-9]*-[0-9]*' /proc/net/unix | sort -u || true;
 	run comm -13 "$BATS_TEST_TMPDIR/shm.before" "$BATS_TEST_TMPDIR/shm.after"
 	[ -z "$output" ]
 }
+
+@test "io: the tiny sweep measures the convoy and the report gives its table and a verdict with sizes" {
+	local top="$BATS_TEST_DIRNAME/../.."
+	run python3 "$top/scripts/sweep.py" --tvp "$TVP" --profile tiny --only io-convoy \
+		--results "$BATS_TEST_TMPDIR/results" --corpus-dir "$BATS_TEST_TMPDIR/corpus"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run python3 "$top/scripts/analyze.py" report "$BATS_TEST_TMPDIR/results/latest"
+	local tex="$BATS_TEST_TMPDIR/results/latest/report/generated.tex"
+	grep -q '\\section{Waiting, not computing: I/O}' "$tex"
+	grep -Eq '^\\texttt\{modern\} & .* & .* & ([0-9.]+x (slower|faster)|no measurable difference)' "$tex"
+	grep -Eq 'Measured here:\} requests=16, delay-us=2000, one pthread worker under the modern GIL, one CPU hog against none: ' "$tex"
+	grep -Eq 'Verdict: (holds here|does not hold here)\.\} The I/O thread comes back' "$tex"
+}
