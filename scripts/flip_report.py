@@ -97,7 +97,13 @@ def io_section(w):
 	w.emit("\\section{Waiting, not computing: I/O}\n")
 	if not runs:
 		w.emit(w.not_measured(["io"]) + "\n\n")
-		return
+	else:
+		io_table(w, runs)
+	io_more(w)
+
+
+def io_table(w, runs):
+	"""The io group: time and speedup over serial per model and worker count."""
 	params = next(iter(runs.values()))["params"]
 	w.emit("Each unit is a request to a server thread inside tvp (a Unix socket) that answers after %s\\,$\\mu$s; the "
 	       "worker then does %s\\,$\\mu$s of CPU work on the reply. %s requests per run; the answer, a sum of the "
@@ -110,6 +116,10 @@ def io_section(w):
 		speedup = serial["wall_s"]["median"] / run["wall_s"]["median"] if serial else float("nan")
 		rows.append([code(model), str(workers), secs(run["wall_s"]["median"]), "%.1f" % speedup])
 	w.table("lrrr", ["model", "workers", "median wall", "speedup"], rows)
+
+
+def io_more(w):
+	"""The convoy table per GIL mode, the many-workers table, and the conclusions."""
 	pairs = convoy(w.a)
 	if pairs:
 		rows = []
