@@ -10,6 +10,7 @@ extern const struct tvp_workload tvp_workload_fill;
 extern const struct tvp_workload tvp_workload_grep;
 extern const struct tvp_workload tvp_workload_pagefault;
 extern const struct tvp_workload tvp_workload_io;
+extern const struct tvp_workload tvp_workload_wordcount;
 
 extern const struct tvp_command tvp_command_overhead;
 extern const struct tvp_command tvp_command_corpus;
@@ -26,6 +27,7 @@ const struct tvp_workload *const tvp_workloads[] = {
 	&tvp_workload_tiny,
 	&tvp_workload_fill,
 	&tvp_workload_io,
+	&tvp_workload_wordcount,
 	&tvp_workload_pagefault,
 	NULL,
 };

@@ -4,11 +4,12 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-@test "tvp --list names pagefault and io" {
+@test "tvp --list names pagefault, io and wordcount" {
 	run "$TVP" --list
 	[ "$status" -eq 0 ]
 	[[ "$output" == *pagefault* ]]
 	[[ "$output" == *"io "* ]]
+	[[ "$output" == *wordcount* ]]
 }
 
 @test "pagefault: a region larger than memory is refused with the machine's figure" {
@@ -29,4 +30,12 @@ load helpers
 	expect_usage_error io --delay-us nan
 	expect_usage_error io --cpu-hogs 65
 	expect_usage_error io --requests 0
+}
+
+@test "wordcount: no words, no vocabulary, a vocabulary past the limit, an empty block are refused" {
+	expect_usage_error wordcount --words 0
+	expect_usage_error wordcount --vocab 0
+	expect_usage_error wordcount --vocab 100000001
+	[[ "$stderr" == "tvp: wordcount: --vocab must be 1 to 100000000" ]]
+	expect_usage_error wordcount --block 0
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# flip-matrix.bats - the workloads where the answer flips (pagefault, io), under every model, schedule,
+# flip-matrix.bats - the workloads where the answer flips (pagefault, io, wordcount), under every model, schedule,
 # ipc and GIL mode: every run verified against its independent reference, and nothing left behind after Ctrl-C.
 
 bats_require_minimum_version 1.5.0
@@ -173,4 +173,64 @@ io_sockets() { grep -o '@tvp-io-[0-9]*-[0-9]*' /proc/net/unix | sort -u || true;
 	grep -Eq '^\\texttt\{modern\} & .* & .* & ([0-9.]+x (slower|faster)|no measurable difference)' "$tex"
 	grep -Eq 'Measured here:\} requests=16, delay-us=2000, one pthread worker under the modern GIL, one CPU hog against none: ' "$tex"
 	grep -Eq 'Verdict: (holds here|does not hold here)\.\} The I/O thread comes back' "$tex"
+}
+
+# 20000 words drawn from 500: the checksum of the sorted "word count" lines, computed here in Python.
+WC=(wordcount --words 20000 --vocab 500 --block 1500 --repeat 1 --warmup 1 --format csv)
+wc_answer() {
+	python3 -c '
+M = (1 << 64) - 1
+def mix(x):
+	z = (x + 0x9E3779B97F4A7C15) & M
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9 & M
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EB & M
+	return z ^ (z >> 31)
+def spell(r):
+	s = ""
+	while True:
+		s += chr(97 + r % 26); r //= 26
+		if r == 0 and len(s) >= 3: return s
+counts = {}
+for i in range(20000):
+	w = spell(mix(i) % 500); counts[w] = counts.get(w, 0) + 1
+h = 0xcbf29ce484222325
+for w in sorted(counts):
+	for b in ("%s %d\n" % (w, counts[w])).encode(): h = ((h ^ b) * 0x100000001b3) & M
+print("%016x" % h)'
+}
+
+@test "wordcount: every model, schedule, ipc and GIL mode merges to the checksum of an independent count" {
+	matrix "$(wc_answer)" "${WC[@]}"
+}
+
+@test "wordcount: the bytes moved grow with the vocabulary; a corrupted table is caught (exit 1)" {
+	local small large
+	run --separate-stderr "$TVP" wordcount --words 20000 --vocab 50 --model fork --workers 2 --format csv
+	[ "$status" -eq 0 ]
+	[[ "$stderr" =~ wordcount:\ 50\ distinct\ words\;\ ([0-9]+)\ bytes ]] || { echo "$stderr"; return 1; }
+	small=${BASH_REMATCH[1]}
+	run --separate-stderr "$TVP" wordcount --words 20000 --vocab 5000 --model fork --workers 2 --format csv
+	[ "$status" -eq 0 ]
+	[[ "$stderr" =~ wordcount:\ [0-9]+\ distinct\ words\;\ ([0-9]+)\ bytes ]] || { echo "$stderr"; return 1; }
+	large=${BASH_REMATCH[1]}
+	[ "$large" -gt $((10 * small)) ] || { echo "small $small large $large"; return 1; }
+	TVP_FAULT=wrong-answer run --separate-stderr "$TVP" "${WC[@]}" --model pool --workers 2
+	[ "$status" -eq 1 ] || { echo "$status $stderr"; return 1; }
+}
+
+@test "wordcount: Ctrl-C mid-run leaves no worker or shared-memory object" {
+	shm_list() { ls /dev/shm | grep -Ev '^(bxf|sem\.mp-)' || true; }
+	shm_list >"$BATS_TEST_TMPDIR/shm.before"
+	for model in pthread fork pool; do
+		local -a ipc=()
+		[ "$model" = pthread ] || ipc=(--ipc shm)
+		# --expect: no reference pass, so the signal lands in the run itself.
+		run --separate-stderr timeout 60 "$BATS_TEST_DIRNAME/orphans.py" --signal INT --children 0 -- \
+			"$TVP" wordcount --words 2000000000 --vocab 100000 --model "$model" --workers 2 "${ipc[@]}" --expect 0
+		[ "$status" -eq 130 ] || { echo "$model: status $status: $stderr"; return 1; }
+		[[ "$stderr" == *"orphans: 0 left"* ]] || { echo "$model: $stderr"; return 1; }
+	done
+	shm_list >"$BATS_TEST_TMPDIR/shm.after"
+	run comm -13 "$BATS_TEST_TMPDIR/shm.before" "$BATS_TEST_TMPDIR/shm.after"
+	[ -z "$output" ]
 }
