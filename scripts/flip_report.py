@@ -1,4 +1,4 @@
-"""flip_report.py - the report section and claims for the workloads where the answer flips (pagefault)."""
+"""flip_report.py - the report sections and claims for the workloads where the answer flips (io, wordcount, pagefault)."""
 import stats
 from report_tex import code, group_runs_of, secs, tex
 
@@ -184,4 +184,71 @@ CLAIMS += [
 	{"title": "The convoy effect: a CPU-bound thread slows I/O threads", "source": "David Beazley, Understanding the Python GIL (2010); issue 16.",
 	 "claim": "Real CPython 3.11 on this machine slowed an I/O round trip beside one CPU thread 123x, CPython 2.7 1.8x.",
 	 "table": (["", ""], []), "check": check_convoy},
+]
+
+
+def wordcount_runs(a):
+	"""{(model, vocab): run} of the wordcount group."""
+	return {(r["model"], int(r["params"].get("vocab", 0))): r for r in group_runs_of(a, "wordcount")}
+
+
+def moved_bytes(a):
+	"""{vocab: bytes of partial tables one run moved} from the wordcount-moved command."""
+	data = a.extra_json("wordcount-moved") if hasattr(a, "extra_json") else None
+	return {r["vocab"]: r["bytes"] for r in (data or {}).get("runs", [])}
+
+
+def phase_median(run, name):
+	"""The median of a phase of a run, in seconds (None when absent)."""
+	phase = run.get("phases_s", {}).get(name)
+	return phase.get("median") if isinstance(phase, dict) else phase
+
+
+def wordcount_section(w):
+	"""The wordcount table: pthread against pool per vocabulary, the merge phase and the bytes moved."""
+	runs = wordcount_runs(w.a)
+	w.emit("\\section{Results that must travel: word counts}\n")
+	if not runs:
+		w.emit(w.not_measured(["wordcount"]) + "\n\n")
+		return
+	moved = moved_bytes(w.a)
+	words = next(iter(runs.values()))["params"].get("words")
+	w.emit("A text of %s words (made by tvp from a seed, not read from the grep corpus) drawn from a small and a large "
+	       "vocabulary. Each task counts its words into a hash table and emits it serialised; threads leave those bytes "
+	       "in shared memory, pool workers send them through a pipe; the parent merges every table, sorts and checksums "
+	       "the (word, count) pairs, checked against a serial count by rank. \\emph{collect} is the merge in the parent; "
+	       "\\emph{bytes moved} comes from one separate fork run (\\texttt{scripts/flip\\_moved.py}). The machine was "
+	       "shared with other jobs.\n\n" % tex(words))
+	rows = []
+	for (model, vocab), run in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+		rows.append([code(model), str(vocab), secs(run["wall_s"]["median"]), secs(phase_median(run, "compute")),
+			     secs(phase_median(run, "collect")), "%.2f MB" % (moved[vocab] / 1e6) if vocab in moved else "--"])
+	w.table("lrrrrr", ["model", "vocabulary", "median wall", "compute", "collect", "bytes moved"], rows)
+	text, verdict, _ = check_wordcount(w.a)
+	w.conclusions.append("Results that travel (%s): %s." % (verdict, text))
+
+
+def check_wordcount(a):
+	"""Noller / Stockholm: moving data between processes costs: pool slower than pthread at the large vocabulary."""
+	runs = wordcount_runs(a)
+	vocabs = sorted({v for (m, v) in runs if ("pthread", v) in runs and ("pool", v) in runs})
+	if not vocabs:
+		return "no wordcount run with both pthread and pool.", NOT_MEASURED, "The wordcount group did not run."
+	moved = moved_bytes(a)
+	parts, side = [], 0
+	for vocab in vocabs:
+		i = stats.ratio_interval(stats.repeats(runs[("pool", vocab)]), stats.repeats(runs[("pthread", vocab)]))
+		side = stats.differs(i)
+		parts.append("vocabulary %d%s: pool against pthread %s" % (
+			vocab, " (%.2f MB moved)" % (moved[vocab] / 1e6) if vocab in moved else "", tex(stats.compare_words(i))))
+	text = "words=%s, 2 workers; %s" % (tex(runs[("pool", vocabs[-1])]["params"].get("words")), "; ".join(parts))
+	return text, "holds here" if side > 0 else "does not hold here", (
+		"The verdict is for the largest vocabulary. Every partial table is serialised by every model; processes "
+		"also copy it through a pipe into the parent, and the copy grows with the number of distinct words.")
+
+
+CLAIMS += [
+	{"title": "Moving results between processes costs", "source": "Jesse Noller, PyWorks 2008; Amir, Stockholm; issue 16.",
+	 "claim": "Pickling is slow (41k against 25k objects/s); don't move data between runtimes.",
+	 "table": (["", ""], []), "check": check_wordcount},
 ]

@@ -669,7 +669,7 @@ class Writer:
 # module with such a function plus one line here.
 SECTIONS = [Writer.machine, Writer.workloads, Writer.schedules, Writer.ipc, Writer.grep_input, Writer.gil,
 	    Writer.overhead, Writer.startup, Writer.image, Writer.claims]
-SECTIONS[SECTIONS.index(Writer.claims):SECTIONS.index(Writer.claims)] = [lambda w: __import__("flip_report").io_section(w), lambda w: __import__("flip_report").section(w)]  # issue 16
+SECTIONS[SECTIONS.index(Writer.claims):SECTIONS.index(Writer.claims)] = [lambda w: __import__("flip_report").io_section(w), lambda w: __import__("flip_report").wordcount_section(w), lambda w: __import__("flip_report").section(w)]  # issue 16
 
 
 def model_rank_of(model):

@@ -234,3 +234,16 @@ print("%016x" % h)'
 	run comm -13 "$BATS_TEST_TMPDIR/shm.before" "$BATS_TEST_TMPDIR/shm.after"
 	[ -z "$output" ]
 }
+
+@test "wordcount: the tiny sweep measures pthread and pool at two vocabularies; the report gives bytes moved and a verdict" {
+	local top="$BATS_TEST_DIRNAME/../.."
+	run python3 "$top/scripts/sweep.py" --tvp "$TVP" --profile tiny --only wordcount,wordcount-moved \
+		--results "$BATS_TEST_TMPDIR/results" --corpus-dir "$BATS_TEST_TMPDIR/corpus"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	run python3 "$top/scripts/analyze.py" report "$BATS_TEST_TMPDIR/results/latest"
+	local tex="$BATS_TEST_TMPDIR/results/latest/report/generated.tex"
+	grep -q '\\section{Results that must travel: word counts}' "$tex"
+	grep -Eq '^\\texttt\{pool\} & 20000 & .* & [0-9.]+ MB \\\\$' "$tex"
+	grep -Eq 'Measured here:\} words=100000, 2 workers; vocabulary 1000 \([0-9.]+ MB moved\): pool against pthread .*; vocabulary 20000 \([0-9.]+ MB moved\)' "$tex"
+	grep -Eq 'Verdict: (holds here|does not hold here)\.\} The verdict is for the largest vocabulary' "$tex"
+}
