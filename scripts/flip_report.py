@@ -18,6 +18,14 @@ def faults_per_s(run):
 	return pages_of(run) / median if median else 0.0
 
 
+def open_section(w, title, group, runs):
+	"""Start a section; when its group has no runs, say why and return False."""
+	w.emit("\\section{%s}\n" % title)
+	if not runs:
+		w.emit(w.not_measured([group]) + "\n\n")
+	return bool(runs)
+
+
 def pagefault_runs(a):
 	"""{(model, workers): run} of the sweep's pagefault group."""
 	return {(r["model"], r["workers"]): r for r in group_runs_of(a, "pagefault")}
@@ -26,9 +34,7 @@ def pagefault_runs(a):
 def section(w):
 	"""The pagefault table: time and faults per second per model and worker count."""
 	runs = pagefault_runs(w.a)
-	w.emit("\\section{Page faults: where processes should win}\n")
-	if not runs:
-		w.emit(w.not_measured(["pagefault"]) + "\n\n")
+	if not open_section(w, "Page faults: where processes should win", "pagefault", runs):
 		return
 	any_run = next(iter(runs.values()))
 	w.emit("Each unit maps %s MiB of anonymous memory, writes one value into every page (a minor fault each; huge pages "
@@ -94,10 +100,7 @@ def convoy(a):
 def io_section(w):
 	"""The io tables: time per model and worker count; the convoy slowdown per GIL mode; many workers."""
 	runs = {(r["model"], r["workers"]): r for r in io_runs(w.a, "io")}
-	w.emit("\\section{Waiting, not computing: I/O}\n")
-	if not runs:
-		w.emit(w.not_measured(["io"]) + "\n\n")
-	else:
+	if open_section(w, "Waiting, not computing: I/O", "io", runs):
 		io_table(w, runs)
 	io_more(w)
 
@@ -136,8 +139,7 @@ def io_more(w):
 	many = io_runs(w.a, "io-many")
 	if many:
 		rows = [[code(r["model"]), str(r["workers"]), secs(r["wall_s"]["median"]),
-			 secs((r["phases_s"]["spawn"] or {}).get("median") if isinstance(r["phases_s"].get("spawn"), dict)
-			      else r["phases_s"].get("spawn"))]
+			 secs(phase_median(r, "spawn"))]
 			for r in sorted(many, key=lambda r: (r["workers"], r["model"]))]
 		w.emit("Many workers: starting them is the cost (the pool paid it in its warm-up or first run).\n\n")
 		w.table("lrrr", ["model", "workers", "median wall", "spawn"], rows)
@@ -207,9 +209,7 @@ def phase_median(run, name):
 def wordcount_section(w):
 	"""The wordcount table: pthread against pool per vocabulary, the merge phase and the bytes moved."""
 	runs = wordcount_runs(w.a)
-	w.emit("\\section{Results that must travel: word counts}\n")
-	if not runs:
-		w.emit(w.not_measured(["wordcount"]) + "\n\n")
+	if not open_section(w, "Results that must travel: word counts", "wordcount", runs):
 		return
 	moved = moved_bytes(w.a)
 	words = next(iter(runs.values()))["params"].get("words")

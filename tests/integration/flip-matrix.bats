@@ -12,6 +12,17 @@ pf_answer() {
 	echo $((pages * (pages + 1) / 2))
 }
 
+# shm_list: /dev/shm's objects. Other suites on the machine make bxf* (Criterion) and sem.mp-* (Python's
+# multiprocessing) for a moment; tvp makes none of either kind.
+shm_list() { ls /dev/shm | grep -Ev '^(bxf|sem\.mp-)' || true; }
+
+# no_new_shm: nothing in /dev/shm that was not in $BATS_TEST_TMPDIR/shm.before.
+no_new_shm() {
+	shm_list >"$BATS_TEST_TMPDIR/shm.after"
+	run comm -13 "$BATS_TEST_TMPDIR/shm.before" "$BATS_TEST_TMPDIR/shm.after"
+	[ -z "$output" ] || { echo "new in /dev/shm: $output"; return 1; }
+}
+
 # matrix ANSWER ARGS...: every model x schedule x GIL mode (and both ipc for processes) gives ANSWER.
 matrix() {
 	local answer=$1 model schedule gil ipc
@@ -56,9 +67,6 @@ matrix() {
 }
 
 @test "pagefault: Ctrl-C mid-run leaves no worker, mapping or shared-memory object" {
-	# Other test suites on the machine make bxf* (Criterion) and sem.mp-* (Python's multiprocessing)
-	# objects for a moment; tvp makes none of either kind.
-	shm_list() { ls /dev/shm | grep -Ev '^(bxf|sem\.mp-)' || true; }
 	shm_list >"$BATS_TEST_TMPDIR/shm.before"
 	for model in pthread fork pool; do
 		run --separate-stderr timeout 60 "$BATS_TEST_DIRNAME/orphans.py" --signal INT --children 0 -- \
@@ -66,9 +74,7 @@ matrix() {
 		[ "$status" -eq 130 ] || { echo "$model: status $status: $stderr"; return 1; }
 		[[ "$stderr" == *"orphans: 0 left"* ]] || { echo "$model: $stderr"; return 1; }
 	done
-	shm_list >"$BATS_TEST_TMPDIR/shm.after"
-	run comm -13 "$BATS_TEST_TMPDIR/shm.before" "$BATS_TEST_TMPDIR/shm.after"
-	[ -z "$output" ]
+	no_new_shm
 }
 
 @test "pagefault: the tiny sweep measures it and the report gives its section and a verdict with sizes" {
@@ -141,7 +147,6 @@ io_sockets() { grep -o '@tvp-io-[0-9]*-[0-9]*' /proc/net/unix | sort -u || true;
 }
 
 @test "io: Ctrl-C mid-run leaves no worker, server, socket or shared-memory object" {
-	shm_list() { ls /dev/shm | grep -Ev '^(bxf|sem\.mp-)' || true; }
 	shm_list >"$BATS_TEST_TMPDIR/shm.before"
 	io_sockets >"$BATS_TEST_TMPDIR/sock.before"
 	for model in serial pthread fork pool; do
@@ -157,9 +162,7 @@ io_sockets() { grep -o '@tvp-io-[0-9]*-[0-9]*' /proc/net/unix | sort -u || true;
 	io_sockets >"$BATS_TEST_TMPDIR/sock.after"
 	run comm -13 "$BATS_TEST_TMPDIR/sock.before" "$BATS_TEST_TMPDIR/sock.after"
 	[ -z "$output" ] || { echo "sockets left: $output"; return 1; }
-	shm_list >"$BATS_TEST_TMPDIR/shm.after"
-	run comm -13 "$BATS_TEST_TMPDIR/shm.before" "$BATS_TEST_TMPDIR/shm.after"
-	[ -z "$output" ]
+	no_new_shm
 }
 
 @test "io: the tiny sweep measures the convoy and the report gives its table and a verdict with sizes" {
@@ -219,7 +222,6 @@ print("%016x" % h)'
 }
 
 @test "wordcount: Ctrl-C mid-run leaves no worker or shared-memory object" {
-	shm_list() { ls /dev/shm | grep -Ev '^(bxf|sem\.mp-)' || true; }
 	shm_list >"$BATS_TEST_TMPDIR/shm.before"
 	for model in pthread fork pool; do
 		local -a ipc=()
@@ -230,9 +232,7 @@ print("%016x" % h)'
 		[ "$status" -eq 130 ] || { echo "$model: status $status: $stderr"; return 1; }
 		[[ "$stderr" == *"orphans: 0 left"* ]] || { echo "$model: $stderr"; return 1; }
 	done
-	shm_list >"$BATS_TEST_TMPDIR/shm.after"
-	run comm -13 "$BATS_TEST_TMPDIR/shm.before" "$BATS_TEST_TMPDIR/shm.after"
-	[ -z "$output" ]
+	no_new_shm
 }
 
 @test "wordcount: the tiny sweep measures pthread and pool at two vocabularies; the report gives bytes moved and a verdict" {
