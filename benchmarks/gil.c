@@ -547,3 +547,24 @@ bool tvp_gil_holding(const struct tvp_gil_thread *pub)
 {
 	return ((const struct gil_thread *)pub)->holding;
 }
+
+/* ---- Blocking calls. */
+
+void tvp_gil_block_begin(struct tvp_gil_thread *pub)
+{
+	struct gil_thread *self = self_of(pub);
+	if (self->holding)
+		drop(self);
+}
+
+void tvp_gil_block_end(struct tvp_gil_thread *pub)
+{
+	struct gil_thread *self = self_of(pub);
+	if (!self->holding && !self->free_phase)
+		take(self);
+}
+
+struct tvp_gil *tvp_gil_of(const struct tvp_gil_thread *pub)
+{
+	return ((const struct gil_thread *)pub)->gil;
+}

@@ -78,6 +78,17 @@ struct tvp_gil_thread *tvp_gil_enter(struct tvp_gil *gil, struct tvp_gil_stats *
  * switch, as a Python thread that ends), frees the handle. */
 void tvp_gil_leave(struct tvp_gil_thread *thread);
 
+/* Around a blocking call, as CPython's Py_BEGIN/END_ALLOW_THREADS: begin
+ * drops the lock if the thread holds it (honouring a pending drop request,
+ * as CPython's drop_gil does); end takes it back (waiting as the mode says)
+ * unless the thread is in a GIL-free stretch. Call them in pairs. */
+void tvp_gil_block_begin(struct tvp_gil_thread *thread);
+void tvp_gil_block_end(struct tvp_gil_thread *thread);
+
+/* The lock thread's handle belongs to: another thread of the same process
+ * may tvp_gil_enter it. */
+struct tvp_gil *tvp_gil_of(const struct tvp_gil_thread *thread);
+
 /* Whether the thread holds the lock now (between ticks this cannot change). */
 bool tvp_gil_holding(const struct tvp_gil_thread *thread);
 

@@ -8,6 +8,9 @@ extern const struct tvp_workload tvp_workload_mandelbrot;
 extern const struct tvp_workload tvp_workload_tiny;
 extern const struct tvp_workload tvp_workload_fill;
 extern const struct tvp_workload tvp_workload_grep;
+extern const struct tvp_workload tvp_workload_pagefault;
+extern const struct tvp_workload tvp_workload_io;
+extern const struct tvp_workload tvp_workload_wordcount;
 
 extern const struct tvp_command tvp_command_overhead;
 extern const struct tvp_command tvp_command_corpus;
@@ -23,6 +26,9 @@ const struct tvp_workload *const tvp_workloads[] = {
 	&tvp_workload_mandelbrot,
 	&tvp_workload_tiny,
 	&tvp_workload_fill,
+	&tvp_workload_io,
+	&tvp_workload_wordcount,
+	&tvp_workload_pagefault,
 	NULL,
 };
 

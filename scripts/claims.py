@@ -7,6 +7,7 @@ in them come from the analysis; nothing about this machine is written here in ad
 """
 import os
 
+import flip_report
 import stats
 from report_tex import code, secs, short_command, tex
 
@@ -394,3 +395,4 @@ ALL = [
 	 "table": (["p", "max speedup"], [["0.5", "2"], ["0.9", "10"], ["0.95", "20"]]),
 	 "check": check_amdahl},
 ]
+ALL += flip_report.CLAIMS  # the workloads where the answer flips (io, wordcount, pagefault)

@@ -93,7 +93,7 @@ def parse_def(path):
 			where = "%s:%d" % (os.path.basename(path), number)
 			if kind == "size":
 				words = rest.split()
-				sizes[words[0]] = dict(w.split("=", 1) for w in words[1:])
+				sizes.setdefault(words[0], {}).update(w.split("=", 1) for w in words[1:])  # later lines add sizes
 				continue
 			want = {"prep": 2, "cmd": 2, "time": 2, "run": 5, "ext": 5}.get(kind)
 			fields = [x.strip() for x in re.split(r" \|(?: |$)", rest, maxsplit=(want or 1) - 1)]

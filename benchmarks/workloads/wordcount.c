@@ -1,0 +1,292 @@
+/* wordcount.c - count the words of a text into partial tables that travel to the parent and merge. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tvp.h"
+
+#define MAX_WORDS 10000000000ULL
+#define MAX_VOCAB 100000000ULL /* 26^6 > 3e8: every word fits WORD_MAX letters */
+#define WORD_MAX 8
+#define MIN_LETTERS 3
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+/*
+ * The text is made here, deterministically, rather than read from the
+ * grep corpus: word i is the spelling of rank(i) = splitmix64(i) mod
+ * --vocab, so --vocab sets how many distinct words there are (and how big
+ * every partial table grows) at a fixed text length. A unit is --block
+ * consecutive words.
+ *
+ * A task counts its words into a hash table of spelled words and emits it
+ * serialised: per entry one length byte, the letters, an 8-byte count.
+ * Threads leave those bytes in shared memory; processes send them through
+ * the pipe (--ipc pipe) or write them into MAP_SHARED slots (--ipc shm).
+ * reduce merges every partial table into one, sorts it by word and
+ * checksums the (word, count) pairs. The reference counts by rank in a
+ * plain array, with no hash table and no serialising.
+ */
+struct wordcount {
+	uint64_t words, vocab, block;
+	uint64_t last_bytes, last_distinct; /* of the last run (reduce) */
+};
+
+static const struct tvp_opt wordcount_opts[] = {
+	{"words", TVP_OPT_U64, "N", "2000000", "words in the text"},
+	{"vocab", TVP_OPT_U64, "V", "1000", "distinct words the text draws from (the size of each partial table)"},
+	{"block", TVP_OPT_U64, "N", "50000", "words per unit"},
+	{NULL},
+};
+
+/* One table entry: a word and its count. */
+struct entry {
+	char word[WORD_MAX];
+	uint8_t len;
+	uint64_t count;
+};
+
+/* An open-addressing hash table of words. */
+struct table {
+	struct entry *slots;
+	size_t mask, used;
+};
+
+/* splitmix64 of x. */
+static uint64_t mix(uint64_t x)
+{
+	uint64_t z = x + 0x9E3779B97F4A7C15ULL;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+/* The rank of word number i of the text. */
+static uint64_t rank_of(const struct wordcount *wc, uint64_t i)
+{
+	return mix(i) % wc->vocab;
+}
+
+/* The letters of rank (base 26, at least MIN_LETTERS); returns the length. */
+static uint8_t spell(uint64_t rank, char out[WORD_MAX])
+{
+	uint8_t len = 0;
+	do {
+		out[len++] = (char)('a' + rank % 26);
+		rank /= 26;
+	} while (rank > 0 || len < MIN_LETTERS);
+	return len;
+}
+
+static uint64_t hash_word(const char *word, uint8_t len)
+{
+	uint64_t h = FNV_OFFSET;
+	for (uint8_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)word[i]) * FNV_PRIME;
+	return h;
+}
+
+/* A table with room for at least `entries` words at half load. */
+static void table_init(struct table *t, uint64_t entries)
+{
+	size_t size = 16;
+	while (size < 2 * entries)
+		size *= 2;
+	t->slots = tvp_xcalloc(size, sizeof *t->slots);
+	t->mask = size - 1;
+	t->used = 0;
+}
+
+/* Add count to word's entry (made when new). The table never fills: its
+ * size is twice the most distinct words it can see. */
+static void table_add(struct table *t, const char *word, uint8_t len, uint64_t count)
+{
+	size_t i = (size_t)hash_word(word, len) & t->mask;
+	for (;; i = (i + 1) & t->mask) {
+		struct entry *e = &t->slots[i];
+		if (e->len == 0) {
+			memcpy(e->word, word, len);
+			e->len = len;
+			e->count = count;
+			t->used++;
+			return;
+		}
+		if (e->len == len && memcmp(e->word, word, len) == 0) {
+			e->count += count;
+			return;
+		}
+	}
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+static int wordcount_prepare(struct tvp_job *job)
+{
+	struct wordcount *wc = tvp_xcalloc(1, sizeof *wc);
+	job->state = wc;
+	wc->words = tvp_param_u64(job, "words");
+	wc->vocab = tvp_param_u64(job, "vocab");
+	wc->block = tvp_param_u64(job, "block");
+	if (wc->words == 0 || wc->words > MAX_WORDS)
+		return tvp_err(TVP_EUSAGE, "wordcount: --words must be 1 to %llu", MAX_WORDS);
+	if (wc->vocab == 0 || wc->vocab > MAX_VOCAB)
+		return tvp_err(TVP_EUSAGE, "wordcount: --vocab must be 1 to %llu", MAX_VOCAB);
+	if (wc->block == 0)
+		return tvp_err(TVP_EUSAGE, "wordcount: --block must be at least 1");
+	job->units = (size_t)((wc->words + wc->block - 1) / wc->block);
+	job->default_chunk = 1;
+	return 0;
+}
+
+/* Words [first, end) of the task. */
+static void task_words(const struct wordcount *wc, struct tvp_task task, uint64_t *first, uint64_t *end)
+{
+	*first = task.first * wc->block;
+	*end = min_u64(wc->words, (task.first + task.count) * wc->block);
+}
+
+static void wordcount_kernel(struct tvp_worker *worker, struct tvp_task task,
+			     const void *input, size_t input_len)
+{
+	(void)input, (void)input_len;
+	const struct wordcount *wc = worker->job->state;
+	uint64_t first, end;
+	task_words(wc, task, &first, &end);
+	struct table t;
+	table_init(&t, min_u64(wc->vocab, end - first));
+	char word[WORD_MAX];
+	for (uint64_t i = first; i < end; i++) {
+		uint8_t len = spell(rank_of(wc, i), word);
+		table_add(&t, word, len, 1);
+		tvp_tick(worker);
+	}
+	/* Serialise: one length byte, the letters, the count. */
+	for (size_t i = 0; i <= t.mask; i++) {
+		const struct entry *e = &t.slots[i];
+		if (e->len == 0)
+			continue;
+		tvp_emit(worker, &e->len, 1);
+		tvp_emit(worker, e->word, e->len);
+		tvp_emit(worker, &e->count, sizeof e->count);
+	}
+	free(t.slots);
+}
+
+static size_t wordcount_result_bound(const struct tvp_job *job, struct tvp_task task)
+{
+	const struct wordcount *wc = job->state;
+	uint64_t first, end;
+	task_words(wc, task, &first, &end);
+	return (size_t)min_u64(wc->vocab, end - first) * (1 + WORD_MAX + sizeof(uint64_t));
+}
+
+static int by_word(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	uint8_t len = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->word, y->word, len);
+	return c ? c : (int)x->len - (int)y->len;
+}
+
+/* Sort count entries by word and checksum "word count\n" lines (FNV-1a). */
+static void answer_of(struct entry *entries, size_t count, char answer[TVP_ANSWER_MAX])
+{
+	qsort(entries, count, sizeof *entries, by_word);
+	uint64_t h = FNV_OFFSET, total = 0;
+	for (size_t i = 0; i < count; i++) {
+		char line[64];
+		int n = snprintf(line, sizeof line, "%.*s %llu\n", entries[i].len, entries[i].word,
+				 (unsigned long long)entries[i].count);
+		for (int k = 0; k < n; k++)
+			h = (h ^ (unsigned char)line[k]) * FNV_PRIME;
+		total += entries[i].count;
+	}
+	snprintf(answer, TVP_ANSWER_MAX, "%016llx", (unsigned long long)h);
+}
+
+static int wordcount_reduce(struct tvp_job *job, const struct tvp_result *const *ordered,
+			    size_t ntasks, char answer[TVP_ANSWER_MAX])
+{
+	struct wordcount *wc = job->state;
+	struct table merged;
+	table_init(&merged, wc->vocab);
+	uint64_t bytes = 0;
+	for (size_t k = 0; k < ntasks; k++) {
+		const unsigned char *p = ordered[k]->buf.data, *end = p + ordered[k]->buf.len;
+		bytes += ordered[k]->buf.len;
+		while (p < end) {
+			uint8_t len = *p;
+			uint64_t count;
+			if (len == 0 || len > WORD_MAX || (size_t)(end - p) < 1 + len + sizeof count) {
+				free(merged.slots);
+				return tvp_err(TVP_ERUNTIME, "wordcount: a garbled table from the task at unit %zu",
+					       ordered[k]->first);
+			}
+			memcpy(&count, p + 1 + len, sizeof count);
+			table_add(&merged, (const char *)p + 1, len, count);
+			p += 1 + len + sizeof count;
+		}
+	}
+	struct entry *entries = tvp_xmalloc((merged.used ? merged.used : 1) * sizeof *entries);
+	size_t n = 0;
+	for (size_t i = 0; i <= merged.mask; i++)
+		if (merged.slots[i].len)
+			entries[n++] = merged.slots[i];
+	free(merged.slots);
+	answer_of(entries, n, answer);
+	free(entries);
+	wc->last_bytes = bytes;
+	wc->last_distinct = n;
+	return 0;
+}
+
+/* The reference: a plain array of counts by rank, then the same sorted checksum. */
+static int wordcount_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX])
+{
+	const struct wordcount *wc = job->state;
+	uint64_t *counts = tvp_xcalloc(wc->vocab, sizeof *counts);
+	for (uint64_t i = 0; i < wc->words; i++)
+		counts[rank_of(wc, i)]++;
+	struct entry *entries = tvp_xmalloc(wc->vocab * sizeof *entries);
+	size_t n = 0;
+	for (uint64_t r = 0; r < wc->vocab; r++)
+		if (counts[r]) {
+			entries[n].len = spell(r, entries[n].word);
+			entries[n].count = counts[r];
+			n++;
+		}
+	free(counts);
+	answer_of(entries, n, answer);
+	free(entries);
+	return 0;
+}
+
+/* After the last run: what moved from the workers to the parent. */
+static int wordcount_finish(struct tvp_job *job, const struct tvp_result *const *ordered, size_t ntasks)
+{
+	(void)ordered;
+	const struct wordcount *wc = job->state;
+	fprintf(stderr, "wordcount: %llu distinct words; %llu bytes of partial tables from %zu tasks in the last run\n",
+		(unsigned long long)wc->last_distinct, (unsigned long long)wc->last_bytes, ntasks);
+	return 0;
+}
+
+static void wordcount_release(struct tvp_job *job)
+{
+	free(job->state);
+	job->state = NULL;
+}
+
+const struct tvp_workload tvp_workload_wordcount = {
+	.name = "wordcount",
+	.summary = "count words into partial tables that must travel and merge (threads win as --vocab grows)",
+	.reference = "a serial count by rank in a plain array, sorted and checksummed",
+	.opts = wordcount_opts,
+	.prepare = wordcount_prepare,
+	.reference_answer = wordcount_reference,
+	.kernel = wordcount_kernel,
+	.result_bound = wordcount_result_bound,
+	.reduce = wordcount_reduce,
+	.finish = wordcount_finish,
+	.release = wordcount_release,
+};

@@ -1,0 +1,254 @@
+"""flip_report.py - the report sections and claims for the workloads where the answer flips (io, wordcount, pagefault)."""
+import stats
+from report_tex import code, group_runs_of, secs, tex
+
+NOT_MEASURED = "not measured here"
+PAGE = 4096  # bytes per page on x86-64 and most arm64 kernels; tvp's own stderr line gives the exact count
+
+
+def pages_of(run):
+	"""Pages one run touches: regions x MiB / page size."""
+	params = run.get("params", {})
+	return int(params.get("regions", 0)) * int(params.get("mib", 0)) * 1048576 // PAGE
+
+
+def faults_per_s(run):
+	"""Minor faults per second of wall time (one fault per page touched), at the median."""
+	median = run["wall_s"]["median"]
+	return pages_of(run) / median if median else 0.0
+
+
+def open_section(w, title, group, runs):
+	"""Start a section; when its group has no runs, say why and return False."""
+	w.emit("\\section{%s}\n" % title)
+	if not runs:
+		w.emit(w.not_measured([group]) + "\n\n")
+	return bool(runs)
+
+
+def pagefault_runs(a):
+	"""{(model, workers): run} of the sweep's pagefault group."""
+	return {(r["model"], r["workers"]): r for r in group_runs_of(a, "pagefault")}
+
+
+def section(w):
+	"""The pagefault table: time and faults per second per model and worker count."""
+	runs = pagefault_runs(w.a)
+	if not open_section(w, "Page faults: where processes should win", "pagefault", runs):
+		return
+	any_run = next(iter(runs.values()))
+	w.emit("Each unit maps %s MiB of anonymous memory, writes one value into every page (a minor fault each; huge pages "
+	       "off), reads the values back and unmaps it: will-it-scale's \\texttt{page\\_fault} pattern. Threads of one "
+	       "process fault into one address space, whose mappings one lock (\\texttt{mmap\\_lock}) and one page-table "
+	       "lock guard; processes have one each. %s regions per run; the answer is checked against the closed form "
+	       "$1 + \\dots + n$. The machine was shared with other jobs while it was measured.\n\n" % (
+		       tex(any_run["params"].get("mib")), tex(any_run["params"].get("regions"))))
+	rows = []
+	for (model, workers), run in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+		rows.append([code(model), str(workers), secs(run["wall_s"]["median"]), "%.2f M" % (faults_per_s(run) / 1e6)])
+	w.table("lrrr", ["model", "workers", "median wall", "faults/s"], rows)
+	w.emit("What grows with the core count: every thread of a process takes its address space's locks on each fault and "
+	       "each \\texttt{mmap}/\\texttt{munmap}, so past a few cores threads queue on them while processes do not. "
+	       "will-it-scale's published runs on large machines show \\texttt{page\\_fault} and \\texttt{mmap} flattening "
+	       "as threads and still climbing as processes; on 2 cores the gap can only be small.\n\n")
+	verdict = check_pagefault(w.a)
+	w.conclusions.append("Page faults (%s): %s." % (verdict[1], verdict[0]))
+
+
+def check_pagefault(a):
+	"""will-it-scale: processes take page faults faster than threads of one process as workers grow."""
+	runs = pagefault_runs(a)
+	widest = max((wk for (m, wk) in runs if m == "pthread" and ("fork", wk) in runs), default=None)
+	if widest is None:
+		return "no pagefault run with both pthread and fork.", NOT_MEASURED, "The pagefault group did not run."
+	threads, procs = runs[("pthread", widest)], runs[("fork", widest)]
+	i = stats.ratio_interval(stats.repeats(procs), stats.repeats(threads))
+	side = stats.differs(i)
+	text = "mib=%s, regions=%s, %d workers: fork against pthread: %s (%.2f M against %.2f M faults/s)" % (
+		tex(procs["params"].get("mib")), tex(procs["params"].get("regions")), widest,
+		tex(stats.compare_words(i)), faults_per_s(procs) / 1e6, faults_per_s(threads) / 1e6)
+	verdict = "holds here" if side < 0 else "does not hold here"
+	return text, verdict, ("Processes fault into separate address spaces; threads share one and its locks. With few "
+			       "cores the shared lock is rarely contended, so the difference may not show.")
+
+
+CLAIMS = [
+	{"title": "Page faults: processes scale further than threads", "source": "will-it-scale (page_fault, mmap); issue 16.",
+	 "claim": "Threads serialise on their shared address space's lock when they fault and map; processes, one address space each, scale further.",
+	 "table": (["", ""], []), "check": check_pagefault},
+]
+
+
+def io_runs(a, group):
+	"""The runs of an io group."""
+	return group_runs_of(a, group)
+
+
+def hogs_of(run):
+	"""--cpu-hogs of a run (0 when absent)."""
+	return int(run.get("params", {}).get("cpu-hogs", 0))
+
+
+def convoy(a):
+	"""{gil: (run without hogs, run with one hog)} of the io-convoy group."""
+	pairs = {}
+	for run in io_runs(a, "io-convoy"):
+		pairs.setdefault(run["gil"], [None, None])[min(hogs_of(run), 1)] = run
+	return {gil: pair for gil, pair in pairs.items() if pair[0] and pair[1]}
+
+
+def io_section(w):
+	"""The io tables: time per model and worker count; the convoy slowdown per GIL mode; many workers."""
+	runs = {(r["model"], r["workers"]): r for r in io_runs(w.a, "io")}
+	if open_section(w, "Waiting, not computing: I/O", "io", runs):
+		io_table(w, runs)
+	io_more(w)
+
+
+def io_table(w, runs):
+	"""The io group: time and speedup over serial per model and worker count."""
+	params = next(iter(runs.values()))["params"]
+	w.emit("Each unit is a request to a server thread inside tvp (a Unix socket) that answers after %s\\,$\\mu$s; the "
+	       "worker then does %s\\,$\\mu$s of CPU work on the reply. %s requests per run; the answer, a sum of the "
+	       "replies, is checked against the replies computed without the server and against the server's own log. "
+	       "Under a simulated GIL the lock is released around the wait, as CPython releases it. The machine was shared "
+	       "with other jobs.\n\n" % (tex(params.get("delay-us")), tex(params.get("work-us")), tex(params.get("requests"))))
+	serial = runs.get(("serial", 1))
+	rows = []
+	for (model, workers), run in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+		speedup = serial["wall_s"]["median"] / run["wall_s"]["median"] if serial else float("nan")
+		rows.append([code(model), str(workers), secs(run["wall_s"]["median"]), "%.1f" % speedup])
+	w.table("lrrr", ["model", "workers", "median wall", "speedup"], rows)
+
+
+def io_more(w):
+	"""The convoy table per GIL mode, the many-workers table, and the conclusions."""
+	pairs = convoy(w.a)
+	if pairs:
+		rows = []
+		for gil in ("off", "modern", "legacy"):
+			if gil in pairs:
+				quiet, hog = pairs[gil]
+				i = stats.ratio_interval(stats.repeats(hog), stats.repeats(quiet))
+				rows.append([code(gil), secs(quiet["wall_s"]["median"]), secs(hog["wall_s"]["median"]),
+					     tex(stats.compare_words(i))])
+		w.emit("The convoy effect (Beazley): one I/O thread beside one CPU-bound thread (%s) of the "
+		       "same process. Under the modern GIL the I/O thread, back from its wait, must wait for the CPU thread to "
+		       "drop the lock: up to a switch interval (5\\,ms) per request.\n\n" % code("--cpu-hogs 1"))
+		w.table("lrrl", ["GIL", "no hog", "one hog", "one hog against none"], rows)
+	many = io_runs(w.a, "io-many")
+	if many:
+		rows = [[code(r["model"]), str(r["workers"]), secs(r["wall_s"]["median"]),
+			 secs(phase_median(r, "spawn"))]
+			for r in sorted(many, key=lambda r: (r["workers"], r["model"]))]
+		w.emit("Many workers: starting them is the cost (the pool paid it in its warm-up or first run).\n\n")
+		w.table("lrrr", ["model", "workers", "median wall", "spawn"], rows)
+	for check in (check_io, check_convoy):
+		text, verdict, _ = check(w.a)
+		w.conclusions.append("I/O (%s): %s." % (verdict, text))
+
+
+def check_io(a):
+	"""Koenig: threads are good for I/O-bound work: threads at least as fast as processes at 64 workers."""
+	runs = {(r["model"], r["workers"]): r for r in io_runs(a, "io")}
+	widest = max((wk for (m, wk) in runs if m == "pthread" and ("fork", wk) in runs), default=None)
+	serial = runs.get(("serial", 1))
+	if widest is None or not serial:
+		return "no io run with serial, pthread and fork.", NOT_MEASURED, "The io group did not run."
+	threads, procs = runs[("pthread", widest)], runs[("fork", widest)]
+	i = stats.ratio_interval(stats.repeats(threads), stats.repeats(procs))
+	side = stats.differs(i)
+	text = "requests=%s, delay-us=%s, %d workers: pthread %.1f$\\times$ serial, fork %.1f$\\times$; pthread against fork: %s" % (
+		tex(serial["params"].get("requests")), tex(serial["params"].get("delay-us")), widest,
+		serial["wall_s"]["median"] / threads["wall_s"]["median"], serial["wall_s"]["median"] / procs["wall_s"]["median"],
+		tex(stats.compare_words(i)))
+	return text, "holds here" if side <= 0 else "does not hold here", (
+		"Waiting needs no CPU, so both kinds overlap their waits; threads start cheaper, so they are not behind.")
+
+
+def check_convoy(a):
+	"""Beazley: under the modern GIL one CPU-bound thread slows I/O threads down (the convoy effect)."""
+	pairs = convoy(a)
+	if "modern" not in pairs:
+		return "no io-convoy run under the modern GIL.", NOT_MEASURED, "The io-convoy group did not run."
+	quiet, hog = pairs["modern"]
+	i = stats.ratio_interval(stats.repeats(hog), stats.repeats(quiet))
+	text = "requests=%s, delay-us=%s, one pthread worker under the modern GIL, one CPU hog against none: %s" % (
+		tex(quiet["params"].get("requests")), tex(quiet["params"].get("delay-us")), tex(stats.compare_words(i)))
+	return text, "holds here" if stats.differs(i) > 0 else "does not hold here", (
+		"The I/O thread comes back from each wait to a lock the CPU thread holds, and waits a switch interval before "
+		"it may ask for it.")
+
+
+CLAIMS += [
+	{"title": "I/O: threads are good for waiting", "source": "Matthias Koenig, Berlin; issue 16.",
+	 "claim": "Threads are good for I/O-bound work.", "table": (["", ""], []), "check": check_io},
+	{"title": "The convoy effect: a CPU-bound thread slows I/O threads", "source": "David Beazley, Understanding the Python GIL (2010); issue 16.",
+	 "claim": "Real CPython 3.11 on this machine slowed an I/O round trip beside one CPU thread 123x, CPython 2.7 1.8x.",
+	 "table": (["", ""], []), "check": check_convoy},
+]
+
+
+def wordcount_runs(a):
+	"""{(model, vocab): run} of the wordcount group."""
+	return {(r["model"], int(r["params"].get("vocab", 0))): r for r in group_runs_of(a, "wordcount")}
+
+
+def moved_bytes(a):
+	"""{vocab: bytes of partial tables one run moved} from the wordcount-moved command."""
+	data = a.extra_json("wordcount-moved") if hasattr(a, "extra_json") else None
+	return {r["vocab"]: r["bytes"] for r in (data or {}).get("runs", [])}
+
+
+def phase_median(run, name):
+	"""The median of a phase of a run, in seconds (None when absent)."""
+	phase = run.get("phases_s", {}).get(name)
+	return phase.get("median") if isinstance(phase, dict) else phase
+
+
+def wordcount_section(w):
+	"""The wordcount table: pthread against pool per vocabulary, the merge phase and the bytes moved."""
+	runs = wordcount_runs(w.a)
+	if not open_section(w, "Results that must travel: word counts", "wordcount", runs):
+		return
+	moved = moved_bytes(w.a)
+	words = next(iter(runs.values()))["params"].get("words")
+	w.emit("A text of %s words (made by tvp from a seed, not read from the grep corpus) drawn from a small and a large "
+	       "vocabulary. Each task counts its words into a hash table and emits it serialised; threads leave those bytes "
+	       "in shared memory, pool workers send them through a pipe; the parent merges every table, sorts and checksums "
+	       "the (word, count) pairs, checked against a serial count by rank. \\emph{collect} is the merge in the parent; "
+	       "\\emph{bytes moved} comes from one separate fork run (\\texttt{scripts/flip\\_moved.py}). The machine was "
+	       "shared with other jobs.\n\n" % tex(words))
+	rows = []
+	for (model, vocab), run in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+		rows.append([code(model), str(vocab), secs(run["wall_s"]["median"]), secs(phase_median(run, "compute")),
+			     secs(phase_median(run, "collect")), "%.2f MB" % (moved[vocab] / 1e6) if vocab in moved else "--"])
+	w.table("lrrrrr", ["model", "vocabulary", "median wall", "compute", "collect", "bytes moved"], rows)
+	text, verdict, _ = check_wordcount(w.a)
+	w.conclusions.append("Results that travel (%s): %s." % (verdict, text))
+
+
+def check_wordcount(a):
+	"""Noller / Stockholm: moving data between processes costs: pool slower than pthread at the large vocabulary."""
+	runs = wordcount_runs(a)
+	vocabs = sorted({v for (m, v) in runs if ("pthread", v) in runs and ("pool", v) in runs})
+	if not vocabs:
+		return "no wordcount run with both pthread and pool.", NOT_MEASURED, "The wordcount group did not run."
+	moved = moved_bytes(a)
+	parts, side = [], 0
+	for vocab in vocabs:
+		i = stats.ratio_interval(stats.repeats(runs[("pool", vocab)]), stats.repeats(runs[("pthread", vocab)]))
+		side = stats.differs(i)
+		parts.append("vocabulary %d%s: pool against pthread %s" % (
+			vocab, " (%.2f MB moved)" % (moved[vocab] / 1e6) if vocab in moved else "", tex(stats.compare_words(i))))
+	text = "words=%s, 2 workers; %s" % (tex(runs[("pool", vocabs[-1])]["params"].get("words")), "; ".join(parts))
+	return text, "holds here" if side > 0 else "does not hold here", (
+		"The verdict is for the largest vocabulary. Every partial table is serialised by every model; processes "
+		"also copy it through a pipe into the parent, and the copy grows with the number of distinct words.")
+
+
+CLAIMS += [
+	{"title": "Moving results between processes costs", "source": "Jesse Noller, PyWorks 2008; Amir, Stockholm; issue 16.",
+	 "claim": "Pickling is slow (41k against 25k objects/s); don't move data between runtimes.",
+	 "table": (["", ""], []), "check": check_wordcount},
+]
