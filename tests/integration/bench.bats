@@ -128,6 +128,17 @@ EOF
 	[ "$(json_field "$json" "[r['workers'] for r in d['runs'] if r['model_kind'] == 'serial']")" = "[1, 1]" ]
 }
 
+@test "the analysis finds thread and process models by model_kind, by name only for results without it" {
+	run python3 -c "import sys; sys.path.insert(0, '$TOP/scripts'); import analyze, report_tex
+old = (report_tex.is_threads('pthread'), report_tex.is_processes('pool'), report_tex.is_threads('python-threading'))
+analyze.learn_kinds([{'model': 'openmp', 'model_kind': 'threads'}, {'model': 'mpi', 'model_kind': 'processes'},
+		     {'model': 'python-pool'}])
+print(old, report_tex.is_threads('openmp'), report_tex.is_processes('mpi'), report_tex.is_threads('mpi'),
+      analyze.model_kind('python-pool'), analyze.model_kind('nosuch'))"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ "$output" = "(True, True, True) True True False processes None" ]
+}
+
 @test "a line the binary cannot run, or a failing peer, is skipped and listed with the reason; the rest runs" {
 	cat >"$BATS_TEST_TMPDIR/sweep.def" <<'EOF'
 size tiny  repeat=1 warmup=0
