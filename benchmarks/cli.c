@@ -41,11 +41,11 @@ enum {
 
 /* The options every workload takes: in the order of the enum above. */
 static const struct tvp_opt common_opts[] = {
-	{"model", TVP_OPT_TEXT, "M", "serial", "execution model: serial, pthread, fork, pool"},
+	{"model", TVP_OPT_TEXT, "M", "serial", "execution model:"}, /* + the registry's names */
 	{"workers", TVP_OPT_U64, "N", NULL, "workers, 1 to 1024 (default: CPUs online; serial: 1)"},
 	{"schedule", TVP_OPT_TEXT, "S", "static", "static, dynamic, guided or random"},
 	{"chunk", TVP_OPT_U64, "UNITS", NULL, "units per task (default: static one block per worker)"},
-	{"ipc", TVP_OPT_TEXT, "KIND", "pipe", "fork and pool: results by pipe or shm"},
+	{"ipc", TVP_OPT_TEXT, "KIND", "pipe", "results by pipe or shm, for"},
 	{"gil", TVP_OPT_TEXT, "MODE", "off", "simulated interpreter lock: off, modern (CPython 3), legacy (2)"},
 	{"gil-interval", TVP_OPT_DOUBLE, "MS", "5", "modern: a waiter asks for the lock after MS ms"},
 	{"gil-check", TVP_OPT_U64, "TICKS", "100", "legacy: release and retake every TICKS ticks"},
@@ -58,13 +58,39 @@ static const struct tvp_opt common_opts[] = {
 	{"output", TVP_OPT_TEXT, "FILE", NULL, "write the results to FILE instead of stdout"},
 	{"seed", TVP_OPT_U64, "N", "1", "seed of the random schedule"},
 	{"pin", TVP_OPT_FLAG, NULL, NULL, "pin worker k to CPU k mod CPUs"},
-	{"retry", TVP_OPT_U64, "N", "0", "fork and pool: replace up to N workers that die, rerun their tasks"},
+	{"retry", TVP_OPT_U64, "N", "0", "replace up to N workers that die, rerun their tasks, for"},
 	{"expect", TVP_OPT_TEXT, "ANSWER", NULL, "check every repeat against ANSWER, skipping the reference pass"},
 	{"timeout", TVP_OPT_DOUBLE, "S", "0", "end the run (exit 1) after S seconds, reference included; 0: never"},
-	{"stall-timeout", TVP_OPT_DOUBLE, "S", "60", "fork and pool: a worker with no progress for S s fails the run"},
+	{"stall-timeout", TVP_OPT_DOUBLE, "S", "60", "a worker with no progress for S s fails the run, for"},
 	{"help", TVP_OPT_FLAG, NULL, NULL, "show this help"},
 	{NULL},
 };
+
+/* The models a common option applies to, as its help line ends with them
+ * ("for fork, pool"): TVP_SUPPORTS_* bits; -1: the line does not end so. */
+static long opt_supports(const struct tvp_opt *opt)
+{
+	if (opt == &common_opts[OPT_MODEL])
+		return 0;
+	if (opt == &common_opts[OPT_IPC])
+		return TVP_SUPPORTS_IPC;
+	if (opt == &common_opts[OPT_RETRY])
+		return TVP_SUPPORTS_RETRY;
+	if (opt == &common_opts[OPT_STALL_TIMEOUT])
+		return TVP_SUPPORTS_STALL;
+	return -1;
+}
+
+/* True when model supports common option opt; else false, with the names
+ * of the models that do in names. */
+static bool supported(const struct tvp_model *model, int opt, char *names, size_t size)
+{
+	unsigned supports = (unsigned)opt_supports(&common_opts[opt]);
+	if ((model->supports & supports) == supports)
+		return true;
+	tvp_model_names(names, size, supports, 1);
+	return false;
+}
 
 static const struct tvp_opt *find_opt(const struct tvp_opt *table, const char *name, size_t len)
 {
@@ -162,7 +188,7 @@ static int apply_common(struct tvp_cli *cli, struct tvp_param *common)
 	p = &common[OPT_MODEL];
 	cli->model = tvp_find_model(p->text);
 	if (!cli->model) {
-		tvp_model_names(names, sizeof names);
+		tvp_model_names(names, sizeof names, 0, 1);
 		return tvp_err(TVP_EUSAGE, "unknown model '%s' (models: %s)", p->text, names);
 	}
 	cfg->model = cli->model->name;
@@ -176,11 +202,17 @@ static int apply_common(struct tvp_cli *cli, struct tvp_param *common)
 		long online = sysconf(_SC_NPROCESSORS_ONLN);
 		cfg->workers = online > 0 ? (size_t)online : 1;
 	}
-	if (cli->model == tvp_find_model("serial")) {
-		if (p->given && cfg->workers != 1)
-			return tvp_err(TVP_EUSAGE, "the serial model runs one worker, not %zu "
-				       "(use pthread, fork or pool for more)", cfg->workers);
-		cfg->workers = 1;
+	if (cfg->workers > cli->model->max_workers) {
+		if (p->given) {
+			tvp_model_names(names, sizeof names, 0, cfg->workers);
+			if (cli->model->max_workers == 1)
+				return tvp_err(TVP_EUSAGE, "the %s model runs one worker, not %zu (use %s "
+					       "for more)", cli->model->name, cfg->workers, names);
+			return tvp_err(TVP_EUSAGE, "the %s model runs at most %zu workers, not %zu (use "
+				       "%s for more)", cli->model->name, cli->model->max_workers,
+				       cfg->workers, names);
+		}
+		cfg->workers = cli->model->max_workers;
 	}
 
 	p = &common[OPT_SCHEDULE];
@@ -197,8 +229,8 @@ static int apply_common(struct tvp_cli *cli, struct tvp_param *common)
 	p = &common[OPT_IPC];
 	if (tvp_ipc_parse(p->text, &cfg->ipc) != 0)
 		return tvp_err(TVP_EUSAGE, "unknown ipc '%s' (ipc: pipe, shm)", p->text);
-	if (p->given && !cli->model->processes)
-		return tvp_err(TVP_EUSAGE, "--ipc applies to the process models (fork, pool), not %s",
+	if (p->given && !supported(cli->model, OPT_IPC, names, sizeof names))
+		return tvp_err(TVP_EUSAGE, "--ipc applies to the process models (%s), not %s", names,
 			       cli->model->name);
 	p = &common[OPT_GIL];
 	if (tvp_gil_parse(p->text, &cfg->gil) != 0)
@@ -222,9 +254,9 @@ static int apply_common(struct tvp_cli *cli, struct tvp_param *common)
 	p = &common[OPT_RETRY];
 	if (check_range(p, 0, MAX_RETRY))
 		return TVP_EUSAGE;
-	if (p->u64 && !cli->model->processes)
-		return tvp_err(TVP_EUSAGE, "--retry applies to the process models (fork, pool): a %s "
-			       "worker that dies takes the whole process with it", cli->model->name);
+	if (p->u64 && !supported(cli->model, OPT_RETRY, names, sizeof names))
+		return tvp_err(TVP_EUSAGE, "--retry applies to the process models (%s): a %s worker that "
+			       "dies takes the whole process with it", names, cli->model->name);
 	cfg->retry = (unsigned)p->u64;
 	cfg->expect = common[OPT_EXPECT].text;
 	if (cfg->expect && check_answer(cfg->expect))
@@ -313,6 +345,12 @@ static void print_opts(FILE *out, const struct tvp_opt *table)
 		snprintf(left, sizeof left, "--%s%s%s", table->name, table->metavar ? " " : "",
 			 table->metavar ? table->metavar : "");
 		fprintf(out, "  %-20s %s", left, table->help);
+		long supports = opt_supports(table);
+		if (supports >= 0) {
+			char names[256];
+			tvp_model_names(names, sizeof names, (unsigned)supports, 1);
+			fprintf(out, " %s", names);
+		}
 		if (table->fallback && table->kind != TVP_OPT_FLAG)
 			fprintf(out, " [%s]", table->fallback);
 		fputc('\n', out);
@@ -342,7 +380,8 @@ void tvp_cli_list(FILE *out)
 		fprintf(out, "  %-12s %s\n", tvp_workloads[i]->name, tvp_workloads[i]->summary);
 	fprintf(out, "models:\n");
 	for (size_t i = 0; tvp_models[i]; i++)
-		fprintf(out, "  %-12s %s\n", tvp_models[i]->name, tvp_models[i]->summary);
+		fprintf(out, "  %-12s %-10s %s\n", tvp_models[i]->name,
+			tvp_model_kind_name(tvp_models[i]->kind), tvp_models[i]->summary);
 	if (tvp_commands[0]) {
 		fprintf(out, "commands:\n");
 		for (size_t i = 0; tvp_commands[i]; i++)

@@ -23,7 +23,7 @@ static int runner_alloc(struct tvp_runner *r, const struct tvp_model *model)
 	if (!r->results || !r->stats || !r->counter)
 		return tvp_syserr(TVP_ERUNTIME, "cannot map shared memory for results");
 
-	if (model->processes && r->cfg->ipc == TVP_IPC_SHM) {
+	if ((model->supports & TVP_SUPPORTS_IPC) && r->cfg->ipc == TVP_IPC_SHM) {
 		size_t total = 0;
 		for (size_t k = 0; k < ntasks; k++)
 			total += round_up(job->workload->result_bound(job, r->plan.tasks[k]) + 1,
@@ -147,6 +147,8 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	int status = wl->prepare(job);
 	if (status)
 		return status;
+	if (!(model->supports & TVP_SUPPORTS_SHIP))
+		job->ship_input = false; /* its workers read the input where it lies */
 
 	/* The plan first: an absurd one fails at once, not after the reference. */
 	struct tvp_runner r = {.job = job, .cfg = cfg};

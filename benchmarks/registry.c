@@ -80,11 +80,26 @@ static void append(char *out, size_t size, const char *name)
 	}
 }
 
-void tvp_model_names(char *out, size_t size)
+void tvp_model_names(char *out, size_t size, unsigned supports, size_t workers)
 {
 	out[0] = '\0';
 	for (size_t i = 0; tvp_models[i]; i++)
-		append(out, size, tvp_models[i]->name);
+		if ((tvp_models[i]->supports & supports) == supports &&
+		    tvp_models[i]->max_workers >= workers)
+			append(out, size, tvp_models[i]->name);
+}
+
+const char *tvp_model_kind_name(enum tvp_model_kind kind)
+{
+	switch (kind) {
+	case TVP_KIND_SERIAL:
+		return "serial";
+	case TVP_KIND_THREADS:
+		return "threads";
+	case TVP_KIND_PROCESSES:
+		return "processes";
+	}
+	return "unknown";
 }
 
 void tvp_workload_names(char *out, size_t size)

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "report.h"
 
+#include "registry.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -111,7 +113,7 @@ static struct summary summarize(const struct tvp_record *rec)
 
 static const char *ipc_of(const struct tvp_record *rec)
 {
-	return rec->model->processes ? tvp_ipc_name(rec->cfg->ipc) : "none";
+	return (rec->model->supports & TVP_SUPPORTS_IPC) ? tvp_ipc_name(rec->cfg->ipc) : "none";
 }
 
 /* The GIL counters of the last measured repeat, summed over the workers. */
@@ -196,7 +198,7 @@ static const char csv_header[] =
 	"workload,model,workers,schedule,chunk,tasks,ipc,gil,params,answer,verified,repeats,"
 	"wall_median_s,wall_min_s,wall_max_s,wall_stddev_s,setup_s,spawn_s,compute_s,collect_s,"
 	"teardown_s,cpu_user_s,cpu_sys_s,ctx_voluntary,ctx_involuntary,max_rss_kb,retries,"
-	"clean_repeats\n";
+	"clean_repeats,model_kind\n";
 
 /* A CSV field in double quotes, quotes inside doubled (RFC 4180). */
 static void csv_quoted(FILE *out, const char *text)
@@ -221,11 +223,11 @@ static void write_csv(FILE *out, const struct tvp_record *rec, const struct summ
 		ipc_of(rec), tvp_gil_name(cfg->gil));
 	csv_quoted(out, params);
 	fprintf(out, ",%s,%s,%zu,", rec->answer, rec->verified ? "true" : "false", rec->repeats);
-	fprintf(out, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%ld,%ld,%ld,%u,%zu\n",
+	fprintf(out, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%ld,%ld,%ld,%u,%zu,%s\n",
 		s->wall.median, s->wall.min, s->wall.max, s->wall.stddev, s->phases.setup,
 		s->phases.spawn, s->phases.compute, s->phases.collect, s->phases.teardown,
 		s->usage.user_s, s->usage.sys_s, s->usage.voluntary, s->usage.involuntary,
-		s->usage.max_rss_kb, s->retries, s->clean);
+		s->usage.max_rss_kb, s->retries, s->clean, tvp_model_kind_name(rec->model->kind));
 }
 
 /* The length of the valid UTF-8 sequence at p (1 to 4), or 0 when the
@@ -393,6 +395,8 @@ static void write_json(FILE *out, const struct tvp_record *rec, const struct sum
 	fputs(",\n \"runs\": [{", out);
 	json_key(out, "workload"), tvp_json_string(out, rec->job->workload->name);
 	fputs(", ", out), json_key(out, "model"), tvp_json_string(out, rec->model->name);
+	fputs(", ", out), json_key(out, "model_kind");
+	tvp_json_string(out, tvp_model_kind_name(rec->model->kind));
 	fprintf(out, ", \"workers\": %zu, ", cfg->workers);
 	json_key(out, "schedule"), tvp_json_string(out, tvp_schedule_name(cfg->schedule));
 	fprintf(out, ", \"chunk\": %zu, \"tasks\": %zu, \"units\": %zu, ", rec->chunk, rec->ntasks,

@@ -200,10 +200,27 @@ struct tvp_runner {
 	void *model_state;              /* the model's own */
 };
 
+/* What a model's workers are: the analysis and the sweep group by it. */
+enum tvp_model_kind {
+	TVP_KIND_SERIAL,    /* the caller itself: the baseline */
+	TVP_KIND_THREADS,   /* threads of one process, sharing its memory */
+	TVP_KIND_PROCESSES, /* processes: memory copied, results sent back */
+};
+
+/* What a model supports beyond a plain run (its .supports, or'ed). */
+enum {
+	TVP_SUPPORTS_IPC = 1 << 0,   /* --ipc pipe|shm: how results come back */
+	TVP_SUPPORTS_SHIP = 1 << 1,  /* --input ship: task input sent to workers */
+	TVP_SUPPORTS_RETRY = 1 << 2, /* --retry: a dead worker replaced */
+	TVP_SUPPORTS_STALL = 1 << 3, /* --stall-timeout: a silent worker fails the run */
+};
+
 struct tvp_model {
 	const char *name;
 	const char *summary;  /* one line for --list */
-	bool processes;       /* workers are processes: --ipc applies */
+	enum tvp_model_kind kind;
+	size_t max_workers;   /* the most --workers it runs (1 to TVP_MAX_WORKERS) */
+	unsigned supports;    /* TVP_SUPPORTS_* */
 
 	/* Optional: before the first run (the pool forks here; the time goes
 	 * to the first run's spawn phase). 0, or an error status. */

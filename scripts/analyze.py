@@ -33,6 +33,12 @@ SCALING = [
 ]
 MODEL_ORDER = ["serial", "pthread", "fork", "pool",
 	       "python-serial", "python-threading", "python-process", "python-pool"]
+# What each model's workers are: serial, threads or processes. Filled from the runs' model_kind
+# (tvp --list's kinds) when results are loaded; by name only for results older than that field
+# and for the Python peers, whose JSON has none.
+MODEL_KINDS = {"serial": "serial", "pthread": "threads", "fork": "processes", "pool": "processes",
+	       "python-serial": "serial", "python-threading": "threads", "python-process": "processes",
+	       "python-pool": "processes"}
 GIL_MODES = ["off", "modern", "legacy"]
 FIGURE_FORMATS = ("pdf", "png")
 
@@ -41,6 +47,16 @@ def die(status, message):
 	"""Print one line on stderr and exit with status."""
 	print("analyze: " + message, file=sys.stderr)
 	sys.exit(status)
+
+
+def model_kind(model):
+	"""A model's kind, "serial", "threads" or "processes"; None when no run or name tells."""
+	return MODEL_KINDS.get(model)
+
+
+def learn_kinds(runs):
+	"""Record the model_kind each run carries (newer results), for model_kind."""
+	MODEL_KINDS.update({r["model"]: r["model_kind"] for r in runs if r.get("model_kind")})
 
 
 def model_rank(model):
@@ -160,6 +176,7 @@ class Analysis:
 		self.sweep = self.results.get("sweep", {})
 		for run in self.results["runs"]:
 			use_remeasure(run)
+		learn_kinds(self.results["runs"])
 		self.machine = self.results.get("machine", {})
 		self.cores = int(self.machine.get("cores_online") or self.sweep.get("cores") or 1)
 		self.data = os.path.join(self.dir, "data")
@@ -267,7 +284,8 @@ class Analysis:
 					entries[mode] = entry
 			self.gil[workload] = entries
 			if len(entries) >= 2:
-				models = [m for m in ("pthread", "fork", "pool") if all(m in e["models"] for e in entries.values())]
+				common = set.intersection(*(set(e["models"]) for e in entries.values()))
+				models = sorted((m for m in common if model_kind(m) in ("threads", "processes")), key=model_rank)
 				self.add_plot("plots/gil.gp", ["gil-" + workload], name="gil-" + workload, workload=workload,
 					      modes=" ".join(entries), models=" ".join(models), cores=self.cores,
 					      logspeed=int(any(r[4] < 1 for e in entries.values() for m in models for r in e["rows"][m])))
@@ -282,10 +300,12 @@ class Analysis:
 				continue
 			self.gil_free.setdefault(float(fraction), []).append(run)
 		by_workers = {}
+		# the thread model: the first of kind threads in report order
+		threads = min((r["model"] for r in runs if model_kind(r["model"]) == "threads"), key=model_rank, default=None)
 		for fraction, fruns in sorted(self.gil_free.items()):
 			base = baseline(fruns)
 			for run in fruns:
-				if run["model"] == "pthread" and run["workers"] > 1 and base:
+				if run["model"] == threads and run["workers"] > 1 and base:
 					by_workers.setdefault(run["workers"], []).append((fraction, base / median_s(run)))
 		self.gil_free_points = by_workers
 		if not by_workers:

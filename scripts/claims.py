@@ -333,7 +333,7 @@ def check_pool_startup(a):
 
 
 def is_threads(model):
-	"""Whether a model's workers are threads of one process (until model_kind lands)."""
+	"""Whether a model's workers are threads of one process (its model_kind)."""
 	from report_tex import is_threads as threads
 	return threads(model)
 

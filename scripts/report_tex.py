@@ -77,8 +77,15 @@ def run_at(runs, model, workers):
 
 
 def is_threads(model):
-	"""Whether a model runs its workers as threads of one process (until model_kind lands)."""
-	return model in ("pthread", "python-threading")
+	"""Whether a model runs its workers as threads of one process (its model_kind)."""
+	from analyze import model_kind
+	return model_kind(model) == "threads"
+
+
+def is_processes(model):
+	"""Whether a model runs its workers as processes (its model_kind)."""
+	from analyze import model_kind
+	return model_kind(model) == "processes"
 
 
 def params_text(params):
@@ -451,7 +458,8 @@ class Writer:
 			self.emit("Sizes: %s; serial %s.\n" % (tex(params_text(first["params"])), secs(first["baseline"])))
 			self.emit(figure(["gil-" + workload], "%s: speedup under no GIL, the modern GIL and the legacy GIL (log scale "
 					 "where a speedup is below 1). Threads of one process share one lock; each process has its own." % tex(workload), 1.0))
-			models = [m for m in ("pthread", "fork", "pool") if any(m in e["rows"] for e in entries.values())]
+			models = sorted({m for e in entries.values() for m in e["rows"] if is_threads(m) or is_processes(m)},
+					key=model_rank_of)
 			rows = []
 			for model in models:
 				counts = sorted({r[0] for e in entries.values() for r in e["rows"].get(model, [])})

@@ -109,17 +109,40 @@ def parse_def(path):
 	return sizes, lines
 
 
+MODEL_KINDS = ("serial", "threads", "processes")  # as `tvp --list` names them after each model
+
+
 def tvp_inventory(tvp):
-	"""What this tvp binary offers: {"workloads": set, "models": set, "commands": set}."""
+	"""What this tvp binary offers: {"workloads": set, "models": set, "commands": set,
+	"model_kinds": {model: kind} in the listed order}."""
 	listing = subprocess.run([tvp, "--list"], capture_output=True, text=True, check=True).stdout
-	inventory, section = {"workloads": set(), "models": set(), "commands": set()}, None
+	inventory, section = {"workloads": set(), "models": set(), "commands": set(), "model_kinds": {}}, None
 	for row in listing.splitlines():
 		if row and not row[0].isspace() and row.endswith(":"):
 			section = row[:-1]
 			inventory.setdefault(section, set())
 		elif row.strip() and section:
-			inventory[section].add(row.split()[0])
+			words = row.split()
+			inventory[section].add(words[0])
+			if section == "models" and len(words) > 1 and words[1] in MODEL_KINDS:
+				inventory["model_kinds"][words[0]] = words[1]
 	return inventory
+
+
+def resolve_models(words, kinds):
+	"""A run line's MODELS words -> model names, each once, in order: `all` is every model
+	`tvp --list` names, `threads` or `processes` every model of that kind; other words are names."""
+	models = []
+	for word in words:
+		if word == "all":
+			found = list(kinds)
+		elif word in MODEL_KINDS[1:]:
+			found = [m for m, kind in kinds.items() if kind == word]
+		else:
+			found = [word]
+		found = found or [word]  # no model of that kind: reported as a missing model
+		models += [m for m in found if m not in models]
+	return models
 
 
 def find_python2():
@@ -218,6 +241,7 @@ class Sweep:
 		line["workload_used"] = workload
 		models = line["models"]
 		if line["kind"] == "run":
+			models = resolve_models(models, self.inventory["model_kinds"])
 			missing = [m for m in models if m not in self.inventory["models"]]
 			if missing:
 				self.skip(line, "tvp has no model %s" % ", ".join(missing))
@@ -226,7 +250,8 @@ class Sweep:
 		for variant, options in expand_alternatives(line["options"]):
 			for model in models:
 				counts = worker_counts(line["workers"], self.cores)
-				if model in ("serial", "python-serial"):  # one worker, once, whatever the line's counts
+				if model == "python-serial" or self.inventory["model_kinds"].get(model) == "serial":
+					# the baseline: one worker, once, whatever the line's counts
 					counts = [1]
 				for workers in counts:
 					plan.append((variant, workload, model, workers, options))

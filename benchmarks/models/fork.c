@@ -21,6 +21,8 @@ static int fork_run(struct tvp_runner *runner, struct tvp_phases *phases)
 const struct tvp_model tvp_model_fork = {
 	.name = "fork",
 	.summary = "N processes forked for every run: isolation, paid start-up each time",
-	.processes = true,
+	.kind = TVP_KIND_PROCESSES,
+	.max_workers = TVP_MAX_WORKERS,
+	.supports = TVP_SUPPORTS_IPC | TVP_SUPPORTS_SHIP | TVP_SUPPORTS_RETRY | TVP_SUPPORTS_STALL,
 	.run = fork_run,
 };

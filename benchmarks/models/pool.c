@@ -41,7 +41,9 @@ static int pool_close(struct tvp_runner *runner)
 const struct tvp_model tvp_model_pool = {
 	.name = "pool",
 	.summary = "N processes forked once and reused: start-up paid once, tasks sent by pipe",
-	.processes = true,
+	.kind = TVP_KIND_PROCESSES,
+	.max_workers = TVP_MAX_WORKERS,
+	.supports = TVP_SUPPORTS_IPC | TVP_SUPPORTS_SHIP | TVP_SUPPORTS_RETRY | TVP_SUPPORTS_STALL,
 	.open = pool_open,
 	.run = pool_run,
 	.close = pool_close,

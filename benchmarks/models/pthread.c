@@ -110,5 +110,8 @@ static int pthread_run(struct tvp_runner *runner, struct tvp_phases *phases)
 const struct tvp_model tvp_model_pthread = {
 	.name = "pthread",
 	.summary = "N threads in one process: shared memory, cheapest start-up",
+	.kind = TVP_KIND_THREADS,
+	.max_workers = TVP_MAX_WORKERS,
+	.supports = 0,
 	.run = pthread_run,
 };

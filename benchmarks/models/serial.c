@@ -23,5 +23,8 @@ static int serial_run(struct tvp_runner *runner, struct tvp_phases *phases)
 const struct tvp_model tvp_model_serial = {
 	.name = "serial",
 	.summary = "one worker, the caller itself: the baseline every speedup divides",
+	.kind = TVP_KIND_SERIAL,
+	.max_workers = 1,
+	.supports = 0,
 	.run = serial_run,
 };

@@ -32,7 +32,10 @@ bad_input() {
 
 @test "unknown workload, model, schedule, ipc, format, option; stray argument" {
 	bad_input "unknown workload 'nosuch' (workloads: primes" nosuch
-	bad_input "unknown model 'green' (models: serial, pthread, fork, pool)" primes --model green
+	local models
+	models=$(listed_models | awk '{ print $1 }' | paste -sd, - | sed 's/,/, /g')
+	[ -n "$models" ]
+	bad_input "unknown model 'green' (models: $models)" primes --model green
 	bad_input "unknown schedule 'cyclic'" primes --model pthread --schedule cyclic
 	bad_input "unknown ipc 'carrier-pigeon' (ipc: pipe, shm)" primes --model fork --ipc carrier-pigeon
 	bad_input "unknown format 'xml' (formats: table, csv, json)" primes --format xml

@@ -31,6 +31,35 @@ load helpers
 	done
 }
 
+@test "tvp --list gives each model's kind: serial, threads or processes" {
+	run listed_models
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"serial serial"* ]]
+	[[ "$output" == *"pthread threads"* ]]
+	[[ "$output" == *"fork processes"* ]]
+	[[ "$output" == *"pool processes"* ]]
+	while read -r name kind; do
+		[[ "$kind" =~ ^(serial|threads|processes)$ ]] || { echo "$name: kind '$kind'"; return 1; }
+	done <<<"$output"
+}
+
+@test "tvp --help names every model of the registry, and which take --ipc and --retry" {
+	run "$TVP" --help
+	[ "$status" -eq 0 ]
+	local model_line ipc_line retry_line
+	model_line=$(grep -E '^  --model ' <<<"$output")
+	ipc_line=$(grep -E '^  --ipc ' <<<"$output")
+	retry_line=$(grep -E '^  --retry ' <<<"$output")
+	while read -r name kind; do
+		[[ "$model_line" == *"$name"* ]] || { echo "--model help lacks $name: $model_line"; return 1; }
+		if [ "$kind" = processes ]; then
+			[[ "$ipc_line" == *"$name"* ]] || { echo "--ipc help lacks $name"; return 1; }
+			[[ "$retry_line" == *"$name"* ]] || { echo "--retry help lacks $name"; return 1; }
+		fi
+	done < <(listed_models)
+	[[ "$ipc_line" != *pthread* && "$retry_line" != *pthread* ]]
+}
+
 @test "tvp primes --help lists the workload's options with defaults" {
 	run "$TVP" primes --help
 	[ "$status" -eq 0 ]
@@ -40,15 +69,19 @@ load helpers
 }
 
 @test "each model prints a verified JSON run with the sum below two million" {
-	for model in serial pthread fork pool; do
+	local count=0
+	while read -r model kind; do
 		workers=2
-		[ "$model" = serial ] && workers=1
+		[ "$kind" = serial ] && workers=1
 		"$TVP" primes --model "$model" --workers "$workers" --from 2 --to 2000000 \
 			--repeat 1 --warmup 0 --format json >"$BATS_TEST_TMPDIR/$model.json"
 		[ "$(json_field "$BATS_TEST_TMPDIR/$model.json" "d['runs'][0]['verified']")" = True ]
 		[ "$(json_field "$BATS_TEST_TMPDIR/$model.json" "d['runs'][0]['answer']")" = 142913828922 ]
 		[ "$(json_field "$BATS_TEST_TMPDIR/$model.json" "d['runs'][0]['model']")" = "$model" ]
-	done
+		[ "$(json_field "$BATS_TEST_TMPDIR/$model.json" "d['runs'][0]['model_kind']")" = "$kind" ]
+		count=$((count + 1))
+	done < <(listed_models)
+	[ "$count" -ge 4 ]
 }
 
 @test "the JSON has every field the schema promises" {
@@ -60,7 +93,7 @@ assert d["schema"] == "tvp/1"
 for k in ["cpu_model", "cores_online", "kernel", "compiler", "flags", "git_revision"]:
     assert k in d["machine"], k
 run = d["runs"][0]
-for k in ["workload", "model", "workers", "schedule", "ipc", "gil", "params", "answer",
+for k in ["workload", "model", "model_kind", "workers", "schedule", "ipc", "gil", "params", "answer",
           "verified", "repeats", "wall_s", "phases_s", "cpu_s", "ctx_switches", "max_rss_kb"]:
     assert k in run, k
 assert set(run["wall_s"]) >= {"median", "min", "max"}
@@ -81,6 +114,8 @@ PY
 	[ "${#lines[@]}" -eq 2 ]
 	[[ "${lines[0]}" == workload,model,workers,* ]]
 	[[ "${lines[1]}" == primes,serial,1,*,454396537,true,* ]]
+	[[ "${lines[0]}" == *,model_kind ]]
+	[[ "${lines[1]}" == *,serial ]]
 }
 
 @test "the table shows the answer and the wall-time medians" {

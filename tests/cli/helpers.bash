@@ -20,3 +20,8 @@ expect_usage_error() {
 json_field() {
 	python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
 }
+
+# listed_models: "NAME KIND" for each model `tvp --list` names, in its order.
+listed_models() {
+	"$TVP" --list | awk '/^models:/ { on = 1; next } /^[a-z]/ { on = 0 } on { print $1, $2 }'
+}

@@ -101,6 +101,44 @@ print(sweep.worker_counts('scale', 2), sweep.worker_counts('scale', 6), sweep.wo
 	[ "$output" = "[1, 2, 3, 4] [1, 2, 4, 6, 8, 12] [1, 4, 8]" ]
 }
 
+@test "a run line's models may be all, threads or processes, resolved from tvp --list" {
+	run python3 -c "import sys; sys.path.insert(0, '$TOP/scripts'); import sweep
+kinds = {'serial': 'serial', 'pthread': 'threads', 'openmp': 'threads', 'fork': 'processes'}
+print(sweep.resolve_models(['all'], kinds), sweep.resolve_models(['serial', 'threads'], kinds),
+      sweep.resolve_models(['processes', 'fork', 'mpi'], kinds), sweep.resolve_models(['threads'], {}))"
+	[ "$output" = "['serial', 'pthread', 'openmp', 'fork'] ['serial', 'pthread', 'openmp'] ['fork', 'mpi'] ['threads']" ]
+	cat >"$BATS_TEST_TMPDIR/sweep.def" <<'EOF'
+size tiny  repeat=1 warmup=0
+run  every  | primes | all | 2 | --to 20000
+run  thr    | primes | serial threads | 2 | --to 20000
+run  proc   | primes | processes | 2 | --to 20000
+EOF
+	run --separate-stderr sweep --tvp "$TVP" --profile tiny --def "$BATS_TEST_TMPDIR/sweep.def"
+	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
+	json="$BATS_TEST_TMPDIR/results/latest/results.json"
+	# listed KIND: the sorted names of the models tvp --list gives that kind ("all": every model)
+	listed() { "$TVP" --list | awk -v want="$1" '/^models:/ { on = 1; next } /^[a-z]/ { on = 0 }
+		on && (want == "all" || $2 == want) { print $1 }' | sort | paste -sd' ' -; }
+	models_of() { json_field "$json" "' '.join(sorted(r['model'] for r in d['runs'] if r['sweep']['group'] == '$1'))"; }
+	[ -n "$(listed threads)" ] && [ -n "$(listed processes)" ]
+	[ "$(models_of every)" = "$(listed all)" ]
+	[ "$(models_of thr)" = "$(printf '%s\n' serial $(listed threads) | sort | paste -sd' ' -)" ]
+	[ "$(models_of proc)" = "$(listed processes)" ]
+	# the serial baseline runs once, with one worker, whatever the line's counts
+	[ "$(json_field "$json" "[r['workers'] for r in d['runs'] if r['model_kind'] == 'serial']")" = "[1, 1]" ]
+}
+
+@test "the analysis finds thread and process models by model_kind, by name only for results without it" {
+	run python3 -c "import sys; sys.path.insert(0, '$TOP/scripts'); import analyze, report_tex
+old = (report_tex.is_threads('pthread'), report_tex.is_processes('pool'), report_tex.is_threads('python-threading'))
+analyze.learn_kinds([{'model': 'openmp', 'model_kind': 'threads'}, {'model': 'mpi', 'model_kind': 'processes'},
+		     {'model': 'python-pool'}])
+print(old, report_tex.is_threads('openmp'), report_tex.is_processes('mpi'), report_tex.is_threads('mpi'),
+      analyze.model_kind('python-pool'), analyze.model_kind('nosuch'))"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ "$output" = "(True, True, True) True True False processes None" ]
+}
+
 @test "a line the binary cannot run, or a failing peer, is skipped and listed with the reason; the rest runs" {
 	cat >"$BATS_TEST_TMPDIR/sweep.def" <<'EOF'
 size tiny  repeat=1 warmup=0
