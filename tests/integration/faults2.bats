@@ -66,11 +66,12 @@ start_tvp() {
 	[ -n "$tvp" ] || { echo "tvp never started" >&2; return 1; }
 }
 
-# default_signals COMMAND...: run COMMAND with SIGINT and SIGQUIT at their defaults (a
-# background job of a script starts with both ignored, and tvp keeps them ignored).
+# default_signals COMMAND...: run COMMAND with SIGINT, SIGQUIT, SIGHUP and SIGTERM at their
+# defaults (a background job of a script starts with SIGINT and SIGQUIT ignored, a run under
+# nohup with SIGHUP ignored, and tvp keeps an ignored signal ignored).
 default_signals() {
 	exec python3 -c 'import os, signal, sys
-for s in (signal.SIGINT, signal.SIGQUIT):
+for s in (signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGTERM):
     signal.signal(s, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 }
