@@ -80,6 +80,7 @@ struct measurement {
 	long parent_rss_kb;       /* resident size of tvp while it was measured */
 	uint64_t bytes_per_op;    /* moves_bytes only */
 	long threads;             /* scan operations only: threads that shared the bytes */
+	double *all;              /* scan operations only: every timed step (free it) */
 };
 
 /* Resident set size of this process now, in kB (0 if unknown). */
@@ -545,14 +546,18 @@ static int measure(struct context *ctx, const struct operation *op, struct measu
 	if (op->teardown)
 		op->teardown(ctx);
 	m->seconds = tvp_stats_of(seconds, m->repeat);
-	free(seconds);
+	bool scan = op->step == step_scan_1 || op->step == step_scan_n;
+	if (scan && !status)
+		m->all = seconds; /* the report compares grep's times with these */
+	else
+		free(seconds);
 
 	char size[32];
 	if (op->moves_bytes)
 		size_text(size, sizeof size, (double)m->bytes_per_op);
 	else
 		size_text(size, sizeof size, (double)m->parent_rss_kb * 1024);
-	if (op->step == step_scan_1 || op->step == step_scan_n)
+	if (scan)
 		m->threads = op->all_cpus ? ctx->cpus : 1;
 	if (op->all_cpus)
 		snprintf(m->description, sizeof m->description, op->description, size, ctx->cpus);
@@ -635,6 +640,9 @@ static void write_json(FILE *out, const struct settings *set, const struct measu
 				(unsigned long long)m->bytes_per_op, bytes_per_s(m));
 		if (m->threads)
 			fprintf(out, ", \"threads\": %ld", m->threads);
+		for (size_t r = 0; m->all && r < m->repeat; r++)
+			fprintf(out, "%s%.9f%s", r ? ", " : ", \"all_s\": [", m->all[r],
+				r + 1 == m->repeat ? "]" : "");
 		fputs("}", out);
 	}
 	fputs("]}\n", out);
@@ -773,14 +781,16 @@ static int overhead_main(int argc, char **argv)
 	if (ctx.big)
 		munmap(ctx.big, ctx.big_size);
 	posix_spawnattr_destroy(&ctx.spawn_attr);
+	if (!status && set.format == TVP_FORMAT_JSON)
+		write_json(stdout, &set, ms, done);
+	else if (!status && set.format == TVP_FORMAT_CSV)
+		write_csv(stdout, ms, done);
+	else if (!status)
+		write_table(stdout, ms, done);
+	for (size_t i = 0; i < done; i++)
+		free(ms[i].all);
 	if (status)
 		return status;
-	if (set.format == TVP_FORMAT_JSON)
-		write_json(stdout, &set, ms, done);
-	else if (set.format == TVP_FORMAT_CSV)
-		write_csv(stdout, ms, done);
-	else
-		write_table(stdout, ms, done);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return tvp_syserr(TVP_ERUNTIME, "overhead: cannot write the results");
 	return 0;

@@ -56,8 +56,10 @@ for o in ops:
     assert ("bytes_per_s" in o) == moves and ("threads" in o) == scan, o
     if moves:
         assert o["bytes_per_op"] == (4 if scan else 1) << 20 and o["bytes_per_s"] > 0, o
+    assert ("all_s" in o) == scan, o
     if scan:
         assert o["threads"] == (1 if o["operation"] == "scan_1_thread" else cpus), o
+        assert len(o["all_s"]) == 3 and min(o["all_s"]) == o["min_s"] and max(o["all_s"]) == o["max_s"], o
 large = {o["operation"]: o["parent_rss_kb"] for o in ops}
 assert large["fork_wait_large"] - large["fork_wait"] >= 8 * 1024, large  # the 8 MiB touched
 PY
