@@ -41,7 +41,7 @@ GIL_EXCLUSION := $(BUILD)/gil-exclusion
 SEMPROBE := build/semprobe.so
 
 .PHONY: help all build deps deps-bench test test-run unit cli integration asan tsan \
-	bench plots report clean lint student peers fidelity probe tick-cost
+	bench plots report clean lint student peers fidelity probe tick-cost fuzz-grep
 
 help: ## list the targets
 	@echo "tvp - threads versus processes, measured"
@@ -137,6 +137,11 @@ tick-cost: $(TVP) ## what the tick hook costs with --gil off: the hook compiled 
 fidelity: $(TVP) $(SEMPROBE) ## tvp's simulated GIL beside real CPython, 5 rounds (about an hour; a quiet machine)
 	@mkdir -p results
 	python3 scripts/fidelity.py --tvp $(TVP) --probe $(SEMPROBE) --out results/fidelity.json
+
+fuzz-grep: N ?= 1000
+fuzz-grep: SEED ?= 1
+fuzz-grep: $(TVP) ## tvp grep's two engines against GNU grep on N random regexes (N=1000 SEED=1)
+	python3 tests/tools/fuzz-grep.py --tvp $(TVP) --cases $(N) --seed $(SEED)
 
 student: ## the exercises' student edition (no solutions) as build/tvp-student.tar.gz
 	@bash exercises/tools/student-edition.sh build/tvp-student.tar.gz

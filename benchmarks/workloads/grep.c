@@ -3,11 +3,13 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "grep.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "../tvp.h"
+#include "ere.h"
 
 #define GREP_WINDOW 4096              /* bytes one PCRE2 search covers before a tick */
 #define GREP_JIT_STACK_MIN (32 << 10) /* a worker's PCRE2 JIT stack, bytes */
@@ -24,17 +27,21 @@
 enum grep_engine { GREP_PCRE2, GREP_POSIX };
 enum grep_input { GREP_SHARED, GREP_SHIP };
 
-/* What one worker needs to match on its own, made by that worker on its
- * first task and kept for the job: PCRE2's match data and JIT stack, and a
- * private copy of the POSIX regex (glibc's regexec locks the regex_t it is
- * given, which would serialise threads sharing one). */
+/* What one worker needs to match with one engine, made by that worker on
+ * its first task and kept for the job: PCRE2's match data and JIT stack,
+ * or a private copy of the GNU regex (glibc's re_search locks the pattern
+ * it is given, which would serialise threads sharing one). */
 struct grep_scratch {
 	alignas(TVP_CACHE_LINE) bool ready;
+	enum grep_engine engine;
 	pcre2_match_data *match;
 	pcre2_match_context *context;
 	pcre2_jit_stack *jit_stack;
-	regex_t posix;
-	struct tvp_buf line; /* posix: the line as a C string (regexec reads one) */
+	struct re_pattern_buffer gnu;
+	struct re_registers regs; /* GNU regex: the groups (see line_matches) */
+	struct grep_scratch *fallback; /* PCRE2: GNU regex for lines it gives up on */
+	pcre2_match_data *filter_match; /* GNU regex: for g->filter */
+	void *altstack;       /* GNU regex: this thread's signal stack (on_sigsegv) */
 };
 
 struct grep {
@@ -47,10 +54,16 @@ struct grep {
 	const char *text;   /* the file, mapped read-only (NULL when it is empty) */
 	size_t size;
 	size_t *starts;     /* units + 1 offsets: unit u is [starts[u], starts[u + 1]) */
-	pcre2_code *code;   /* --engine pcre2: compiled (and JIT-compiled) once */
+	bool buffered;      /* text was read into memory (a file that cannot be mapped) */
+	struct ere *ere;    /* the regex, read as grep -E reads it */
+	pcre2_code *code;   /* its PCRE2 form, compiled (and JIT-compiled) once */
+	pcre2_code *filter; /* grep's superset DFA before GNU regex (ere_pcre2_filter) */
 	bool jit;           /* the JIT took it (else PCRE2's interpreter runs) */
-	regex_t posix;      /* --engine posix: compiled once, copied per worker */
-	bool posix_ready;
+	char *gnu;          /* its GNU regex form (compiled by each worker) */
+	size_t gnu_len;
+	size_t longest, longest_at; /* the longest line: its length and offset */
+	bool truncate_hook; /* TVP_GREP_TRUNCATE (tests): the first task truncates the file */
+	bool sigsegv_caught; /* on_sigsegv installed (release puts back the one before) */
 	struct grep_scratch *scratch; /* TVP_MAX_WORKERS, one per worker id */
 };
 
@@ -69,7 +82,7 @@ struct grep_part {
 static const struct tvp_opt grep_opts[] = {
 	{"file", TVP_OPT_TEXT, "FILE", NULL, "the file to search (make one with tvp corpus)"},
 	{"regex", TVP_OPT_TEXT, "RE", NULL, "POSIX extended regex, as grep -E reads it"},
-	{"engine", TVP_OPT_TEXT, "E", "pcre2", "pcre2 (JIT-compiled) or posix (regcomp/regexec)"},
+	{"engine", TVP_OPT_TEXT, "E", "pcre2", "pcre2 (JIT-compiled) or posix (glibc's GNU regex, as grep uses it)"},
 	{"input", TVP_OPT_TEXT, "HOW", "shared", "process workers: shared (map the file) or ship (sent by pipe)"},
 	{"unit-bytes", TVP_OPT_U64, "N", "1048576", "bytes per unit of work (line-aligned)"},
 	{"print", TVP_OPT_FLAG, NULL, NULL, "print the matching lines as LINENO:LINE, like grep -n"},
@@ -112,159 +125,144 @@ size_t grep_count_lines(const char *text, size_t n)
 	return lines + (n > 0 && text[n - 1] != '\n');
 }
 
-/* ---- The regex: grep -E's dialect for PCRE2. */
+/* ---- The regex: one reading (ere.c), an engine for each form of it. */
 
-struct pattern {
-	struct tvp_buf text, origin; /* origin: one size_t per byte of text */
-};
-
-/* Append len bytes to the pattern, each noted as coming from ere[from]. */
-static void put(struct pattern *out, const char *bytes, size_t len, size_t from)
+/* Compile pattern (a PCRE2 form of the parse; freed here) into *out:
+ * multiline (^ and $ at every line end, so a whole window is searched in
+ * one call), newline LF, bytes not UTF-8; JIT-compiled when jit is not
+ * NULL (*jit: it took). A form that does not compile is tvp's bug:
+ * TVP_ERUNTIME. */
+static int compile_pcre2(const struct grep *g, char *pattern, pcre2_code **out, bool *jit)
 {
-	tvp_buf_append(&out->text, bytes, len);
-	for (size_t i = 0; i < len; i++)
-		tvp_buf_append(&out->origin, &from, sizeof from);
-}
-
-/* One literal byte inside a PCRE2 class. */
-static void put_class_byte(struct pattern *out, unsigned char c, size_t from)
-{
-	if (isalnum(c) || c >= 0x80) {
-		put(out, (const char *)&c, 1, from);
-	} else {
-		char escaped[2] = {'\\', (char)c};
-		put(out, escaped, 2, from);
-	}
-}
-
-/* The bracket expression at ere[i] (ere[i] == '['); returns where it ends. */
-static size_t put_bracket(struct pattern *out, const char *ere, size_t i)
-{
-	size_t j = i + 1;
-	put(out, "[", 1, i);
-	if (ere[j] == '^')
-		put(out, "^", 1, j++);
-	if (ere[j] == ']')
-		put_class_byte(out, ']', j++);
-	size_t first = j;
-	while (ere[j] && ere[j] != ']') {
-		char kind = ere[j + 1];
-		if (ere[j] == '[' && (kind == ':' || kind == '=' || kind == '.')) {
-			const char *close = strchr(ere + j + 2, kind);
-			while (close && close[1] != ']')
-				close = strchr(close + 1, kind);
-			if (close) {
-				size_t inner = (size_t)(close - ere) - (j + 2);
-				if (kind != ':' && inner == 1) /* [=a=] and [.a.]: the byte itself */
-					put_class_byte(out, (unsigned char)ere[j + 2], j);
-				else
-					put(out, ere + j, inner + 4, j);
-				j += inner + 4;
-				continue;
-			}
-		}
-		if (ere[j] == '-' && j > first && ere[j + 1] != ']')
-			put(out, "-", 1, j); /* a range */
-		else
-			put_class_byte(out, (unsigned char)ere[j], j);
-		j++;
-	}
-	if (!ere[j]) /* unterminated: let PCRE2 say so */
-		return j;
-	put(out, "]", 1, j);
-	return j + 1;
-}
-
-char *grep_pcre2_pattern(const char *ere, size_t **origin)
-{
-	struct pattern out = {{0}, {0}};
-	size_t i = 0;
-	while (ere[i]) {
-		if (ere[i] == '\\' && ere[i + 1] == '<') {
-			put(&out, "\\b(?=\\w)", 8, i);
-			i += 2;
-		} else if (ere[i] == '\\' && ere[i + 1] == '>') {
-			put(&out, "\\b(?<=\\w)", 9, i);
-			i += 2;
-		} else if (ere[i] == '\\' && ere[i + 1]) {
-			put(&out, ere + i, 2, i);
-			i += 2;
-		} else if (ere[i] == '[') {
-			i = put_bracket(&out, ere, i);
-		} else if (ere[i] == '{' && ere[i + 1] == ',' && i > 0) {
-			put(&out, "{0,", 3, i);
-			i += 2;
-		} else {
-			put(&out, ere + i, 1, i);
-			i++;
-		}
-	}
-	size_t end = i;
-	put(&out, "", 1, end); /* the NUL, mapped to the end of ere */
-	if (origin)
-		*origin = (size_t *)out.origin.data;
-	else
-		tvp_buf_free(&out.origin);
-	return (char *)out.text.data;
-}
-
-/* Compile for PCRE2: multiline (^ and $ at every line end, so a whole
- * window is searched in one call), newline is LF, bytes not UTF-8. */
-static int compile_pcre2(struct grep *g)
-{
-	size_t *origin;
-	char *pattern = grep_pcre2_pattern(g->regex, &origin);
 	pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
 	pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
 	int code;
 	PCRE2_SIZE offset;
-	g->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-				PCRE2_MULTILINE | PCRE2_NEVER_UTF | PCRE2_NEVER_UCP, &code,
-				&offset, cc);
+	*out = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+			     PCRE2_MULTILINE | PCRE2_NEVER_UTF | PCRE2_NEVER_UCP, &code, &offset, cc);
 	pcre2_compile_context_free(cc);
 	int status = 0;
-	if (!g->code) {
+	if (!*out) {
 		PCRE2_UCHAR message[256];
 		pcre2_get_error_message(code, message, sizeof message);
-		size_t at = offset <= strlen(pattern) ? origin[offset] : strlen(g->regex);
-		status = tvp_err(TVP_EUSAGE, "grep: invalid regex '%s': %s at offset %zu (PCRE2)",
-				 g->regex, (const char *)message, at);
-	} else {
-		g->jit = pcre2_jit_compile(g->code, PCRE2_JIT_COMPLETE) == 0;
+		status = tvp_err(TVP_ERUNTIME, "grep: tvp's PCRE2 form '%s' of the regex '%s' does not compile: %s (a bug in tvp)",
+				 pattern, g->regex, (const char *)message);
+	} else if (jit) {
+		*jit = pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE) == 0;
 	}
 	free(pattern);
-	free(origin);
 	return status;
 }
 
-/* regcomp for grep -E lines; 0, or TVP_EUSAGE with regerror's words. */
-static int compile_posix(regex_t *re, const char *regex)
+/* re_set_syntax sets a global: threads compile one at a time. */
+static pthread_mutex_t gnu_compile_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Compile the GNU regex form into re (with a fastmap), as grep does (with
+ * its groups: see line_matches);
+ * 0, or TVP_ERUNTIME with GNU regex's words. */
+static int compile_gnu(const struct grep *g, struct re_pattern_buffer *re)
 {
-	int code = regcomp(re, regex, REG_EXTENDED | REG_NEWLINE | REG_NOSUB);
-	if (code) {
-		char message[256];
-		regerror(code, re, message, sizeof message);
-		return tvp_err(TVP_EUSAGE, "grep: invalid regex '%s': %s (POSIX regcomp gives no offset)",
-			       regex, message);
+	memset(re, 0, sizeof *re);
+	re->fastmap = tvp_xmalloc(UCHAR_MAX + 1);
+	pthread_mutex_lock(&gnu_compile_lock);
+	re_set_syntax(ERE_GNU_SYNTAX);
+	const char *error = re_compile_pattern(g->gnu, g->gnu_len, re);
+	if (!error && re->re_nsub == 0) { /* no group: no registers needed, 1.4-2x faster */
+		regfree(re);
+		re->fastmap = tvp_xmalloc(UCHAR_MAX + 1);
+		re_set_syntax(ERE_GNU_SYNTAX | RE_NO_SUB);
+		error = re_compile_pattern(g->gnu, g->gnu_len, re);
+	}
+	pthread_mutex_unlock(&gnu_compile_lock);
+	if (error) {
+		regfree(re);
+		return tvp_err(TVP_ERUNTIME, "grep: tvp's GNU regex form of '%s' does not compile: %s (a bug in tvp)",
+			       g->regex, error);
 	}
 	return 0;
 }
 
 /* ---- Matching. */
 
-/* The engine's words for an error code line_matches or a search returned. */
-static void engine_error(const struct grep *g, int64_t code, char *message, size_t size)
+#define GREP_GNU_FAILED (-1002) /* re_search's -2: an internal error (memory) */
+#define GREP_FILTER_FAILED (-1003) /* PCRE2 failed on the superset filter */
+
+static const char *engine_name(enum grep_engine engine)
 {
-	if (g->engine == GREP_PCRE2)
-		pcre2_get_error_message((int)code, (PCRE2_UCHAR *)message, size);
-	else
-		regerror((int)(-1000 - code), NULL, message, size);
+	return engine == GREP_PCRE2 ? "pcre2" : "posix";
 }
 
-/* Fill s for the job's engine; out of memory ends the process (status 1). */
-static void scratch_make(const struct grep *g, struct grep_scratch *s)
+/* The engine's words for an error code line_matches or a search returned. */
+static void engine_error(enum grep_engine engine, int64_t code, char *message, size_t size)
 {
-	if (g->engine == GREP_PCRE2) {
+	if (engine == GREP_PCRE2)
+		pcre2_get_error_message((int)code, (PCRE2_UCHAR *)message, size);
+	else if (code == GREP_FILTER_FAILED)
+		snprintf(message, size, "PCRE2 failed on grep's superset filter");
+	else
+		snprintf(message, size, "GNU regex's re_search failed (out of memory)");
+}
+
+/* ---- GNU regex recursing out of its stack (glibc: `(\B$)\1{,3}*` on a
+ * line "["). GNU grep catches that and stops with "stack overflow" (exit
+ * 2); so does tvp. A thread that runs GNU regex gets an alternate signal
+ * stack for the handler. */
+
+#define GREP_ALTSTACK_BYTES (64 << 10)
+
+static _Thread_local volatile sig_atomic_t in_gnu_regex;
+static _Thread_local void *thread_altstack;
+static struct sigaction sigsegv_before;
+static const char overflow_message[] =
+	"tvp: grep: GNU regex overflowed its stack on a line (GNU grep stops with \"stack overflow\" too)\n";
+
+/* SIGSEGV: inside GNU regex, say so and end (async-signal-safe calls
+ * only); anywhere else, put back the handler before ours and return, so
+ * the fault happens again and is handled as it was before. */
+static void on_sigsegv(int signo)
+{
+	if (in_gnu_regex) {
+		if (write(STDERR_FILENO, overflow_message, sizeof overflow_message - 1) < 0)
+			_exit(TVP_EUSAGE);
+		_exit(TVP_EUSAGE);
+	}
+	sigaction(signo, &sigsegv_before, NULL);
+}
+
+/* An alternate signal stack for the calling thread, unless it has one of
+ * ours already: the memory (for altstack_leave), or NULL. */
+static void *altstack_enter(void)
+{
+	if (thread_altstack)
+		return NULL;
+	void *memory = tvp_xmalloc(GREP_ALTSTACK_BYTES);
+	stack_t stack = {.ss_sp = memory, .ss_size = GREP_ALTSTACK_BYTES};
+	if (sigaltstack(&stack, NULL) != 0) {
+		free(memory);
+		return NULL;
+	}
+	return thread_altstack = memory;
+}
+
+/* Free what altstack_enter returned (its thread may have ended; if it is
+ * the caller, the stack is taken out of use first). */
+static void altstack_leave(void *memory)
+{
+	if (!memory)
+		return;
+	if (thread_altstack == memory) {
+		stack_t off = {.ss_flags = SS_DISABLE};
+		sigaltstack(&off, NULL);
+		thread_altstack = NULL;
+	}
+	free(memory);
+}
+
+/* Fill s for engine; out of memory ends the process (status 1). */
+static void scratch_make(const struct grep *g, struct grep_scratch *s, enum grep_engine engine)
+{
+	s->engine = engine;
+	if (engine == GREP_PCRE2) {
 		s->match = pcre2_match_data_create_from_pattern(g->code, NULL);
 		s->context = pcre2_match_context_create(NULL);
 		s->jit_stack = pcre2_jit_stack_create(GREP_JIT_STACK_MIN, GREP_JIT_STACK_MAX, NULL);
@@ -273,46 +271,74 @@ static void scratch_make(const struct grep *g, struct grep_scratch *s)
 			_exit(TVP_ERUNTIME);
 		}
 		pcre2_jit_stack_assign(s->context, NULL, s->jit_stack);
-	} else if (compile_posix(&s->posix, g->regex) != 0) {
-		_exit(TVP_ERUNTIME); /* it compiled in prepare: only memory can fail here */
+	} else {
+		if (compile_gnu(g, &s->gnu) != 0)
+			_exit(TVP_ERUNTIME); /* it compiled in prepare: only memory can fail here */
+		if (g->filter && !(s->filter_match = pcre2_match_data_create(1, NULL))) {
+			tvp_err(TVP_ERUNTIME, "out of memory for PCRE2 match data");
+			_exit(TVP_ERUNTIME);
+		}
+		s->altstack = altstack_enter();
 	}
 	s->ready = true;
 }
 
 /* Free what scratch_make made (nothing if it never ran). */
-static void scratch_free(const struct grep *g, struct grep_scratch *s)
+static void scratch_free(struct grep_scratch *s)
 {
 	if (!s->ready)
 		return;
-	if (g->engine == GREP_PCRE2) {
+	if (s->engine == GREP_PCRE2) {
 		pcre2_match_data_free(s->match);
 		pcre2_match_context_free(s->context);
 		pcre2_jit_stack_free(s->jit_stack);
 	} else {
-		regfree(&s->posix);
-		tvp_buf_free(&s->line);
+		regfree(&s->gnu);
+		free(s->regs.start);
+		free(s->regs.end);
+		pcre2_match_data_free(s->filter_match);
+		altstack_leave(s->altstack);
+	}
+	if (s->fallback) {
+		scratch_free(s->fallback);
+		free(s->fallback);
+		s->fallback = NULL;
 	}
 	s->ready = false;
 }
 
-/* Does the line [line, line + len) (no newline in it) match? 1 yes, 0 no,
- * or a negative engine error code. */
+/* Did PCRE2 give up (a match, depth or heap limit) rather than answer? */
+static bool pcre2_gave_up(int rc)
+{
+	return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	       rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
+}
+
+/* Does the line [line, line + len) (no newline in it) match, by s's
+ * engine? 1 yes, 0 no, or a negative engine error code. GNU regex takes
+ * lines up to INT_MAX bytes (prepare checks), and is asked for its groups
+ * as grep asks: without them glibc skips the check that drops impossible
+ * paths, and `(^.){3}` matches "abc". */
 static int line_matches(const struct grep *g, struct grep_scratch *s, const char *line,
 			size_t len)
 {
-	if (g->engine == GREP_PCRE2) {
+	if (s->engine == GREP_PCRE2) {
 		int rc = pcre2_match(g->code, (PCRE2_SPTR)line, len, 0, 0, s->match, s->context);
 		return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : rc;
 	}
-	/* A copy ending in NUL: regexec takes a C string (and sanitizers read
-	 * it up to the NUL), while REG_STARTEND still lets a NUL byte inside
-	 * the line be searched like any other byte. */
-	s->line.len = 0;
-	tvp_buf_append(&s->line, line, len);
-	tvp_buf_append(&s->line, "", 1);
-	regmatch_t bounds = {.rm_so = 0, .rm_eo = (regoff_t)len};
-	int rc = regexec(&s->posix, (const char *)s->line.data, 1, &bounds, REG_STARTEND);
-	return rc == 0 ? 1 : rc == REG_NOMATCH ? 0 : -1000 - rc;
+	if (g->filter) { /* grep's superset DFA first (ere.h); if PCRE2 gives up
+			  * on it, GNU regex alone decides */
+		int rc = pcre2_match(g->filter, (PCRE2_SPTR)line, len, 0, 0, s->filter_match, NULL);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 0;
+		if (rc < 0 && !pcre2_gave_up(rc))
+			return GREP_FILTER_FAILED;
+	}
+	in_gnu_regex = 1;
+	regoff_t rc = re_search(&s->gnu, line, (regoff_t)len, 0, (regoff_t)len,
+				s->gnu.no_sub ? NULL : &s->regs);
+	in_gnu_regex = 0;
+	return rc >= 0 ? 1 : rc == -1 ? 0 : GREP_GNU_FAILED;
 }
 
 /* A --print record for a matching line, gap unmatched lines after the last one. */
@@ -338,15 +364,33 @@ static size_t line_stop(const char *text, size_t len, size_t at)
 	return newline ? (size_t)(newline - text) : len;
 }
 
-/* The plain way: take each line in turn and ask the engine about it. */
+/* line_matches; but a line PCRE2 gives up on is asked of GNU regex, which
+ * has no such limit and gives grep's answer (grep's own matcher for such
+ * regexes): that line alone then shares its engine with the reference. */
+static int line_decided(const struct grep *g, struct grep_scratch *s, const char *line,
+			size_t len)
+{
+	int found = line_matches(g, s, line, len);
+	if (found < 0 && s->engine == GREP_PCRE2 && pcre2_gave_up(found) && len <= INT_MAX) {
+		if (!s->fallback) {
+			s->fallback = tvp_xcalloc(1, sizeof *s->fallback);
+			scratch_make(g, s->fallback, GREP_POSIX);
+		}
+		found = line_matches(g, s->fallback, line, len);
+	}
+	return found;
+}
+
+/* The plain way: take each line in turn and ask the engine about it;
+ * *unmatched counts the lines since the last --print record, in and out. */
 static void search_lines(struct tvp_worker *worker, const struct grep *g,
 			 struct grep_scratch *s, const char *text, size_t len,
-			 struct grep_part *part)
+			 struct grep_part *part, uint64_t *unmatched)
 {
-	uint64_t gap = 0;
+	uint64_t gap = *unmatched;
 	for (size_t pos = 0; pos < len;) {
 		size_t stop = line_stop(text, len, pos);
-		int found = line_matches(g, s, text + pos, stop - pos);
+		int found = line_decided(g, s, text + pos, stop - pos);
 		if (found < 0) {
 			part->error = found;
 			return;
@@ -363,6 +407,7 @@ static void search_lines(struct tvp_worker *worker, const struct grep *g,
 		pos = stop + 1;
 		tvp_tick(worker);
 	}
+	*unmatched = gap;
 }
 
 /* The fast way (PCRE2): search a window of whole lines in one call; the
@@ -390,7 +435,10 @@ static void search_windows(struct tvp_worker *worker, const struct grep *g,
 					      s->context);
 		size_t at = rc >= 0 ? pcre2_get_ovector_pointer(s->match)[0] : window + 1;
 		if (rc < 0 && rc != PCRE2_ERROR_NOMATCH) {
-			part->error = rc;
+			if (pcre2_gave_up(rc)) /* the rest line by line (line_decided) */
+				search_lines(worker, g, s, text + pos, len - pos, part, &gap);
+			else
+				part->error = rc;
 			return;
 		}
 		/* A match (of $, say) just after the window's last newline is on no line. */
@@ -410,7 +458,7 @@ static void search_windows(struct tvp_worker *worker, const struct grep *g,
 		size_t stop = line_stop(text, len, at);
 		int found = 1;
 		if (pcre2_get_ovector_pointer(s->match)[1] > stop)
-			found = line_matches(g, s, text + start, stop - start);
+			found = line_decided(g, s, text + start, stop - start);
 		if (found < 0) {
 			part->error = found;
 			return;
@@ -440,11 +488,105 @@ static struct grep_scratch *scratch_of(struct tvp_worker *worker)
 	const struct grep *g = worker->job->state;
 	struct grep_scratch *s = &g->scratch[worker->id];
 	if (!s->ready)
-		scratch_make(g, s);
+		scratch_make(g, s, g->engine);
 	return s;
 }
 
 /* ---- The workload. */
+
+/* The message a SIGBUS prints: the mapped file shrank under us. */
+static char sigbus_message[512];
+static size_t sigbus_message_len;
+static struct sigaction sigbus_before;
+
+/* SIGBUS: a page of the mapping is past the file's end now. Say which
+ * file changed and end (async-signal-safe calls only). */
+static void on_sigbus(int signo)
+{
+	(void)signo;
+	if (write(STDERR_FILENO, sigbus_message, sigbus_message_len) < 0)
+		_exit(TVP_ERUNTIME);
+	_exit(TVP_ERUNTIME);
+}
+
+/* Read the whole of g->fd into memory (a file the kernel cannot map, or
+ * says is empty: /proc, /sys). 0, or TVP_EUSAGE said. */
+static int read_file(struct grep *g)
+{
+	struct tvp_buf text = {0};
+	char block[65536];
+	for (;;) {
+		ssize_t got = read(g->fd, block, sizeof block);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return tvp_syserr(TVP_EUSAGE, "grep: cannot read --file %s", g->path);
+		if (got == 0)
+			break;
+		tvp_buf_append(&text, block, (size_t)got);
+	}
+	g->text = (const char *)text.data;
+	g->size = text.len;
+	g->buffered = true;
+	return 0;
+}
+
+/* Open --file (never blocking: a FIFO is refused, not waited on), then map
+ * it, or read it when it cannot be mapped or says it is empty. 0, or
+ * TVP_EUSAGE / TVP_ERUNTIME said. */
+static int load_file(struct grep *g)
+{
+	g->fd = open(g->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	if (g->fd < 0 || fstat(g->fd, &st) != 0)
+		return tvp_syserr(TVP_EUSAGE, "grep: cannot read --file %s", g->path);
+	if (!S_ISREG(st.st_mode))
+		return tvp_err(TVP_EUSAGE, "grep: --file %s is not a regular file", g->path);
+	if (st.st_size == 0)
+		return read_file(g); /* empty, or a /proc file that says so */
+	g->size = (size_t)st.st_size;
+	void *map = mmap(NULL, g->size, PROT_READ, MAP_PRIVATE, g->fd, 0);
+	if (map == MAP_FAILED) {
+		if (errno != ENODEV && errno != EINVAL && errno != EACCES)
+			return tvp_syserr(TVP_ERUNTIME, "grep: cannot map --file %s", g->path);
+		g->size = 0;
+		return read_file(g); /* /sys: a size but no mapping */
+	}
+	g->text = map;
+	int n = snprintf(sigbus_message, sizeof sigbus_message,
+			 "tvp: grep: --file %s changed during the run (it is shorter than when it was mapped)\n",
+			 g->path);
+	sigbus_message_len = n < 0 ? 0 : (size_t)n < sizeof sigbus_message ? (size_t)n : sizeof sigbus_message - 1;
+	struct sigaction on = {.sa_handler = on_sigbus};
+	sigemptyset(&on.sa_mask);
+	sigaction(SIGBUS, &on, &sigbus_before);
+	return 0;
+}
+
+/* g->longest and g->longest_at: only units longer than INT_MAX bytes can
+ * hold a line that long, so only those are scanned. */
+static void find_longest_line(struct grep *g, size_t units)
+{
+	g->longest = 0;
+	for (size_t u = 0; u < units; u++) {
+		size_t begin = g->starts[u], end = g->starts[u + 1];
+		if (end - begin <= INT_MAX) {
+			if (end - begin > g->longest) {
+				g->longest = end - begin; /* an upper bound is enough below INT_MAX */
+				g->longest_at = begin;
+			}
+			continue;
+		}
+		for (size_t pos = begin; pos < end;) {
+			size_t stop = line_stop(g->text, end, pos);
+			if (stop - pos > g->longest) {
+				g->longest = stop - pos;
+				g->longest_at = pos;
+			}
+			pos = stop + 1;
+		}
+	}
+}
 
 /* Check the options, compile the regex, map the file, cut it into units.
  * Bad options, regex or file: TVP_EUSAGE; a failed mmap: TVP_ERUNTIME. */
@@ -480,25 +622,33 @@ static int grep_prepare(struct tvp_job *job)
 			       tvp_param_text(job, "unit-bytes"));
 	g->unit_bytes = (size_t)unit_bytes;
 
-	int status = g->engine == GREP_PCRE2 ? compile_pcre2(g) : compile_posix(&g->posix, g->regex);
+	char message[256];
+	if (ere_parse(g->regex, &g->ere, message, sizeof message) != 0)
+		return tvp_err(TVP_EUSAGE, "grep: invalid regex '%s': %s", g->regex, message);
+	int status = compile_pcre2(g, ere_pcre2(g->ere), &g->code, &g->jit);
+	char *filter = ere_pcre2_filter(g->ere);
+	if (!status && filter)
+		status = compile_pcre2(g, filter, &g->filter, NULL);
 	if (status)
 		return status;
-	g->posix_ready = g->engine == GREP_POSIX;
+	g->gnu = ere_gnu(g->ere, &g->gnu_len);
+	struct re_pattern_buffer check;
+	if ((status = compile_gnu(g, &check)) != 0)
+		return status;
+	regfree(&check);
+	struct sigaction on = {.sa_handler = on_sigsegv, .sa_flags = SA_ONSTACK};
+	sigemptyset(&on.sa_mask);
+	sigaction(SIGSEGV, &on, &sigsegv_before);
+	g->sigsegv_caught = true;
 
-	g->fd = open(g->path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (g->fd < 0 || fstat(g->fd, &st) != 0)
-		return tvp_syserr(TVP_EUSAGE, "grep: cannot read --file %s", g->path);
-	if (!S_ISREG(st.st_mode))
-		return tvp_err(TVP_EUSAGE, "grep: --file %s is not a regular file", g->path);
-	g->size = (size_t)st.st_size;
-	if (g->size) {
-		void *map = mmap(NULL, g->size, PROT_READ, MAP_PRIVATE, g->fd, 0);
-		if (map == MAP_FAILED)
-			return tvp_syserr(TVP_ERUNTIME, "grep: cannot map --file %s", g->path);
-		g->text = map;
-	}
+	if ((status = load_file(g)) != 0)
+		return status;
 	job->units = grep_split(g->text, g->size, g->unit_bytes, &g->starts);
+	find_longest_line(g, job->units);
+	if (g->engine == GREP_POSIX && g->longest > INT_MAX)
+		return tvp_err(TVP_EUSAGE, "grep: --engine posix cannot search the line at byte %zu of %s: "
+			       "it is %zu bytes long, and GNU regex takes at most %d (--engine pcre2 can)",
+			       g->longest_at, g->path, g->longest, INT_MAX);
 	job->default_chunk = 1;
 	job->ship_input = g->input == GREP_SHIP; /* threads and serial read the mapping anyway */
 	size_t scratch_size = TVP_MAX_WORKERS * sizeof *g->scratch;
@@ -506,32 +656,49 @@ static int grep_prepare(struct tvp_job *job)
 	if (!g->scratch)
 		return tvp_syserr(TVP_ERUNTIME, "grep: cannot allocate the workers' match data");
 	memset(g->scratch, 0, scratch_size);
+	g->truncate_hook = getenv("TVP_GREP_TRUNCATE") != NULL;
 	return 0;
 }
 
-/* The reference: every line of the file in turn, asked of the same engine
- * on its own, with no units, windows or workers. */
+/* The reference: every line of the file in turn, asked of the other
+ * engine on its own (GNU regex checks PCRE2, PCRE2 checks GNU regex), with
+ * no units, windows or workers: a fault in either engine's form of the
+ * regex is a wrong answer. A line too long for GNU regex (over INT_MAX
+ * bytes; only --engine pcre2 takes one) is asked of PCRE2 alone, and a
+ * line PCRE2 gives up on (its match limit) of GNU regex alone. */
 static int grep_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX])
 {
 	const struct grep *g = job->state;
-	struct grep_scratch s = {0};
-	scratch_make(g, &s);
+	struct grep_scratch other = {0}, pcre2 = {0}, own = {0};
+	scratch_make(g, &other, g->engine == GREP_PCRE2 ? GREP_POSIX : GREP_PCRE2);
+	if (g->longest > INT_MAX)
+		scratch_make(g, &pcre2, GREP_PCRE2);
 	uint64_t matches = 0;
 	int status = 0;
 	for (size_t pos = 0; pos < g->size;) {
 		size_t stop = line_stop(g->text, g->size, pos);
-		int found = line_matches(g, &s, g->text + pos, stop - pos);
+		struct grep_scratch *s = stop - pos > INT_MAX ? &pcre2 : &other;
+		int found = line_matches(g, s, g->text + pos, stop - pos);
+		if (found < 0 && s->engine == GREP_PCRE2 && g->engine == GREP_POSIX) {
+			/* PCRE2 gave up (its match limit) where GNU regex has no limit:
+			 * this line alone is asked of GNU regex, on its own. */
+			if (!own.ready)
+				scratch_make(g, &own, GREP_POSIX);
+			found = line_matches(g, s = &own, g->text + pos, stop - pos);
+		}
 		if (found < 0) {
 			char message[256];
-			engine_error(g, found, message, sizeof message);
+			engine_error(s->engine, found, message, sizeof message);
 			status = tvp_err(TVP_ERUNTIME, "grep: the %s engine failed on the line at byte %zu: %s",
-					 g->engine == GREP_PCRE2 ? "pcre2" : "posix", pos, message);
+					 engine_name(s->engine), pos, message);
 			break;
 		}
 		matches += (uint64_t)found;
 		pos = stop + 1;
 	}
-	scratch_free(g, &s);
+	scratch_free(&other);
+	scratch_free(&pcre2);
+	scratch_free(&own);
 	snprintf(answer, TVP_ANSWER_MAX, "%llu", (unsigned long long)matches);
 	return status;
 }
@@ -547,10 +714,12 @@ static void grep_kernel(struct tvp_worker *worker, struct tvp_task task, const v
 	size_t len = input ? input_len : end - begin;
 	struct grep_part part = {.bytes = len};
 	struct grep_scratch *s = scratch_of(worker);
+	if (g->truncate_hook && task.first == 0 && truncate(g->path, 0) != 0)
+		tvp_syserr(TVP_ERUNTIME, "grep: TVP_GREP_TRUNCATE: cannot truncate %s", g->path);
 	if (g->engine == GREP_PCRE2)
 		search_windows(worker, g, s, text, len, &part);
 	else
-		search_lines(worker, g, s, text, len, &part);
+		search_lines(worker, g, s, text, len, &part, &(uint64_t){0});
 	tvp_emit(worker, &part, sizeof part);
 }
 
@@ -572,9 +741,9 @@ static int read_part(const struct grep *g, const struct tvp_result *result, stru
 	memcpy(part, result->buf.data + result->buf.len - sizeof *part, sizeof *part);
 	if (part->error) {
 		char message[256];
-		engine_error(g, part->error, message, sizeof message);
+		engine_error(g->engine, part->error, message, sizeof message);
 		return tvp_err(TVP_ERUNTIME, "grep: the %s engine failed in the task at unit %zu: %s",
-			       g->engine == GREP_PCRE2 ? "pcre2" : "posix", result->first, message);
+			       engine_name(g->engine), result->first, message);
 	}
 	if (part->bytes != expect)
 		return tvp_err(TVP_ERUNTIME, "grep: the task at unit %zu searched %llu bytes, not %zu",
@@ -609,6 +778,11 @@ static int grep_pack(const struct tvp_job *job, struct tvp_task task, struct tvp
 		out->data = tvp_xrealloc(out->data, len);
 		out->cap = len;
 	}
+	if (g->buffered) { /* read once already: the file may not read the same twice */
+		memcpy(out->data, g->text + begin, len);
+		out->len = len;
+		return 0;
+	}
 	for (size_t done = 0; done < len;) {
 		ssize_t got = pread(g->fd, out->data + done, len - done, (off_t)(begin + done));
 		if (got < 0 && errno == EINTR)
@@ -624,7 +798,21 @@ static int grep_pack(const struct tvp_job *job, struct tvp_task task, struct tvp
 	return 0;
 }
 
-/* --print: every matching line as LINENO:LINE on stdout, in file order. */
+/* A write to stdout failed: a reader that left ends us quietly with
+ * grep's status (128 + SIGPIPE, as a shell shows grep killed by it);
+ * anything else (a full disk, a closed stdout) is one line and status 1. */
+static int print_failed(void)
+{
+	int error = errno;
+	clearerr(stdout);
+	if (error == EPIPE)
+		return 128 + SIGPIPE;
+	errno = error;
+	return tvp_syserr(TVP_ERUNTIME, "grep: cannot print the matching lines");
+}
+
+/* --print: every matching line as LINENO:LINE on stdout, in file order;
+ * every write checked (print_failed). */
 static int grep_finish(struct tvp_job *job, const struct tvp_result *const *ordered, size_t ntasks)
 {
 	const struct grep *g = job->state;
@@ -651,14 +839,15 @@ static int grep_finish(struct tvp_job *job, const struct tvp_result *const *orde
 			if (!newline || line > before + part.lines)
 				return tvp_err(TVP_ERUNTIME, "grep: a garbled --print record in the task at unit %zu",
 					       ordered[k]->first);
-			printf("%llu:", (unsigned long long)line);
-			fwrite(p, 1, (size_t)(newline - p) + 1, stdout);
+			if (printf("%llu:", (unsigned long long)line) < 0 ||
+			    fwrite(p, 1, (size_t)(newline - p) + 1, stdout) != (size_t)(newline - p) + 1)
+				return print_failed();
 			p = newline + 1;
 		}
 		before += part.lines;
 	}
-	if (fflush(stdout) != 0)
-		return tvp_syserr(TVP_ERUNTIME, "grep: cannot print the matching lines");
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return print_failed();
 	return 0;
 }
 
@@ -670,16 +859,24 @@ static void grep_release(struct tvp_job *job)
 		return;
 	if (g->scratch)
 		for (size_t w = 0; w < TVP_MAX_WORKERS; w++)
-			scratch_free(g, &g->scratch[w]);
+			scratch_free(&g->scratch[w]);
 	free(g->scratch);
 	if (g->code)
 		pcre2_code_free(g->code);
-	if (g->posix_ready)
-		regfree(&g->posix);
-	if (g->text)
+	if (g->filter)
+		pcre2_code_free(g->filter);
+	ere_free(g->ere);
+	free(g->gnu);
+	if (g->buffered) {
+		free((void *)g->text);
+	} else if (g->text) {
 		munmap((void *)g->text, g->size);
+		sigaction(SIGBUS, &sigbus_before, NULL);
+	}
 	if (g->fd >= 0)
 		close(g->fd);
+	if (g->sigsegv_caught)
+		sigaction(SIGSEGV, &sigsegv_before, NULL);
 	free(g->starts);
 	free(g);
 	job->state = NULL;
@@ -688,7 +885,7 @@ static void grep_release(struct tvp_job *job)
 const struct tvp_workload tvp_workload_grep = {
 	.name = "grep",
 	.summary = "count the lines of a file matching a regex, like LC_ALL=C grep -c -E (the Edinburgh talk)",
-	.reference = "the same engine asked about each line of the whole file in turn",
+	.reference = "the other engine (GNU regex for pcre2, PCRE2 for posix) asked about each line in turn",
 	.opts = grep_opts,
 	.prepare = grep_prepare,
 	.reference_answer = grep_reference,

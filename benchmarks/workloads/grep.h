@@ -2,6 +2,34 @@
 #ifndef TVP_GREP_H
 #define TVP_GREP_H
 
+/* Both engines read --regex as LC_ALL=C grep -E does (ere.h: one parse,
+ * GNU grep's rules, GNU grep's refusals and messages), and each is checked
+ * by the other. Where tvp and GNU grep 3.8 (glibc 2.36, C locale) still
+ * differ, and why:
+ *   - a newline in the regex: grep reads each line as a regex of its own;
+ *     tvp refuses it (exit 2): it takes one regex;
+ *   - a regex grep matches with GNU regex (a back-reference, or [=x=] or
+ *     [.x.] in a bracket) where glibc's matcher errs, e.g. (:?*)\1 finds
+ *     no empty match in "xa ax": grep prints glibc's count; tvp's engines
+ *     disagree with each other, so the run fails (exit 1, "wrong answer")
+ *     and no count is given as verified (tests/integration/grep.bats);
+ *   - glibc's matcher also errs on a repeated group with an anchor in it
+ *     (`(^.){3}` matches "abc" when not asked for its groups; asked,
+ *     `[ -~]*(\<[a-z]\w)+` misses " (<zbcw)+"), where grep uses its DFA:
+ *     --engine posix writes such a repetition out for it (`(^.)(^.)(^.)`),
+ *     up to 16 copies; past that, the engines' disagreement fails the run
+ *     (exit 1);
+ *   - NUL bytes: grep's binary-file rules (a file with a NUL is binary;
+ *     it may then take a NUL as a line's end) can change its count; tvp
+ *     reads every file as text, a NUL a byte like any other (grep -a);
+ *   - a locale other than C: tvp always reads bytes as the C locale does
+ *     (grep in UTF-8 reads characters, and its ranges and classes differ);
+ *   - GNU regex takes lines up to INT_MAX bytes: --engine posix refuses a
+ *     longer line (exit 2); grep's own DFA counts it, as --engine pcre2 does;
+ *   - a line PCRE2 gives up on (its match limit) is decided by GNU regex,
+ *     which has no limit (grep's answer); that line's check then shares
+ *     its engine with the reference. */
+
 #include <stddef.h>
 
 /* Cut size bytes of text into line-aligned units of at least unit_bytes
@@ -15,16 +43,5 @@ size_t grep_split(const char *text, size_t size, size_t unit_bytes, size_t **sta
 /* The lines in n bytes that start at the start of a line: the newlines,
  * plus one for a last line without a newline. */
 size_t grep_count_lines(const char *text, size_t n);
-
-/* The PCRE2 pattern with the meaning of a POSIX extended regex as GNU grep
- * reads it: backslash is literal inside brackets, \< and \> are word
- * starts and ends, {,n} is {0,n}; everything else is passed through.
- * origin (if not NULL) gets, per byte of the result, the offset in ere it
- * came from (for error messages). Both are malloc'd; the caller frees.
- * Left as PCRE2 reads them (where GNU grep differs): escapes such as \d,
- * lookaround, and a quantifier after a quantifier (a*+ is possessive in
- * PCRE2, (a*)+ in ERE); and PCRE2 backtracks, so a pathological regex can
- * hit its match limit (a runtime fault) where grep's automaton would not. */
-char *grep_pcre2_pattern(const char *ere, size_t **origin);
 
 #endif

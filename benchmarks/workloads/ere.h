@@ -1,0 +1,62 @@
+/* ere.h - one reading of an extended regex, LC_ALL=C grep -E's, and the patterns made from it for PCRE2 and GNU regex. */
+#ifndef TVP_ERE_H
+#define TVP_ERE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* GNU grep -E reads a regex with two parsers and matches with the one
+ * that can: gnulib's dfa.c for most regexes, glibc's GNU regex (syntax
+ * RE_SYNTAX_EGREP) when the regex may hold a back-reference (a backslash
+ * before 1-9) or a bracket with [=x=] or [.x.]. Both must accept it. The
+ * two readings differ on a few odd forms, so ere_parse reads the regex
+ * the way grep's matcher for it does:
+ *   - dfa: a repetition operator with nothing before it repeats the empty
+ *     regex (`*a` is `a`), and one after an anchor repeats the anchor
+ *     (`^*a` is `(^)*a`, which matches any line with an a); `{1` and a
+ *     leading `{` that is no interval are literal;
+ *   - GNU regex: such an operator is skipped, and of a leading `{` only
+ *     the brace (`{1}a` is `1}a`).
+ * Everywhere else they agree: `)` with no `(` open is literal, a `{` that
+ * starts no valid interval is literal, stacked repetitions nest (`a+?` is
+ * `(a+)?`), `\<` `\>` `\b` `\B` `\w` `\W` `\s` `\S` `` \` `` `\'` are GNU's,
+ * another backslashed character is itself, a backslash is literal in a
+ * bracket. */
+
+struct ere;
+
+/* Parse text as LC_ALL=C grep -E does. 0 and *out (free with ere_free),
+ * or -1 with GNU grep's message for a regex grep refuses in message.
+ * A newline in text is refused (grep would read each line as a regex of
+ * its own; tvp takes one). */
+int ere_parse(const char *text, struct ere **out, char *message, size_t size);
+
+void ere_free(struct ere *ere);
+
+/* True when grep matches this regex with GNU regex (see above). */
+bool ere_gnu_reading(const struct ere *ere);
+
+/* The regex for PCRE2 (compile with PCRE2_MULTILINE, PCRE2_NEVER_UTF,
+ * newline LF): no lazy or possessive quantifier, no escape but \xHH, \b,
+ * \B, \w and \g{N}; no class or dot matches a newline, so a match never
+ * spans two lines. Malloc'd. */
+char *ere_pcre2(const struct ere *ere);
+
+/* When grep matches with GNU regex (ere_gnu_reading), it first runs its
+ * "superset" DFA: dfa.c's reading with each back-reference (and [=x=],
+ * [.x.]) taken as any text; a line counts when it passes both
+ * (`b?()\1({.)` needs a "{"). This is that reading for PCRE2; NULL for a
+ * regex grep matches with its DFA alone. ere_pcre2 already asks both (a
+ * lookahead). Malloc'd. */
+char *ere_pcre2_filter(const struct ere *ere);
+
+/* The regex for glibc's re_compile_pattern with syntax ERE_GNU_SYNTAX,
+ * with the same meaning: the text itself when grep reads it with GNU
+ * regex, else a form that GNU regex reads as dfa.c does. Its length in
+ * *len (it may hold NUL bytes). Malloc'd. */
+char *ere_gnu(const struct ere *ere, size_t *len);
+
+/* GNU grep -E's syntax bits for GNU regex (grep.c's "egrep" matcher). */
+#define ERE_GNU_SYNTAX RE_SYNTAX_EGREP
+
+#endif
