@@ -27,6 +27,8 @@ extern char **environ;
 #define MAX_REPEAT 1000000
 #define MAX_PARENT_MIB 65536
 #define MAX_TRANSFER_MIB 4096
+#define MAX_SCAN_MIB 65536
+#define SCAN_ABSENT 'y'    /* the byte the scan looks for: only the buffer's last byte */
 #define PIPE_WRITE 65536   /* bytes per write(2) when streaming through a pipe */
 #define TASK_BYTES 8       /* an "empty" pool task: its index, there and back */
 #define SPAWN_PROGRAM "/bin/true"
@@ -35,6 +37,7 @@ struct settings {
 	uint64_t repeat;       /* repetitions of every operation; 0: each one's default */
 	uint64_t parent_mib;   /* memory the large parent touches */
 	uint64_t transfer_mib; /* bytes moved per throughput operation */
+	uint64_t scan_mib;     /* bytes memchr reads per scan operation */
 	enum tvp_format format;
 };
 
@@ -50,6 +53,7 @@ struct context {
 	unsigned char *buffer;    /* private, transfer bytes (a source or a sink) */
 	size_t transfer;
 	uint64_t round;           /* counts operations, so each can be checked */
+	long cpus;                /* CPUs online: the threads of scan_n_threads */
 	posix_spawnattr_t spawn_attr; /* the child's signal mask empty */
 };
 
@@ -61,6 +65,7 @@ struct operation {
 	size_t default_repeat;
 	bool large_parent;       /* measured with the large memory touched */
 	bool moves_bytes;        /* transfer bytes per step: report bytes per second */
+	bool all_cpus;           /* one thread per CPU online; the description's second %ld */
 	int (*setup)(struct context *ctx);
 	int (*step)(struct context *ctx);
 	void (*teardown)(struct context *ctx);
@@ -74,6 +79,8 @@ struct measurement {
 	struct tvp_stats seconds; /* per step */
 	long parent_rss_kb;       /* resident size of tvp while it was measured */
 	uint64_t bytes_per_op;    /* moves_bytes only */
+	long threads;             /* scan operations only: threads that shared the bytes */
+	double *all;              /* scan operations only: every timed step (free it) */
 };
 
 /* Resident set size of this process now, in kB (0 if unknown). */
@@ -314,18 +321,27 @@ static int step_pool_task(struct context *ctx)
 	return 0;
 }
 
+/* ctx->buffer: bytes of private memory (mapped, so that freeing it gives it
+ * back), all 'x' and so touched; ctx->transfer its size. */
+static int map_buffer(struct context *ctx, size_t bytes)
+{
+	ctx->transfer = bytes;
+	void *buffer = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buffer == MAP_FAILED)
+		return tvp_syserr(TVP_ERUNTIME, "overhead: cannot allocate %zu bytes", bytes);
+	ctx->buffer = buffer;
+	memset(ctx->buffer, 'x', bytes);
+	return 0;
+}
+
 /* Memory for the byte movers: a private buffer (mapped, so that freeing it
  * gives it back), touched so that page faults are not timed; with shared,
  * a MAP_SHARED region too. */
 static int setup_buffers(struct context *ctx, bool shared)
 {
-	ctx->transfer = (size_t)ctx->set->transfer_mib * MIB;
-	void *buffer = mmap(NULL, ctx->transfer, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
-	if (buffer == MAP_FAILED)
-		return tvp_syserr(TVP_ERUNTIME, "overhead: cannot allocate %zu bytes", ctx->transfer);
-	ctx->buffer = buffer;
-	memset(ctx->buffer, 'x', ctx->transfer);
+	int status = map_buffer(ctx, (size_t)ctx->set->transfer_mib * MIB);
+	if (status)
+		return status;
 	if (shared) {
 		ctx->shared = tvp_shared_alloc(ctx->transfer);
 		if (!ctx->shared)
@@ -390,27 +406,97 @@ static int step_shared_bytes(struct context *ctx)
 	return 0;
 }
 
+/* ---- The scan: memchr for a byte that occurs only at the very end, the rate at which
+ * this machine reads memory (grep cannot search faster than this). */
+
+/* The scanned buffer: scan_mib of 'x' (touched, so no page fault is timed), the
+ * last byte SCAN_ABSENT. The teardown is teardown_buffers. */
+static int setup_scan(struct context *ctx)
+{
+	int status = map_buffer(ctx, (size_t)ctx->set->scan_mib * MIB);
+	if (!status)
+		ctx->buffer[ctx->transfer - 1] = SCAN_ABSENT;
+	return status;
+}
+
+/* One thread's share of the scan: [start, start + len) and where memchr stopped. */
+struct scan_part {
+	const unsigned char *start;
+	size_t len;
+	const unsigned char *found;
+};
+
+static void *scan_part(void *arg)
+{
+	struct scan_part *part = arg;
+	part->found = memchr(part->start, SCAN_ABSENT, part->len);
+	return NULL;
+}
+
+/* Scan the buffer with threads parts (the first run on the calling thread, the
+ * others started here); checked: only the last part finds the byte, at the
+ * buffer's last position. */
+static int scan_with(struct context *ctx, long threads)
+{
+	struct scan_part parts[threads];
+	pthread_t ids[threads];
+	size_t share = ctx->transfer / (size_t)threads;
+	for (long t = 0; t < threads; t++) {
+		size_t start = (size_t)t * share;
+		parts[t] = (struct scan_part){ctx->buffer + start,
+					      t == threads - 1 ? ctx->transfer - start : share, NULL};
+	}
+	long started = 1;
+	int status = 0;
+	for (; started < threads; started++) {
+		int err = pthread_create(&ids[started], NULL, scan_part, &parts[started]);
+		if (err) {
+			status = start_failed("pthread_create", err, true);
+			break;
+		}
+	}
+	scan_part(&parts[0]);
+	for (long t = 1; t < started; t++)
+		pthread_join(ids[t], NULL);
+	if (status)
+		return status;
+	for (long t = 0; t < threads; t++) {
+		const unsigned char *want = t == threads - 1 ? ctx->buffer + ctx->transfer - 1 : NULL;
+		if (parts[t].found != want)
+			return tvp_err(TVP_ERUNTIME, "overhead: the scan's part %ld of %ld stopped at the "
+				       "wrong byte", t + 1, threads);
+	}
+	return 0;
+}
+
+static int step_scan_1(struct context *ctx) { return scan_with(ctx, 1); }
+static int step_scan_n(struct context *ctx) { return scan_with(ctx, ctx->cpus); }
+
 /* ---- The list, in the order measured. */
 
 static const struct operation operations[] = {
 	{"thread_create_join", "thread: create + join", 2000, false, false,
-	 NULL, step_thread, NULL},
+	 false, NULL, step_thread, NULL},
 	{"fork_wait", "fork + wait (parent RSS %s)", 300, false, false,
-	 NULL, step_fork, NULL},
+	 false, NULL, step_fork, NULL},
 	{"posix_spawn_wait", "posix_spawn " SPAWN_PROGRAM " + wait (parent RSS %s)", 300, false, false,
-	 NULL, step_spawn, NULL},
+	 false, NULL, step_spawn, NULL},
 	{"pool_task_round_trip", "pool: an empty task to a worker and back", 5000, false,
-	 false, setup_echo_frame, step_pool_task, stop_child},
+	 false, false, setup_echo_frame, step_pool_task, stop_child},
 	{"pipe_round_trip", "pipe: one byte to a process and back", 5000, false, false,
-	 setup_echo_byte, step_pipe_round_trip, stop_child},
+	 false, setup_echo_byte, step_pipe_round_trip, stop_child},
 	{"pipe_bytes", "pipe: move %s, child to parent", 10, false, true,
-	 setup_stream, step_pipe_bytes, teardown_buffers},
+	 false, setup_stream, step_pipe_bytes, teardown_buffers},
 	{"shm_bytes", "MAP_SHARED: child copies %s in, tells parent", 10, false, true,
-	 setup_fill_shared, step_shared_bytes, teardown_buffers},
+	 false, setup_fill_shared, step_shared_bytes, teardown_buffers},
+	{"scan_1_thread", "scan: memchr over %s, 1 thread", 10, false, true,
+	 false, setup_scan, step_scan_1, teardown_buffers},
+	{"scan_n_threads", "scan: memchr over %s, %ld threads", 10, false, true,
+	 true, setup_scan, step_scan_n, teardown_buffers},
 	{"fork_wait_large", "fork + wait, large parent (RSS %s)", 20, true, false,
-	 NULL, step_fork, NULL},
+	 false, NULL, step_fork, NULL},
 	{"posix_spawn_wait_large", "posix_spawn " SPAWN_PROGRAM " + wait, large parent (RSS %s)", 100,
-	 true, false, NULL, step_spawn, NULL},
+	 true, false, false, NULL, step_spawn, NULL},
 };
 #define NOPERATIONS (sizeof operations / sizeof *operations)
 
@@ -460,14 +546,23 @@ static int measure(struct context *ctx, const struct operation *op, struct measu
 	if (op->teardown)
 		op->teardown(ctx);
 	m->seconds = tvp_stats_of(seconds, m->repeat);
-	free(seconds);
+	bool scan = op->step == step_scan_1 || op->step == step_scan_n;
+	if (scan && !status)
+		m->all = seconds; /* the report compares grep's times with these */
+	else
+		free(seconds);
 
 	char size[32];
 	if (op->moves_bytes)
 		size_text(size, sizeof size, (double)m->bytes_per_op);
 	else
 		size_text(size, sizeof size, (double)m->parent_rss_kb * 1024);
-	snprintf(m->description, sizeof m->description, op->description, size);
+	if (scan)
+		m->threads = op->all_cpus ? ctx->cpus : 1;
+	if (op->all_cpus)
+		snprintf(m->description, sizeof m->description, op->description, size, ctx->cpus);
+	else
+		snprintf(m->description, sizeof m->description, op->description, size);
 	return status;
 }
 
@@ -527,9 +622,9 @@ static void write_json(FILE *out, const struct settings *set, const struct measu
 	fputs("{\"schema\": \"tvp/1\", \"machine\": ", out);
 	tvp_json_machine(out);
 	fprintf(out, ",\n \"runs\": [],\n \"overhead_params\": {\"repeat\": %llu, \"parent_mib\": %llu, "
-		     "\"transfer_mib\": %llu},\n \"overhead\": [",
+		     "\"transfer_mib\": %llu, \"scan_mib\": %llu},\n \"overhead\": [",
 		(unsigned long long)set->repeat, (unsigned long long)set->parent_mib,
-		(unsigned long long)set->transfer_mib);
+		(unsigned long long)set->transfer_mib, (unsigned long long)set->scan_mib);
 	for (size_t i = 0; i < count; i++) {
 		const struct measurement *m = &ms[i];
 		fputs(i ? ",\n  {" : "\n  {", out);
@@ -543,6 +638,11 @@ static void write_json(FILE *out, const struct settings *set, const struct measu
 		if (m->op->moves_bytes)
 			fprintf(out, ", \"bytes_per_op\": %llu, \"bytes_per_s\": %.0f",
 				(unsigned long long)m->bytes_per_op, bytes_per_s(m));
+		if (m->threads)
+			fprintf(out, ", \"threads\": %ld", m->threads);
+		for (size_t r = 0; m->all && r < m->repeat; r++)
+			fprintf(out, "%s%.9f%s", r ? ", " : ", \"all_s\": [", m->all[r],
+				r + 1 == m->repeat ? "]" : "");
 		fputs("}", out);
 	}
 	fputs("]}\n", out);
@@ -553,14 +653,18 @@ static void write_json(FILE *out, const struct settings *set, const struct measu
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: tvp overhead [--repeat N] [--parent-mib MIB] [--transfer-mib MIB] [--format F]\n"
+		"usage: tvp overhead [--repeat N] [--parent-mib MIB] [--transfer-mib MIB] [--scan-mib MIB]\n"
+		"                    [--format F]\n"
 		"Times, per operation, what parallelism costs before any work is done: start and\n"
 		"join a thread, fork and wait a child (small and large parent), posix_spawn, one\n"
 		"task to a pool worker and back, a pipe round trip, and bytes through a pipe vs\n"
-		"MAP_SHARED memory. Each figure is the median over the repetitions.\n\n"
+		"MAP_SHARED memory, and the scan limit: memchr over memory with 1 thread and one\n"
+		"thread per CPU online (no search of bytes can be faster). Each figure is the\n"
+		"median over the repetitions.\n\n"
 		"  --repeat N          repetitions of every operation (default: each its own, 10 to 5000)\n"
 		"  --parent-mib MIB    memory the large parent touches before it forks [1024]\n"
 		"  --transfer-mib MIB  bytes moved per pipe / MAP_SHARED operation [64]\n"
+		"  --scan-mib MIB      bytes memchr reads per scan operation [256]\n"
 		"  --format F          table, csv or json (schema tvp/1 with an \"overhead\" list) [table]\n");
 }
 
@@ -591,7 +695,8 @@ static uint64_t available_mib(void)
 
 static int parse(int argc, char **argv, struct settings *set, bool *help)
 {
-	*set = (struct settings){.parent_mib = 1024, .transfer_mib = 64, .format = TVP_FORMAT_TABLE};
+	*set = (struct settings){.parent_mib = 1024, .transfer_mib = 64, .scan_mib = 256,
+				 .format = TVP_FORMAT_TABLE};
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
@@ -603,11 +708,12 @@ static int parse(int argc, char **argv, struct settings *set, bool *help)
 				       arg);
 		const char *name = arg + 2, *eq = strchr(name, '=');
 		size_t len = eq ? (size_t)(eq - name) : strlen(name);
-		static const char *const known[] = {"repeat", "parent-mib", "transfer-mib", "format"};
+		static const char *const known[] = {"repeat", "parent-mib", "transfer-mib", "format",
+						    "scan-mib"};
 		size_t which = 0;
-		while (which < 4 && !(strlen(known[which]) == len && !strncmp(known[which], name, len)))
+		while (which < 5 && !(strlen(known[which]) == len && !strncmp(known[which], name, len)))
 			which++;
-		if (which == 4)
+		if (which == 5)
 			return tvp_err(TVP_EUSAGE, "overhead: unknown option '--%.*s' (see tvp overhead --help)",
 				       (int)len, name);
 		const char *value;
@@ -622,6 +728,8 @@ static int parse(int argc, char **argv, struct settings *set, bool *help)
 		else if (which == 2)
 			status = number_option("transfer-mib", value, 1, MAX_TRANSFER_MIB,
 					       &set->transfer_mib);
+		else if (which == 4)
+			status = number_option("scan-mib", value, 1, MAX_SCAN_MIB, &set->scan_mib);
 		else if (tvp_format_parse(value, &set->format) != 0)
 			status = tvp_err(TVP_EUSAGE, "overhead: unknown format '%s' (formats: table, csv, json)",
 					 value);
@@ -629,6 +737,10 @@ static int parse(int argc, char **argv, struct settings *set, bool *help)
 			return status;
 	}
 	uint64_t available = available_mib();
+	if (available && set->scan_mib > available)
+		return tvp_err(TVP_EUSAGE, "overhead: --scan-mib %llu is more than the memory available "
+			       "(%llu MiB, MemAvailable in /proc/meminfo)",
+			       (unsigned long long)set->scan_mib, (unsigned long long)available);
 	if (available && set->parent_mib > available)
 		return tvp_err(TVP_EUSAGE, "overhead: --parent-mib %llu is more than the memory available "
 			       "(%llu MiB, MemAvailable in /proc/meminfo)",
@@ -648,7 +760,8 @@ static int overhead_main(int argc, char **argv)
 		return 0;
 	}
 	tvp_cleanup_install(); /* Ctrl-C: the helper child and any forked one killed and reaped */
-	struct context ctx = {.set = &set};
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	struct context ctx = {.set = &set, .cpus = cpus > 0 ? cpus : 1};
 	posix_spawnattr_init(&ctx.spawn_attr);
 	sigset_t none, defaults;
 	sigemptyset(&none);
@@ -668,14 +781,16 @@ static int overhead_main(int argc, char **argv)
 	if (ctx.big)
 		munmap(ctx.big, ctx.big_size);
 	posix_spawnattr_destroy(&ctx.spawn_attr);
+	if (!status && set.format == TVP_FORMAT_JSON)
+		write_json(stdout, &set, ms, done);
+	else if (!status && set.format == TVP_FORMAT_CSV)
+		write_csv(stdout, ms, done);
+	else if (!status)
+		write_table(stdout, ms, done);
+	for (size_t i = 0; i < done; i++)
+		free(ms[i].all);
 	if (status)
 		return status;
-	if (set.format == TVP_FORMAT_JSON)
-		write_json(stdout, &set, ms, done);
-	else if (set.format == TVP_FORMAT_CSV)
-		write_csv(stdout, ms, done);
-	else
-		write_table(stdout, ms, done);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return tvp_syserr(TVP_ERUNTIME, "overhead: cannot write the results");
 	return 0;

@@ -16,6 +16,7 @@ import os
 import re
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 
@@ -401,9 +402,13 @@ class Analysis:
 		"""--input ship vs shared on grep, per regex, with grep and rg as horizontal lines."""
 		runs = group_runs(self.results, "grep-input")
 		self.grep_input = {}
+		self.scan_mib = None
 		if not runs:
 			return
 		peers = self.peer_times()
+		document = self.extra_json("overhead") or {}
+		scan = scan_per_byte(document)
+		self.scan_mib = document.get("overhead_params", {}).get("scan_mib")
 		serial_runs = [r for r in self.results["runs"] if r["workload"] == "grep" and r["model"] == "serial"]
 		for index, (regex, rruns) in enumerate(split_by(runs, lambda r: option_in(variant_of(r), "regex")).items(), 1):
 			series = split_by(sorted(rruns, key=lambda r: model_rank(r["model"])),
@@ -412,11 +417,17 @@ class Analysis:
 				write_dat(os.path.join(self.data, "grepinput-%d-%s.dat" % (index, label)), ["workers", "median_s"],
 					  [[r["workers"], median_s(r)] for r in sorted(sruns, key=lambda r: r["workers"])])
 			serial = [median_s(r) for r in serial_runs if str(r.get("params", {}).get("regex")) == regex]
+			size = file_size(rruns)
 			entry = {"series": series, "grep": peers.get(regex, {}).get("grep"), "rg": peers.get(regex, {}).get("rg"),
-				 "serial": serial[0] if serial else None, "index": index}
+				 "serial": serial[0] if serial else None, "index": index, "bytes": size,
+				 "scan": {threads: [t * size for t in per_byte] for threads, per_byte in scan.items()} if size else {}}
 			self.grep_input[regex] = entry
+			limit = {threads: statistics.median(times) for threads, times in entry["scan"].items()}
+			most = max(limit, default=1)
 			self.add_plot("plots/grepinput.gp", ["grep-input-%d" % index], name="grep-input-%d" % index, index=index,
-				      regex=regex, series=" ".join(series), cores=self.cores, serial_s=entry["serial"] or "NaN")
+				      regex=regex, series=" ".join(series), cores=self.cores, serial_s=entry["serial"] or "NaN",
+				      scan1_s=limit.get(1, "NaN"), scann_s=limit.get(most, "NaN") if most > 1 else "NaN",
+				      scan_threads=most)
 
 	def data_overhead(self):
 		"""The overhead constants (tvp overhead's JSON) as one bar per operation."""
@@ -592,6 +603,22 @@ def pretty_seconds(seconds):
 	for unit, scale in (("s", 1), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)):
 		if seconds >= scale or unit == "ns":
 			return "%.3g %s" % (seconds / scale, unit)
+
+
+def scan_per_byte(document):
+	"""tvp overhead's scan rows as {threads: [seconds per byte, one per repetition]}; {} when the
+	JSON has none (an older tvp)."""
+	out = {}
+	for row in document.get("overhead", []):
+		if str(row.get("operation", "")).startswith("scan_") and row.get("bytes_per_op") and row.get("all_s"):
+			out[row["threads"]] = [t / row["bytes_per_op"] for t in row["all_s"]]
+	return out
+
+
+def file_size(runs):
+	"""Bytes of the file the runs searched (params "file"), or None when it is gone."""
+	name = next((r.get("params", {}).get("file") for r in runs if r.get("params", {}).get("file")), None)
+	return os.path.getsize(name) if name and os.path.isfile(name) else None
 
 
 def extract_costs(document):

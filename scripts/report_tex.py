@@ -9,6 +9,7 @@ import math
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 
@@ -414,7 +415,8 @@ class Writer:
 			self.emit(figure(["grep-input-%d" % entry["index"]], "\\texttt{%s}: \\texttt{--input ship} (the parent reads the file "
 					 "and sends each chunk through the IPC channel: the talk's queue) against \\texttt{--input shared} "
 					 "(each worker maps its own chunk): tvp's median compute time; the whole-process times of tvp, GNU "
-					 "grep and ripgrep are in the table below." % tex(regex), 0.75))
+					 "grep and ripgrep are in the table below.%s" % (tex(regex), self.scan_caption(entry)), 0.75))
+			self.scan_sentences(regex, entry)
 			for model in ("fork", "pool"):
 				ship = [r for label, runs in entry["series"].items() if label == model + "-ship" for r in runs]
 				shared = [r for label, runs in entry["series"].items() if label == model + "-shared" for r in runs]
@@ -569,6 +571,31 @@ class Writer:
 			self.table(spec, [head_cell(h) for h in table["header"]], [[tex(c) for c in row] for row in table["rows"]], "footnotesize")
 			for note in table.get("notes", []):
 				self.emit("{\\small %s}\n\n" % tex(note))
+
+	def scan_caption(self, entry):
+		"""The grep figure's words for its scan lines, or '' when tvp overhead's scan was not measured."""
+		if not entry["scan"]:
+			return ""
+		return (" Horizontal lines: the time \\texttt{memchr} takes to read the file's %.3g MB once, at the rates "
+			"\\texttt{tvp overhead} measured reading %s MiB of memory (the scan limit; medians: %s)." % (
+				entry["bytes"] / 1e6, self.a.scan_mib or "--", ", ".join("%s with %d thread%s" % (secs(statistics.median(t)), n, "" if n == 1 else "s")
+								for n, t in sorted(entry["scan"].items()))))
+
+	def scan_sentences(self, regex, entry):
+		"""Per model with shared input: its run at the cores (else its most workers) against memchr with the most threads
+		over the same bytes, as a ratio with its interval (a conclusion)."""
+		if not entry["scan"]:
+			return
+		threads = max(entry["scan"])
+		for label, runs in entry["series"].items():
+			if not label.endswith("-shared"):
+				continue
+			run = next((r for r in runs if r["workers"] == self.a.cores), None) or max(runs, key=lambda r: r["workers"])
+			i = stats.ratio_interval(stats.repeats(run), entry["scan"][threads])
+			self.conclusions.append("grep \\texttt{%s}, %s \\texttt{--input shared} with %d workers against "
+						"\\texttt{memchr} reading the same bytes with %d thread%s (the scan limit): %s." % (
+							tex(regex), code(label[:-len("-shared")]), run["workers"], threads,
+							"" if threads == 1 else "s", tex(stats.compare_words(i))))
 
 	def overhead(self):
 		"""The overhead constants: figure and table."""

@@ -643,6 +643,133 @@ bool ere_gnu_reading(const struct ere *ere)
 	return ere->gnu;
 }
 
+/* ---- The literal every match holds (as grep's kwset and dfa.c's dfamust find it). */
+
+#define ERE_LITERAL_MAX 256 /* longer known strings are cut (what stays is still in every match) */
+
+/* A string of known bytes. */
+struct lit {
+	size_t n;
+	char s[ERE_LITERAL_MAX];
+};
+
+/* What every string a node matches has: exact (it is always one string,
+ * e), a prefix l, a suffix r and a substring in. When exact, l = r = in = e. */
+struct must {
+	bool exact;
+	struct lit e, l, r, in;
+};
+
+static void lit_cat(struct lit *out, const struct lit *a, const struct lit *b, bool keep_end)
+{
+	size_t n = a->n + b->n;
+	char joined[2 * ERE_LITERAL_MAX];
+	memcpy(joined, a->s, a->n);
+	memcpy(joined + a->n, b->s, b->n);
+	size_t from = n > ERE_LITERAL_MAX && keep_end ? n - ERE_LITERAL_MAX : 0;
+	out->n = n - from > ERE_LITERAL_MAX ? ERE_LITERAL_MAX : n - from;
+	memcpy(out->s, joined + from, out->n);
+}
+
+static const struct lit *lit_longer(const struct lit *a, const struct lit *b)
+{
+	return b->n > a->n ? b : a;
+}
+
+static void must_exact(struct must *m, const struct lit *e)
+{
+	m->exact = true;
+	m->e = m->l = m->r = m->in = *e;
+}
+
+/* What every match of node n holds. Recursive, as emit is. */
+static void must_of(const struct ere *e, int n, struct must *m)
+{
+	const struct ere_node *x = &e->nodes[n];
+	memset(m, 0, sizeof *m);
+	switch (x->kind) {
+	case ERE_SET:
+		if (set_count(&x->set) == 1) {
+			struct lit one = {.n = 1};
+			for (unsigned c = 0; c < ERE_BYTES; c++)
+				if (set_has(&x->set, c))
+					one.s[0] = (char)c;
+			must_exact(m, &one);
+		}
+		return;
+	case ERE_BACKREF: /* any text, as far as this reading knows */
+		return;
+	case ERE_GROUP:
+		must_of(e, x->left, m);
+		return;
+	case ERE_REPEAT:
+		if (x->min >= 1)
+			must_of(e, x->left, m);
+		if (x->min >= 1 && !(x->min == 1 && x->max == 1))
+			m->exact = false; /* l, r and in stay true of every match */
+		else if (x->max == 0)
+			must_exact(m, &(struct lit){0});
+		return;
+	case ERE_CAT: { /* on the heap: a long regex nests as deep as it is long */
+		struct must *w = tvp_xcalloc(3, sizeof *w); /* a, b, and w[2].e scratch */
+		must_of(e, x->left, &w[0]);
+		must_of(e, x->right, &w[1]);
+		const struct must *a = &w[0], *b = &w[1];
+		struct lit *joint = &w[2].e;
+		if (a->exact && b->exact && a->e.n + b->e.n <= ERE_LITERAL_MAX) {
+			lit_cat(joint, &a->e, &b->e, false);
+			must_exact(m, joint);
+		} else {
+			static const struct lit none;
+			lit_cat(&m->l, a->exact ? &a->e : &a->l, a->exact ? &b->l : &none, false);
+			lit_cat(&m->r, b->exact ? &a->r : &none, b->exact ? &b->e : &b->r, true);
+			lit_cat(joint, &a->r, &b->l, false);
+			m->in = *lit_longer(lit_longer(&a->in, &b->in), lit_longer(joint, lit_longer(&m->l, &m->r)));
+		}
+		free(w);
+		return;
+	}
+	case ERE_ALT: {
+		struct must *ab = tvp_xcalloc(2, sizeof *ab);
+		must_of(e, x->left, &ab[0]);
+		must_of(e, x->right, &ab[1]);
+		const struct must *a = &ab[0], *b = &ab[1];
+		if (a->exact && b->exact && a->e.n == b->e.n && !memcmp(a->e.s, b->e.s, a->e.n)) {
+			must_exact(m, &a->e);
+		} else {
+			while (m->l.n < a->l.n && m->l.n < b->l.n && a->l.s[m->l.n] == b->l.s[m->l.n])
+				m->l.s[m->l.n] = a->l.s[m->l.n], m->l.n++;
+			size_t k = 0;
+			while (k < a->r.n && k < b->r.n && a->r.s[a->r.n - 1 - k] == b->r.s[b->r.n - 1 - k])
+				k++;
+			m->r.n = k;
+			memcpy(m->r.s, a->r.s + a->r.n - k, k);
+			m->in = *lit_longer(&m->l, &m->r);
+		}
+		free(ab);
+		return;
+	}
+	default: /* the empty string, or a test of the position */
+		must_exact(m, &(struct lit){0});
+		return;
+	}
+}
+
+size_t ere_literal(const struct ere *ere, char *out, size_t size)
+{
+	const struct ere *e = ere->gnu ? ere->filter : ere; /* a line must pass grep's DFA reading */
+	if (!e || size == 0)
+		return 0;
+	struct must *m = tvp_xcalloc(1, sizeof *m);
+	must_of(e, e->root, m);
+	size_t n = m->in.n < size ? m->in.n : size;
+	if (memchr(m->in.s, '\n', m->in.n))
+		n = 0; /* no line holds it: leave the question to the engine */
+	memcpy(out, m->in.s, n);
+	free(m);
+	return n;
+}
+
 /* ---- Emitting. */
 
 static void put(struct tvp_buf *out, const char *text)

@@ -57,6 +57,13 @@ char *ere_pcre2_filter(const struct ere *ere);
  * *len (it may hold NUL bytes). Malloc'd. */
 char *ere_gnu(const struct ere *ere, size_t *len);
 
+/* A string that every match of the regex holds (the longest this reading
+ * proves; as grep's kwset and dfa.c's dfamust find), at most size bytes
+ * of it into out; its length, 0 when none is known (or it holds a newline,
+ * which no line does). For GNU's reading, the one grep's DFA reads first:
+ * a line must pass that too. */
+size_t ere_literal(const struct ere *ere, char *out, size_t size);
+
 /* GNU grep -E's syntax bits for GNU regex (grep.c's "egrep" matcher). */
 #define ERE_GNU_SYNTAX RE_SYNTAX_EGREP
 

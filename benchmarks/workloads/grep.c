@@ -16,11 +16,16 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "../tvp.h"
 #include "ere.h"
 
 #define GREP_WINDOW 4096              /* bytes one PCRE2 search covers before a tick */
+#define GREP_SCAN_WINDOW 65536        /* bytes the prefilter searches for its literal before a tick */
+#define GREP_LITERAL_MAX 256          /* the longest literal the prefilter looks for */
 #define GREP_JIT_STACK_MIN (32 << 10) /* a worker's PCRE2 JIT stack, bytes */
 #define GREP_JIT_STACK_MAX (1 << 20)
 
@@ -50,6 +55,8 @@ struct grep {
 	enum grep_input input;
 	bool print;
 	size_t unit_bytes;
+	char literal[GREP_LITERAL_MAX]; /* every match holds it (ere_literal): the prefilter's */
+	size_t literal_len; /* 0: no prefilter (none known, --no-prefilter, or PCRE2's JIT) */
 	int fd;
 	const char *text;   /* the file, mapped read-only (NULL when it is empty) */
 	size_t size;
@@ -86,6 +93,8 @@ static const struct tvp_opt grep_opts[] = {
 	{"input", TVP_OPT_TEXT, "HOW", "shared", "process workers: shared (map the file) or ship (sent by pipe)"},
 	{"unit-bytes", TVP_OPT_U64, "N", "1048576", "bytes per unit of work (line-aligned)"},
 	{"print", TVP_OPT_FLAG, NULL, NULL, "print the matching lines as LINENO:LINE, like grep -n"},
+	{"no-prefilter", TVP_OPT_FLAG, NULL, NULL, "ask the engine about every line, even those without the "
+	 "regex's literal"},
 	{NULL},
 };
 
@@ -410,6 +419,53 @@ static void search_lines(struct tvp_worker *worker, const struct grep *g,
 	*unmatched = gap;
 }
 
+/* The end of the window that starts at pos: whole lines, at least bytes
+ * of them, or up to len. */
+static size_t window_end(const char *text, size_t len, size_t pos, size_t bytes)
+{
+	if (len - pos <= bytes)
+		return len;
+	size_t end = line_stop(text, len, pos + bytes - 1) + 1;
+	return end > len ? len : end;
+}
+
+/* No line of [pos, end) matched: with --print, they are searched and
+ * unmatched (part->lines and *gap). */
+static void skip_lines(const struct grep *g, const char *text, size_t pos, size_t end,
+		       struct grep_part *part, uint64_t *gap)
+{
+	if (g->print) {
+		uint64_t lines = grep_count_lines(text + pos, end - pos);
+		part->lines += lines;
+		*gap += lines;
+	}
+}
+
+/* The line [start, stop) was decided (found: 1 or 0, or an engine error)
+ * and the lines from pos before it did not match: count them, print it
+ * when it matches. False (part->error set) on an error. */
+static bool take_line(struct tvp_worker *worker, const struct grep *g, const char *text,
+		      size_t pos, size_t start, size_t stop, int found, struct grep_part *part,
+		      uint64_t *gap)
+{
+	if (found < 0) {
+		part->error = found;
+		return false;
+	}
+	skip_lines(g, text, pos, start, part, gap);
+	if (g->print)
+		part->lines++;
+	if (found) {
+		part->matches++;
+		if (g->print)
+			emit_line(worker, *gap, text + start, stop - start);
+		*gap = 0;
+	} else {
+		++*gap;
+	}
+	return true;
+}
+
 /* The fast way (PCRE2): search a window of whole lines in one call; the
  * first match names the next matching line; go on after that line. A
  * match that runs past its line's newline (a class like [^a] matches a
@@ -422,12 +478,8 @@ static void search_windows(struct tvp_worker *worker, const struct grep *g,
 	size_t pos = 0;    /* the start of the first line not yet decided */
 	size_t window = 0; /* the end of the lines searched in one call */
 	while (pos < len) {
-		if (pos >= window) {
-			window = len - pos <= GREP_WINDOW ? len
-			       : line_stop(text, len, pos + GREP_WINDOW - 1) + 1;
-			if (window > len)
-				window = len;
-		}
+		if (pos >= window)
+			window = window_end(text, len, pos, GREP_WINDOW);
 		/* pcre2_jit_match skips the checks pcre2_match makes on every call. */
 		int rc = g->jit ? pcre2_jit_match(g->code, (PCRE2_SPTR)text, window, pos, 0,
 						  s->match, s->context)
@@ -444,11 +496,7 @@ static void search_windows(struct tvp_worker *worker, const struct grep *g,
 		/* A match (of $, say) just after the window's last newline is on no line. */
 		bool phantom = at == window && (at == 0 || text[at - 1] == '\n');
 		if (at > window || phantom) { /* no line of the window matches */
-			if (g->print) {
-				uint64_t lines = grep_count_lines(text + pos, window - pos);
-				part->lines += lines;
-				gap += lines;
-			}
+			skip_lines(g, text, pos, window, part, &gap);
 			pos = window;
 			tvp_tick(worker);
 			continue;
@@ -459,23 +507,69 @@ static void search_windows(struct tvp_worker *worker, const struct grep *g,
 		int found = 1;
 		if (pcre2_get_ovector_pointer(s->match)[1] > stop)
 			found = line_decided(g, s, text + start, stop - start);
-		if (found < 0) {
-			part->error = found;
+		if (!take_line(worker, g, text, pos, start, stop, found, part, &gap))
 			return;
+		pos = stop + 1;
+		tvp_tick(worker);
+	}
+}
+
+/* The first place in [text, text + len) where the n >= 1 bytes of needle
+ * start, or NULL: glibc's memmem reads about 1 GB/s, so where SSE2 exists
+ * the needle's first and last bytes are compared at 16 places at a time
+ * and only where both agree are the rest compared. */
+static const char *find_literal(const char *text, size_t len, const char *needle, size_t n)
+{
+	if (n > len)
+		return NULL;
+	size_t i = 0, last = len - n; /* the places are 0 to last */
+#ifdef __SSE2__
+	if (n >= 2) {
+		__m128i first = _mm_set1_epi8(needle[0]), end = _mm_set1_epi8(needle[n - 1]);
+		for (; i + 16 <= last + 1; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(text + i));
+			__m128i b = _mm_loadu_si128((const __m128i *)(text + i + n - 1));
+			unsigned hits = (unsigned)_mm_movemask_epi8(
+				_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, end)));
+			for (; hits; hits &= hits - 1) {
+				unsigned k = (unsigned)__builtin_ctz(hits);
+				if (!memcmp(text + i + k + 1, needle + 1, n - 2))
+					return text + i + k;
+			}
 		}
-		if (g->print) {
-			uint64_t before = grep_count_lines(text + pos, start - pos);
-			part->lines += before + 1;
-			gap += before;
+	}
+#endif
+	return memmem(text + i, len - i, needle, n);
+}
+
+/* The prefilter: every match holds g->literal, so look for it (in windows
+ * of whole lines, GREP_SCAN_WINDOW bytes or more) and ask the engine only
+ * about the lines that hold it (line_decided, either engine). The GIL is
+ * ticked once per window and once per candidate line. */
+static void search_candidates(struct tvp_worker *worker, const struct grep *g,
+			      struct grep_scratch *s, const char *text, size_t len,
+			      struct grep_part *part)
+{
+	uint64_t gap = 0;
+	size_t pos = 0;    /* the start of the first line not yet decided */
+	size_t window = 0; /* the end of the lines searched in one call */
+	while (pos < len) {
+		if (pos >= window)
+			window = window_end(text, len, pos, GREP_SCAN_WINDOW);
+		const char *hit = find_literal(text + pos, window - pos, g->literal, g->literal_len);
+		if (!hit) {
+			skip_lines(g, text, pos, window, part, &gap);
+			pos = window;
+			tvp_tick(worker);
+			continue;
 		}
-		if (found) {
-			part->matches++;
-			if (g->print)
-				emit_line(worker, gap, text + start, stop - start);
-			gap = 0;
-		} else {
-			gap++;
-		}
+		size_t at = (size_t)(hit - text);
+		const char *newline = memrchr(text + pos, '\n', at - pos);
+		size_t start = newline ? (size_t)(newline - text) + 1 : pos;
+		size_t stop = line_stop(text, len, at);
+		int found = line_decided(g, s, text + start, stop - start);
+		if (!take_line(worker, g, text, pos, start, stop, found, part, &gap))
+			return;
 		pos = stop + 1;
 		tvp_tick(worker);
 	}
@@ -625,7 +719,11 @@ static int grep_prepare(struct tvp_job *job)
 	char message[256];
 	if (ere_parse(g->regex, &g->ere, message, sizeof message) != 0)
 		return tvp_err(TVP_EUSAGE, "grep: invalid regex '%s': %s", g->regex, message);
+	if (!tvp_param_flag(job, "no-prefilter"))
+		g->literal_len = ere_literal(g->ere, g->literal, sizeof g->literal);
 	int status = compile_pcre2(g, ere_pcre2(g->ere), &g->code, &g->jit);
+	if (g->engine == GREP_PCRE2 && g->jit)
+		g->literal_len = 0; /* its JIT finds where to start as fast (measured: README) */
 	char *filter = ere_pcre2_filter(g->ere);
 	if (!status && filter)
 		status = compile_pcre2(g, filter, &g->filter, NULL);
@@ -716,7 +814,9 @@ static void grep_kernel(struct tvp_worker *worker, struct tvp_task task, const v
 	struct grep_scratch *s = scratch_of(worker);
 	if (g->truncate_hook && task.first == 0 && truncate(g->path, 0) != 0)
 		tvp_syserr(TVP_ERUNTIME, "grep: TVP_GREP_TRUNCATE: cannot truncate %s", g->path);
-	if (g->engine == GREP_PCRE2)
+	if (g->literal_len)
+		search_candidates(worker, g, s, text, len, &part);
+	else if (g->engine == GREP_PCRE2)
 		search_windows(worker, g, s, text, len, &part);
 	else
 		search_lines(worker, g, s, text, len, &part, &(uint64_t){0});

@@ -5,9 +5,9 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-SMALL=(overhead --repeat 3 --parent-mib 8 --transfer-mib 1)
+SMALL=(overhead --repeat 3 --parent-mib 8 --transfer-mib 1 --scan-mib 4)
 OPERATIONS=(thread_create_join fork_wait posix_spawn_wait pool_task_round_trip pipe_round_trip
-	pipe_bytes shm_bytes fork_wait_large posix_spawn_wait_large)
+	pipe_bytes shm_bytes scan_1_thread scan_n_threads fork_wait_large posix_spawn_wait_large)
 
 @test "tvp --list names the overhead command" {
 	run "$TVP" --list
@@ -25,34 +25,41 @@ OPERATIONS=(thread_create_join fork_wait posix_spawn_wait pool_task_round_trip p
 	run --separate-stderr "$TVP" "${SMALL[@]}"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	[ "${#lines[@]}" -eq 11 ] # a title, a header, nine operations
+	[ "${#lines[@]}" -eq 13 ] # a title, a header, eleven operations
 	for what in "thread: create + join" "fork + wait (parent RSS" "posix_spawn /bin/true + wait (parent RSS" \
 		"pool: an empty task" "pipe: one byte" "pipe: move 1 MiB" "MAP_SHARED: child copies 1 MiB" \
+		"scan: memchr over 4 MiB, 1 thread" "scan: memchr over 4 MiB, $(nproc) threads" \
 		"fork + wait, large parent (RSS" "posix_spawn /bin/true + wait, large parent (RSS"; do
 		grep -F -- "$what" <<<"$output" | grep -Eq ' [0-9.]+ (ns|us|ms|s) .* 3( |$)' ||
 			{ echo "no row for: $what"; return 1; }
 	done
-	[ "$(grep -c 'GB/s' <<<"$output")" -eq 2 ]
+	[ "$(grep -c 'GB/s' <<<"$output")" -eq 4 ]
 }
 
 @test "--format json: schema tvp/1 with an overhead list of every operation" {
 	"$TVP" "${SMALL[@]}" --format json >"$BATS_TEST_TMPDIR/o.json"
-	python3 - "$BATS_TEST_TMPDIR/o.json" "${OPERATIONS[@]}" <<'PY'
+	python3 - "$BATS_TEST_TMPDIR/o.json" "$(nproc)" "${OPERATIONS[@]}" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
+cpus = int(sys.argv[2])
 assert d["schema"] == "tvp/1"
 assert "cpu_model" in d["machine"] and d["runs"] == []
-assert d["overhead_params"] == {"repeat": 3, "parent_mib": 8, "transfer_mib": 1}
+assert d["overhead_params"] == {"repeat": 3, "parent_mib": 8, "transfer_mib": 1, "scan_mib": 4}
 ops = d["overhead"]
-assert [o["operation"] for o in ops] == sys.argv[2:], [o["operation"] for o in ops]
+assert [o["operation"] for o in ops] == sys.argv[3:], [o["operation"] for o in ops]
 for o in ops:
     assert o["repetitions"] == 3 and o["warmup"] >= 1, o
     assert 0 < o["min_s"] <= o["seconds_per_op"] <= o["max_s"], o
     assert o["description"] and o["parent_rss_kb"] > 0, o
-    moves = o["operation"] in ("pipe_bytes", "shm_bytes")
-    assert ("bytes_per_s" in o) == moves, o
+    scan = o["operation"].startswith("scan_")
+    moves = o["operation"] in ("pipe_bytes", "shm_bytes") or scan
+    assert ("bytes_per_s" in o) == moves and ("threads" in o) == scan, o
     if moves:
-        assert o["bytes_per_op"] == 1 << 20 and o["bytes_per_s"] > 0, o
+        assert o["bytes_per_op"] == (4 if scan else 1) << 20 and o["bytes_per_s"] > 0, o
+    assert ("all_s" in o) == scan, o
+    if scan:
+        assert o["threads"] == (1 if o["operation"] == "scan_1_thread" else cpus), o
+        assert len(o["all_s"]) == 3 and min(o["all_s"]) == o["min_s"] and max(o["all_s"]) == o["max_s"], o
 large = {o["operation"]: o["parent_rss_kb"] for o in ops}
 assert large["fork_wait_large"] - large["fork_wait"] >= 8 * 1024, large  # the 8 MiB touched
 PY
@@ -61,7 +68,7 @@ PY
 @test "--format csv: a header and one row per operation" {
 	run "$TVP" "${SMALL[@]}" --format csv
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 10 ]
+	[ "${#lines[@]}" -eq 12 ]
 	[[ "${lines[0]}" == operation,description,seconds_median,* ]]
 	[[ "${lines[1]}" == thread_create_join,* ]]
 }
@@ -82,6 +89,9 @@ PY
 	expect_usage_error overhead --parent-mib 0
 	expect_usage_error overhead --parent-mib 99999999
 	expect_usage_error overhead --transfer-mib 0
+	expect_usage_error overhead --scan-mib 0
+	expect_usage_error overhead --scan-mib 99999999
+	expect_usage_error overhead --scan-mib
 	expect_usage_error overhead --format xml
 }
 

@@ -218,6 +218,22 @@ EOF
 	# else the one-point estimate)
 	within "$(awk '$1 == "pool" { print ($2 != "-" ? $2 : $10) }' "$dir/data/primes-fits.txt")" 0.97 0.01
 	python3 "$BATS_TEST_DIRNAME/report_checks.py" "$dir"
+	# the scan limit beside the grep curves: the fake's 10 and 16 GB/s over the corpus's bytes
+	python3 - "$dir" "$(nproc)" <<'PY'
+import json, os, sys
+directory, cores = sys.argv[1], int(sys.argv[2])
+jobs = [j for j in json.load(open(os.path.join(directory, "data", "manifest.json"))) if j["script"] == "plots/grepinput.gp"]
+assert len(jobs) == 2, jobs
+corpus = [r["params"]["file"] for r in json.load(open(os.path.join(directory, "results.json")))["runs"] if r["workload"] == "grep"][0]
+size = os.path.getsize(corpus)
+for job in jobs:
+    v = job["vars"]
+    assert abs(v["scan1_s"] / (size / 10e9) - 1) < 1e-9, v
+    assert (v["scann_s"] == "NaN") if cores == 1 else abs(v["scann_s"] / (size / 16e9) - 1) < 1e-9, v
+tex = open(os.path.join(directory, "report", "generated.tex")).read()
+assert tex.count("(the scan limit; medians:") == 2, "no scan lines in the grep captions"
+assert tex.count("reading the same bytes with %d thread" % cores) == 4, "no grep-against-scan conclusions"
+PY
 }
 
 @test "a workload the sweep did not measure gets 'not measured' in the report, not a failure" {
@@ -233,7 +249,7 @@ EOF
 }
 
 @test "the overhead figure reads tvp overhead's own JSON: every operation it timed" {
-	run --separate-stderr "$TVP" overhead --format json --parent-mib 8 --transfer-mib 1 --repeat 3
+	run --separate-stderr "$TVP" overhead --format json --parent-mib 8 --transfer-mib 1 --scan-mib 4 --repeat 3
 	[ "$status" -eq 0 ] || { echo "$stderr"; false; }
 	echo "$output" >"$BATS_TEST_TMPDIR/overhead.json"
 	counts=$(cd "$TOP/scripts" && python3 -c "
@@ -242,6 +258,13 @@ d = json.load(open(sys.argv[1]))
 print(len(analyze.extract_costs(d)), len(d['overhead']))" "$BATS_TEST_TMPDIR/overhead.json")
 	[ "${counts% *}" -gt 0 ]
 	[ "${counts% *}" = "${counts#* }" ]
+	# the scan rows: three repetitions each, per byte, for 1 thread and one per CPU
+	scan=$(cd "$TOP/scripts" && python3 -c "
+import json, sys, analyze
+s = analyze.scan_per_byte(json.load(open(sys.argv[1])))
+assert all(len(t) == 3 and min(t) > 0 for t in s.values()), s
+print(' '.join(str(n) for n in sorted(s)))" "$BATS_TEST_TMPDIR/overhead.json")
+	[ "$scan" = "$(nproc | awk '{ print ($1 > 1 ? "1 " $1 : "1") }')" ]
 }
 
 @test "fits on two cores: a fit needs three core counts; no p is fitted from N = 1, 2" {

@@ -106,6 +106,24 @@ sweep() {
 	done
 }
 
+@test "--no-prefilter (every line asked) and the literal prefilter count and print the same lines" {
+	local file re engine with without out=$BATS_TEST_TMPDIR
+	for file in corpus small nofinal long; do
+		for re in "${REGEXES[@]}" 'e abc' 'abcdez$' 'zq(ab|ab)+'; do
+			for engine in pcre2 posix; do
+				for way in "" --no-prefilter; do
+					# shellcheck disable=SC2086
+					"$TVP" grep --file "$BATS_FILE_TMPDIR/$file.txt" --regex "$re" --engine "$engine" --print \
+						--model pthread --workers 2 --unit-bytes 4096 --repeat 1 $way \
+						--output "$out/report.txt" >"$out/got$way.txt" || return 1
+				done
+				cmp -s "$out/got.txt" "$out/got--no-prefilter.txt" ||
+					{ echo "$file '$re' $engine: the prefilter changed the lines"; return 1; }
+			done
+		done
+	done
+}
+
 @test "lines longer than a unit are counted once, at every unit size" {
 	local file=$BATS_FILE_TMPDIR/long.txt re want got unit
 	for re in 'a' '^$' 'x$' '^[a-e]'; do

@@ -26,7 +26,8 @@ static void *enter_and_leave(void *arg)
  * once; after the call the first holds the lock again. */
 static void blocking_call_lets_another_in(enum tvp_gil_mode mode)
 {
-	struct tvp_gil_config cfg = {mode, 10.0 /* a waiter would wait 10 s for a drop */, 100, 0, 100};
+	struct tvp_gil_config cfg = {.mode = mode, .interval_s = 10.0 /* a waiter would wait 10 s for a drop */,
+				      .check = 100, .free = 0, .segment = 100, .state_kib = 0};
 	struct tvp_gil *gil = tvp_gil_create(&cfg);
 	struct tvp_gil_stats mine = {0};
 	struct tvp_gil_thread *me = tvp_gil_enter(gil, &mine);

@@ -167,6 +167,40 @@ Test(grep_pattern, ere_reads_as_gnu_grep_reads_it)
 	check_pattern("[^a]", "[^\\x0aa]", "[^a]");
 }
 
+/* ere's literal (ere_literal) is want. */
+static void check_literal(const char *ere, const char *want)
+{
+	struct ere *parsed;
+	char message[256], got[256];
+	cr_assert_eq(ere_parse(ere, &parsed, message, sizeof message), 0, "'%s': %s", ere, message);
+	size_t n = ere_literal(parsed, got, sizeof got);
+	cr_assert_eq(n, strlen(want), "literal of '%s': '%.*s', not '%s'", ere, (int)n, got, want);
+	cr_assert_eq(memcmp(got, want, n), 0, "literal of '%s': '%.*s', not '%s'", ere, (int)n, got, want);
+	ere_free(parsed);
+}
+
+Test(grep_pattern, the_literal_every_match_holds)
+{
+	check_literal("abcde[a-m]", "abcde");
+	check_literal("abcde", "abcde");
+	check_literal("[x]yz", "xyz");
+	check_literal("^[a-z ]*$", "");
+	check_literal(".", "");
+	check_literal("a|b", "");
+	check_literal("abc|abd", "ab");
+	check_literal("xabc|yzbc", "bc");
+	check_literal("(foo|foo)bar", "foobar");
+	check_literal("q(ab|cd)z", "q");
+	check_literal("ab(cd)+ef", "abcd");
+	check_literal("ab(cd)*ef", "ab");
+	check_literal("(ab)?cdef", "cdef");
+	check_literal("x{0}abc", "abc");
+	check_literal("\\<word\\>", "word");
+	check_literal("[0-9]+kg([a-z]|z)", "kg");
+	check_literal("(a)(b)\\1xyz", "xyz");       /* a back-reference: GNU's reading */
+	check_literal("a[[.b.]]cd", "cd");        /* [.b.]: any text in grep's DFA */
+}
+
 Test(grep_pattern, what_grep_refuses_is_refused_with_its_message)
 {
 	check_refused("a{}", "Invalid content of \\{\\}");
@@ -193,17 +227,22 @@ static void make_file(char *path, const char *text, size_t len)
 	close(fd);
 }
 
-/* A job as the CLI would make it: file, regex, engine, unit-bytes. */
+#define GREP_PARAMS 7 /* file, regex, engine, input, unit-bytes, print, no-prefilter */
+
+/* A job as the CLI would make it: file, regex, engine, unit-bytes, and
+ * --no-prefilter unless prefilter. */
 static void make_job(struct tvp_job *job, struct tvp_param *params, const char *file,
-		     const char *regex, const char *engine, const char *unit_bytes)
+		     const char *regex, const char *engine, const char *unit_bytes, bool prefilter)
 {
 	const struct tvp_workload *wl = &tvp_workload_grep;
-	const char *values[] = {file, regex, engine, "shared", unit_bytes, NULL};
+	const char *values[GREP_PARAMS] = {file, regex, engine, "shared", unit_bytes, NULL,
+					   prefilter ? NULL : "yes"};
+	cr_assert_str_eq(wl->opts[GREP_PARAMS - 1].name, "no-prefilter");
 	memset(job, 0, sizeof *job);
 	job->workload = wl;
 	job->params = params;
-	job->nparams = 6;
-	for (size_t i = 0; i < 6; i++) {
+	job->nparams = GREP_PARAMS;
+	for (size_t i = 0; i < GREP_PARAMS; i++) {
 		params[i] = (struct tvp_param){.opt = &wl->opts[i], .text = values[i],
 					       .given = values[i] != NULL};
 		if (wl->opts[i].kind == TVP_OPT_U64)
@@ -218,10 +257,11 @@ static void check_kernel(const char *text, const char *regex, const char *unit_b
 {
 	char path[64];
 	make_file(path, text, strlen(text));
-	for (int e = 0; e < 2; e++) {
+	for (int way = 0; way < 4; way++) {
+		int e = way % 2; /* each engine, with the prefilter (way < 2) and without */
 		struct tvp_job job;
-		struct tvp_param params[6];
-		make_job(&job, params, path, regex, e ? "posix" : "pcre2", unit_bytes);
+		struct tvp_param params[GREP_PARAMS];
+		make_job(&job, params, path, regex, e ? "posix" : "pcre2", unit_bytes, way < 2);
 		cr_assert_eq(tvp_workload_grep.prepare(&job), 0);
 		char reference[TVP_ANSWER_MAX];
 		cr_assert_eq(tvp_workload_grep.reference_answer(&job, reference), 0);
@@ -244,8 +284,8 @@ static void check_kernel(const char *text, const char *regex, const char *unit_b
 		}
 		char answer[TVP_ANSWER_MAX];
 		cr_assert_eq(tvp_workload_grep.reduce(&job, ordered, job.units, answer), 0);
-		cr_assert_str_eq(answer, want, "units one by one, '%s' (%s)", regex,
-				 e ? "posix" : "pcre2");
+		cr_assert_str_eq(answer, want, "units one by one, '%s' (%s%s)", regex,
+				 e ? "posix" : "pcre2", way < 2 ? "" : ", --no-prefilter");
 		for (size_t u = 0; u < job.units; u++)
 			tvp_buf_free(&results[u].buf);
 		out = (struct tvp_buf){0};
@@ -253,7 +293,7 @@ static void check_kernel(const char *text, const char *regex, const char *unit_b
 		results[0] = (struct tvp_result){.buf = out, .first = 0, .count = job.units};
 		ordered[0] = &results[0];
 		cr_assert_eq(tvp_workload_grep.reduce(&job, ordered, job.units ? 1 : 0, answer), 0);
-		cr_assert_str_eq(answer, want, "all units at once, '%s'", regex);
+		cr_assert_str_eq(answer, want, "all units at once, '%s' (way %d)", regex, way);
 		tvp_buf_free(&out);
 		free(results);
 		free(ordered);
@@ -285,6 +325,26 @@ Test(grep_kernel, a_class_that_matches_a_newline_does_not_join_lines)
 	check_kernel("a\n\nb\n", "a[^z]*$", "4096", 1);
 }
 
+Test(grep_kernel, the_prefilter_asks_only_lines_with_the_literal_and_misses_none)
+{
+	/* 20000 lines, over 64 KiB windows: "abcdek" (a match) on every 7th,
+	 * "abcdez" (the literal, no match) on every 11th, at moving places. */
+	struct tvp_buf text = {0};
+	unsigned long long want = 0;
+	for (int i = 0; i < 20000; i++) {
+		char line[64];
+		int n = snprintf(line, sizeof line, "%*sline %d%s%s\n", i % 13, "", i,
+				 i % 7 ? "" : " abcdek", i % 11 ? "" : "abcdez");
+		tvp_buf_append(&text, line, (size_t)n);
+		want += i % 7 == 0;
+	}
+	tvp_buf_append(&text, "", 1);
+	check_kernel((const char *)text.data, "abcde[a-m]", "1048576", want);
+	check_kernel((const char *)text.data, "abcde[a-m]", "1000", want);
+	check_kernel((const char *)text.data, "abcdez$", "1048576", 1819); /* i % 11 == 0 */
+	tvp_buf_free(&text);
+}
+
 Test(grep_kernel, an_empty_file_counts_zero)
 {
 	check_kernel("", "^", "16", 0);
@@ -293,22 +353,22 @@ Test(grep_kernel, an_empty_file_counts_zero)
 Test(grep_prepare, bad_input_is_a_usage_error)
 {
 	struct tvp_job job;
-	struct tvp_param params[6];
+	struct tvp_param params[GREP_PARAMS];
 	char path[64];
 	make_file(path, "abc\n", 4);
-	make_job(&job, params, path, "(ab", "pcre2", "100");
+	make_job(&job, params, path, "(ab", "pcre2", "100", true);
 	cr_assert_eq(tvp_workload_grep.prepare(&job), TVP_EUSAGE);
 	tvp_workload_grep.release(&job);
-	make_job(&job, params, path, "(ab", "posix", "100");
+	make_job(&job, params, path, "(ab", "posix", "100", true);
 	cr_assert_eq(tvp_workload_grep.prepare(&job), TVP_EUSAGE);
 	tvp_workload_grep.release(&job);
-	make_job(&job, params, "/nonexistent/file", "a", "pcre2", "100");
+	make_job(&job, params, "/nonexistent/file", "a", "pcre2", "100", true);
 	cr_assert_eq(tvp_workload_grep.prepare(&job), TVP_EUSAGE);
 	tvp_workload_grep.release(&job);
-	make_job(&job, params, "/tmp", "a", "pcre2", "100");
+	make_job(&job, params, "/tmp", "a", "pcre2", "100", true);
 	cr_assert_eq(tvp_workload_grep.prepare(&job), TVP_EUSAGE);
 	tvp_workload_grep.release(&job);
-	make_job(&job, params, path, "a", "pcre2", "0");
+	make_job(&job, params, path, "a", "pcre2", "0", true);
 	cr_assert_eq(tvp_workload_grep.prepare(&job), TVP_EUSAGE);
 	tvp_workload_grep.release(&job);
 	unlink(path);
