@@ -238,11 +238,13 @@ static void on_sigsegv(int signo)
 	sigaction(signo, &sigsegv_before, NULL);
 }
 
-/* An alternate signal stack for the calling thread, unless it has one of
- * ours already: the memory (for altstack_leave), or NULL. */
+/* An alternate signal stack for the calling thread, unless it has one
+ * already (ours, or a sanitizer's, which it unmaps itself as the thread
+ * ends): the memory (for altstack_leave), or NULL. */
 static void *altstack_enter(void)
 {
-	if (thread_altstack)
+	stack_t current;
+	if (thread_altstack || (sigaltstack(NULL, &current) == 0 && !(current.ss_flags & SS_DISABLE)))
 		return NULL;
 	void *memory = tvp_xmalloc(GREP_ALTSTACK_BYTES);
 	stack_t stack = {.ss_sp = memory, .ss_size = GREP_ALTSTACK_BYTES};
