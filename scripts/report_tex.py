@@ -412,8 +412,8 @@ class Writer:
 		if not a.grep_input:
 			self.emit(self.not_measured(["grep-input", "corpus"]) + "\n\n")
 		for regex, entry in a.grep_input.items():
-			self.emit(figure(["grep-input-%d" % entry["index"]], "\\texttt{%s}: \\texttt{--input ship} (the parent reads the file "
-					 "and sends each chunk through the IPC channel: the talk's queue) against \\texttt{--input shared} "
+			self.emit(figure(["grep-input-%d" % entry["index"]], "\\texttt{%s}: \\texttt{-{}-input ship} (the parent reads the file "
+					 "and sends each chunk through the IPC channel: the talk's queue) against \\texttt{-{}-input shared} "
 					 "(each worker maps its own chunk): tvp's median compute time; the whole-process times of tvp, GNU "
 					 "grep and ripgrep are in the table below.%s" % (tex(regex), self.scan_caption(entry)), 0.75))
 			self.scan_sentences(regex, entry)
@@ -429,7 +429,7 @@ class Writer:
 			self.emit(self.not_measured(["grep", "grep-all"]) + "\n\n")
 			return
 		self.emit("Like for like: each command is a whole process timed by hyperfine, its output to a pipe; tvp runs "
-			  "with \\texttt{--expect} (the answer checked, no reference pass) and one repeat, so it does what "
+			  "with \\texttt{-{}-expect} (the answer checked, no reference pass) and one repeat, so it does what "
 			  "\\texttt{grep -c} does plus its start-up.\n\n")
 		self.hyperfine_table("grep", "A regex matching few lines")
 		self.hyperfine_table("grep-all", "A regex matching every line")
@@ -481,7 +481,7 @@ class Writer:
 		self.emit("\\subsection{Work done with the GIL released}\n")
 		if a.gil_free_points:
 			self.emit(figure(["gil-free"], "Threads under the modern GIL with a known fraction $F$ of each unit done with the lock "
-					 "released (\\texttt{--gil-free}): measured points between Amdahl's bound $1/((1-F)+F/n)$ and the overlap "
+					 "released (\\texttt{-{}-gil-free}): measured points between Amdahl's bound $1/((1-F)+F/n)$ and the overlap "
 					 "bound $\\min(n, 1/(1-F))$, $n$ the threads that can run at once.", 0.75))
 		else:
 			self.emit(self.not_measured(["gil-free"]) + "\n\n")
@@ -592,7 +592,7 @@ class Writer:
 				continue
 			run = next((r for r in runs if r["workers"] == self.a.cores), None) or max(runs, key=lambda r: r["workers"])
 			i = stats.ratio_interval(stats.repeats(run), entry["scan"][threads])
-			self.conclusions.append("grep \\texttt{%s}, %s \\texttt{--input shared} with %d workers against "
+			self.conclusions.append("grep \\texttt{%s}, %s \\texttt{-{}-input shared} with %d workers against "
 						"\\texttt{memchr} reading the same bytes with %d thread%s (the scan limit): %s." % (
 							tex(regex), code(label[:-len("-shared")]), run["workers"], threads,
 							"" if threads == 1 else "s", tex(stats.compare_words(i))))

@@ -71,6 +71,8 @@ def main():
 			problems.append("overfull box in the LaTeX log: " + match.group(0))
 	if "--input" not in pdf:
 		problems.append("the PDF never shows --input with two hyphens")
+	for match in re.finditer(r"(?<![\w-])[-\u2013](input|gil-free|gil|expect|model|workers|engine|schedule|ipc)\b", pdf):
+		problems.append("an option with one hyphen or an en dash in the PDF: " + match.group(0))
 	for problem in problems:
 		print(problem)
 	return 1 if problems else 0
