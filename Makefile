@@ -28,7 +28,7 @@ GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 SRCS := $(wildcard benchmarks/*.c benchmarks/models/*.c benchmarks/workloads/*.c)
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
-LIB_OBJS := $(filter-out $(BUILD)/benchmarks/tvp.o,$(OBJS))
+LIB_OBJS := $(filter-out $(BUILD)/benchmarks/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
@@ -60,13 +60,13 @@ build: $(TVP) ## build the tvp binary into build/
 $(TVP): $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-# The git revision and flags go into the JSON; rebuild report.o and tvp.o
+# The git revision and flags go into the JSON; rebuild report.o and main.o
 # when the revision changes, nothing else.
 $(BUILD)/gitrev.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(GIT_REV) $(CFLAGS)' | cmp -s - $@ || echo '$(GIT_REV) $(CFLAGS)' > $@
-$(BUILD)/benchmarks/report.o $(BUILD)/benchmarks/tvp.o: $(BUILD)/gitrev.stamp
-$(BUILD)/benchmarks/report.o $(BUILD)/benchmarks/tvp.o: \
+$(BUILD)/benchmarks/report.o $(BUILD)/benchmarks/main.o: $(BUILD)/gitrev.stamp
+$(BUILD)/benchmarks/report.o $(BUILD)/benchmarks/main.o: \
 	EXTRA_CPPFLAGS = -DTVP_GIT_REV='"$(GIT_REV)"' -DTVP_CFLAGS='"$(CFLAGS)"'
 
 $(BUILD)/%.o: %.c

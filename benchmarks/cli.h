@@ -3,7 +3,7 @@
 #define TVP_CLI_H
 
 #include "report.h"
-#include "tvp.h"
+#include "plugin.h"
 
 struct tvp_cli {
 	struct tvp_config cfg;

@@ -2,7 +2,7 @@
 #ifndef TVP_HARNESS_H
 #define TVP_HARNESS_H
 
-#include "tvp.h"
+#include "plugin.h"
 
 /* Everything measured for one `tvp WORKLOAD` invocation. */
 struct tvp_record {

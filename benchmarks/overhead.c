@@ -15,7 +15,7 @@
 
 #include "cleanup.h"
 #include "ipc.h"
-#include "limits.h"
+#include "rlimit.h"
 #include "measure.h"
 #include "registry.h"
 #include "report.h"

@@ -2,7 +2,7 @@
 #ifndef TVP_REGISTRY_H
 #define TVP_REGISTRY_H
 
-#include "tvp.h"
+#include "plugin.h"
 
 /* A command that is not a workload run (such as `tvp corpus`). */
 struct tvp_command {

@@ -1,6 +1,6 @@
 /* runner.c - what every model shares: running a task, result slots, pinning. */
 #define _GNU_SOURCE
-#include "tvp.h"
+#include "plugin.h"
 
 #include "fault.h"
 

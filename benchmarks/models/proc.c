@@ -16,7 +16,7 @@
 
 #include "../cleanup.h"
 #include "../fault.h"
-#include "../limits.h"
+#include "../rlimit.h"
 
 /* Commands, parent -> worker. */
 enum { CMD_RUN = 1, CMD_TASK, CMD_END };

@@ -4,7 +4,7 @@
 
 #include <sys/types.h>
 
-#include "../tvp.h"
+#include "../plugin.h"
 
 /* A crew of worker processes, each with a command pipe (parent -> worker)
  * and a result pipe (worker -> parent).

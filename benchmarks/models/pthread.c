@@ -1,7 +1,7 @@
 /* pthread.c - the pthread model: N threads share the address space and a claim counter. */
 #define _GNU_SOURCE
-#include "../tvp.h"
-#include "../limits.h"
+#include "../plugin.h"
+#include "../rlimit.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -1,5 +1,5 @@
 /* serial.c - the serial model: the caller runs every unit, in unit order. */
-#include "../tvp.h"
+#include "../plugin.h"
 
 static int serial_run(struct tvp_runner *runner, struct tvp_phases *phases)
 {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tvp.h"
+#include "../plugin.h"
 
 #define FILL_MAX_BYTES (16ULL << 20) /* per unit */
 #define FILL_MAX_TOTAL (1ULL << 30)  /* in all: the parent holds every result */

@@ -20,7 +20,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "../tvp.h"
+#include "../plugin.h"
 #include "ere.h"
 
 #define GREP_WINDOW 4096              /* bytes one PCRE2 search covers before a tick */

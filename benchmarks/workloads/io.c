@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../tvp.h"
+#include "../plugin.h"
 
 #define MAX_REQUESTS 100000000ULL
 #define MAX_DELAY_US 10e6     /* ten seconds a request at most */

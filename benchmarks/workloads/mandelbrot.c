@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "../outfile.h"
-#include "../tvp.h"
+#include "../plugin.h"
 
 #define MAX_SIDE 100000            /* --width and --height at most this */
 #define MAX_PIXELS 100000000ULL    /* and width x height at most this */

@@ -7,7 +7,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "../tvp.h"
+#include "../plugin.h"
 
 #define MIB (1024ULL * 1024ULL)
 #define MAX_REGIONS 100000000ULL

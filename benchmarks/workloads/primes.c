@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tvp.h"
+#include "../plugin.h"
 
 #define PRIMES_LIMIT 4294967296ULL /* --to at most 2^32: every sum fits 64 bits */
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tvp.h"
+#include "../plugin.h"
 
 #define MAX_TASKS 100000000ULL
 #define MAX_LENGTH 64

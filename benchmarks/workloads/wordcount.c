@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tvp.h"
+#include "../plugin.h"
 
 #define MAX_WORDS 10000000000ULL
 #define MAX_VOCAB 100000000ULL /* 26^6 > 3e8: every word fits WORD_MAX letters */

@@ -9,7 +9,7 @@
 
 #include "../../benchmarks/cleanup.h"
 #include "../../benchmarks/fault.h"
-#include "../../benchmarks/limits.h"
+#include "../../benchmarks/rlimit.h"
 #include "../../benchmarks/util.h"
 
 Test(faults, accepts_every_documented_form)

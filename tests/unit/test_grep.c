@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../benchmarks/tvp.h"
+#include "../../benchmarks/plugin.h"
 #include "../../benchmarks/workloads/ere.h"
 #include "../../benchmarks/workloads/grep.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../benchmarks/tvp.h"
+#include "../../benchmarks/plugin.h"
 
 extern const struct tvp_workload tvp_workload_mandelbrot;
 static const struct tvp_workload *const wl = &tvp_workload_mandelbrot;

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../benchmarks/tvp.h"
+#include "../../benchmarks/plugin.h"
 
 extern const struct tvp_workload tvp_workload_primes;
 

@@ -1,5 +1,5 @@
-/* sched.c - who runs which units: the task plan for each schedule. */
-#include "sched.h"
+/* plan.c - who runs which units: the task plan for each schedule. */
+#include "plan.h"
 
 #include "util.h"
 

@@ -1,6 +1,6 @@
-/* tvp.h - the two plug-in interfaces (workloads and models) and what they share. */
-#ifndef TVP_H
-#define TVP_H
+/* plugin.h - the two plug-in interfaces (workloads and models) and what they share. */
+#ifndef TVP_PLUGIN_H
+#define TVP_PLUGIN_H
 
 #include <stdalign.h>
 #include <stdbool.h>
@@ -10,7 +10,7 @@
 #include "gil.h"
 #include "ipc.h"
 #include "measure.h"
-#include "sched.h"
+#include "plan.h"
 #include "util.h"
 
 #define TVP_VERSION "0.1.0"

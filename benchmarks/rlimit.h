@@ -1,6 +1,6 @@
-/* limits.h - naming the resource limit behind a failed fork, pthread_create or pipe. */
-#ifndef TVP_LIMITS_H
-#define TVP_LIMITS_H
+/* rlimit.h - naming the resource limit behind a failed fork, pthread_create or pipe. */
+#ifndef TVP_RLIMIT_H
+#define TVP_RLIMIT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
-/* limits.c - naming the resource limit behind a failed fork, pthread_create or pipe. */
-#include "limits.h"
+/* rlimit.c - naming the resource limit behind a failed fork, pthread_create or pipe. */
+#include "rlimit.h"
 
 #include <stdio.h>
 #include <sys/resource.h>

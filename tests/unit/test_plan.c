@@ -1,8 +1,8 @@
-/* test_sched.c - the task plan: every unit in exactly one task, for every schedule. */
+/* test_plan.c - the task plan: every unit in exactly one task, for every schedule. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
-#include "../../benchmarks/sched.h"
+#include "../../benchmarks/plan.h"
 
 static const enum tvp_schedule all[] = {TVP_SCHED_STATIC, TVP_SCHED_DYNAMIC,
 					TVP_SCHED_GUIDED, TVP_SCHED_RANDOM};

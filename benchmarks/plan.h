@@ -1,6 +1,6 @@
-/* sched.h - who runs which units: the task plan for each schedule. */
-#ifndef TVP_SCHED_H
-#define TVP_SCHED_H
+/* plan.h - who runs which units: the task plan for each schedule. */
+#ifndef TVP_PLAN_H
+#define TVP_PLAN_H
 
 #include <stdatomic.h>
 #include <stdbool.h>

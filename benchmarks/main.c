@@ -1,4 +1,4 @@
-/* tvp.c - main: parse the command line, look up the parts, run, print. */
+/* main.c - main: parse the command line, look up the parts, run, print. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
