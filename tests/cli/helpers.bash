@@ -25,3 +25,17 @@ json_field() {
 listed_models() {
 	"$TVP" --list | awk '/^models:/ { on = 1; next } /^[a-z]/ { on = 0 } on { print $1, $2 }'
 }
+
+# shm_list: /dev/shm's objects, less those other programs on the machine make
+# for a moment: bxf* (Criterion's unit tests), sem.mp-* (Python's
+# multiprocessing) and vader_segment.* (Open MPI's shared-memory transport,
+# from MPI runs in another checkout). tvp's fork, pool and thread models make
+# none of these kinds.
+shm_list() { ls /dev/shm | grep -Ev '^(bxf|sem\.mp-|vader_segment\.)' || true; }
+
+# no_new_shm [WHAT]: nothing in /dev/shm that was not in $BATS_TEST_TMPDIR/shm.before.
+no_new_shm() {
+	shm_list >"$BATS_TEST_TMPDIR/shm.after"
+	run comm -13 "$BATS_TEST_TMPDIR/shm.before" "$BATS_TEST_TMPDIR/shm.after"
+	[ -z "$output" ] || { echo "${1:+$1: }new in /dev/shm: $output"; return 1; }
+}

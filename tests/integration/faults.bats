@@ -192,9 +192,7 @@ interrupt() {
 	esac
 	case $signal in INT) code=130 ;; TERM) code=143 ;; HUP) code=129 ;; esac
 	mkdir -p "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/tmp"
-	# Criterion's unit tests and Python's multiprocessing (sem.mp-*), perhaps running in
-	# another checkout, make files in /dev/shm for a moment; tvp makes none at all.
-	ls /dev/shm | grep -Ev '^(bxf|sem\.mp-)' >"$BATS_TEST_TMPDIR/shm.before" || true
+	shm_list >"$BATS_TEST_TMPDIR/shm.before"
 	TMPDIR="$BATS_TEST_TMPDIR/tmp" run --separate-stderr timeout 60 "$ORPHANS" --signal "$signal" \
 		--children "$children" -- "$TVP" "${LONG[@]}" --model "$model" --workers "$workers" \
 		--output "$BATS_TEST_TMPDIR/out/results.json" --format json
@@ -211,9 +209,7 @@ interrupt() {
 	[ "$(tvp_lines)" = "$line" ] || { echo "$what: '$(tvp_lines)' is not '$line'"; return 1; }
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/out")" ] || { echo "$what: left $(ls -A "$BATS_TEST_TMPDIR/out")"; return 1; }
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/tmp")" ] || { echo "$what: left in TMPDIR"; return 1; }
-	ls /dev/shm | grep -Ev '^(bxf|sem\.mp-)' >"$BATS_TEST_TMPDIR/shm.after" || true
-	run comm -13 "$BATS_TEST_TMPDIR/shm.before" "$BATS_TEST_TMPDIR/shm.after"
-	[ -z "$output" ] || { echo "$what: new in /dev/shm: $output"; return 1; }
+	no_new_shm "$what"
 }
 
 @test "Ctrl-C (SIGINT) during a run: workers killed and reaped, nothing left, exit 130" {

@@ -12,17 +12,6 @@ pf_answer() {
 	echo $((pages * (pages + 1) / 2))
 }
 
-# shm_list: /dev/shm's objects. Other suites on the machine make bxf* (Criterion) and sem.mp-* (Python's
-# multiprocessing) for a moment; tvp makes none of either kind.
-shm_list() { ls /dev/shm | grep -Ev '^(bxf|sem\.mp-)' || true; }
-
-# no_new_shm: nothing in /dev/shm that was not in $BATS_TEST_TMPDIR/shm.before.
-no_new_shm() {
-	shm_list >"$BATS_TEST_TMPDIR/shm.after"
-	run comm -13 "$BATS_TEST_TMPDIR/shm.before" "$BATS_TEST_TMPDIR/shm.after"
-	[ -z "$output" ] || { echo "new in /dev/shm: $output"; return 1; }
-}
-
 # matrix ANSWER ARGS...: every model x schedule x GIL mode (and both ipc for processes) gives ANSWER.
 matrix() {
 	local answer=$1 model schedule gil ipc
