@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "hash.h"
 #include "outfile.h"
 #include "registry.h"
 
@@ -17,15 +18,6 @@
 #define CORPUS_MAX_LINES 10000000000ULL /* about 460 GB: beyond that, surely a typo */
 #define CORPUS_DEFAULT_LINES "100000"   /* about 4.6 MB */
 
-/* splitmix64: a fast, well-mixed 64-bit generator; the same stream on every machine. */
-static uint64_t corpus_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Characters from [a-z ], 13 per 64-bit draw (one base-27 digit each). */
 struct corpus_chars {
 	uint64_t state, digits;
@@ -35,7 +27,7 @@ struct corpus_chars {
 static char corpus_char(struct corpus_chars *chars)
 {
 	if (chars->left == 0) {
-		chars->digits = corpus_next(&chars->state);
+		chars->digits = tvp_splitmix64(&chars->state);
 		chars->left = CORPUS_DIGITS_PER_DRAW;
 	}
 	char c = CORPUS_ALPHABET[chars->digits % CORPUS_SYMBOLS];
@@ -66,7 +58,7 @@ static int corpus_write(int fd, const char *path, uint64_t lines, uint64_t seed,
 	*bytes = 0;
 	for (uint64_t line = 0; line < lines && !status; line++) {
 		unsigned length = CORPUS_MIN_LINE +
-				  (unsigned)(corpus_next(&lengths) %
+				  (unsigned)(tvp_splitmix64(&lengths) %
 					     (CORPUS_MAX_LINE - CORPUS_MIN_LINE + 1));
 		for (unsigned i = 0; i < length; i++)
 			buffer[used++] = corpus_char(&chars);
