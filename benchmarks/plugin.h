@@ -87,7 +87,8 @@ struct tvp_workload {
 	int (*finish)(struct tvp_job *job, const struct tvp_result *const *ordered,
 		      size_t ntasks);
 
-	/* Optional: free what prepare made. */
+	/* Optional: free what prepare made (tvp_release_state, when that is
+	 * one block from malloc in job->state). */
 	void (*release)(struct tvp_job *job);
 };
 
@@ -108,6 +109,10 @@ uint64_t tvp_param_u64(const struct tvp_job *job, const char *name);
 double tvp_param_double(const struct tvp_job *job, const char *name);
 const char *tvp_param_text(const struct tvp_job *job, const char *name);
 bool tvp_param_flag(const struct tvp_job *job, const char *name);
+
+/* The release of a workload whose state is one block from malloc (or
+ * NULL): frees job->state and sets it to NULL. */
+void tvp_release_state(struct tvp_job *job);
 
 /* "from=2 to=2000000 block=10000": the params as text, joined by sep. With
  * escape, a ';', '=' or '\\' inside a value gets a '\\' before it (the CSV's

@@ -1,6 +1,5 @@
 /* fill.c - every unit emits --bytes of a known pattern; the answer is their checksum: what moving results costs. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../hash.h"
@@ -109,12 +108,6 @@ static int fill_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX])
 	return 0;
 }
 
-static void fill_release(struct tvp_job *job)
-{
-	free(job->state);
-	job->state = NULL;
-}
-
 const struct tvp_workload tvp_workload_fill = {
 	.name = "fill",
 	.summary = "every unit emits N bytes of a known pattern: what moving results costs",
@@ -125,5 +118,5 @@ const struct tvp_workload tvp_workload_fill = {
 	.kernel = fill_kernel,
 	.result_bound = fill_result_bound,
 	.reduce = fill_reduce,
-	.release = fill_release,
+	.release = tvp_release_state,
 };

@@ -363,8 +363,7 @@ static void mandelbrot_release(struct tvp_job *job)
 	struct mandelbrot *m = job->state;
 	if (m)
 		tvp_outfile_discard(&m->image_out);
-	free(job->state);
-	job->state = NULL;
+	tvp_release_state(job);
 }
 
 const struct tvp_workload tvp_workload_mandelbrot = {

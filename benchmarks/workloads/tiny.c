@@ -1,6 +1,5 @@
 /* tiny.c - many tiny tasks, each building one 5-character random string (the Stockholm talk). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../hash.h"
@@ -103,12 +102,6 @@ static int tiny_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX])
 	return 0;
 }
 
-static void tiny_release(struct tvp_job *job)
-{
-	free(job->state);
-	job->state = NULL;
-}
-
 const struct tvp_workload tvp_workload_tiny = {
 	.name = "tiny",
 	.summary = "many tiny tasks, one random 5-character string each (the Stockholm talk)",
@@ -119,5 +112,5 @@ const struct tvp_workload tvp_workload_tiny = {
 	.kernel = tiny_kernel,
 	.result_bound = tiny_result_bound,
 	.reduce = tiny_reduce,
-	.release = tiny_release,
+	.release = tvp_release_state,
 };

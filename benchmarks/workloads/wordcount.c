@@ -257,12 +257,6 @@ static int wordcount_finish(struct tvp_job *job, const struct tvp_result *const 
 	return 0;
 }
 
-static void wordcount_release(struct tvp_job *job)
-{
-	free(job->state);
-	job->state = NULL;
-}
-
 const struct tvp_workload tvp_workload_wordcount = {
 	.name = "wordcount",
 	.summary = "count words into partial tables that must travel and merge (threads win as --vocab grows)",
@@ -274,5 +268,5 @@ const struct tvp_workload tvp_workload_wordcount = {
 	.result_bound = wordcount_result_bound,
 	.reduce = wordcount_reduce,
 	.finish = wordcount_finish,
-	.release = wordcount_release,
+	.release = tvp_release_state,
 };
