@@ -77,62 +77,44 @@ static int corpus_write(int fd, const char *path, uint64_t lines, uint64_t seed,
 	return status;
 }
 
+/* Positions in corpus_opts. */
+enum { OPT_OUT, OPT_LINES, OPT_SEED, OPT_HELP };
+
+static const struct tvp_opt corpus_opts[] = {
+	{"out", TVP_OPT_TEXT, "FILE", NULL, "the file to write (replaced if it exists); required"},
+	{"lines", TVP_OPT_U64, "N", CORPUS_DEFAULT_LINES, "lines to write"},
+	{"seed", TVP_OPT_U64, "S", "1", "the seed"},
+	{"help", TVP_OPT_FLAG, NULL, NULL, "show this help"},
+	{NULL},
+};
+
 static void corpus_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: tvp corpus --out FILE [--lines N] [--seed S]\n"
+		"usage: tvp corpus --out FILE [options]\n"
 		"Writes the Edinburgh talk's search file: N lines of %d-%d characters drawn\n"
 		"from [a-z ], the same bytes for the same seed on every machine. The full\n"
-		"size is --lines 25M (about 1.1 GB). The file appears complete or not at all.\n\n"
-		"  --out FILE   the file to write (replaced if it exists)\n"
-		"  --lines N    lines to write [%s]\n"
-		"  --seed S     the seed [1]\n",
-		CORPUS_MIN_LINE, CORPUS_MAX_LINE, CORPUS_DEFAULT_LINES);
-}
-
-/* Parse "--name VALUE" or "--name=VALUE" at argv[*i]: 1 if it is --name
- * (*value set, *i advanced), 0 if not, -1 (message printed) if the value
- * is missing (see tvp_option_value). */
-static int corpus_option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	const char *arg = argv[*i];
-	size_t len = strlen(name);
-	if (strncmp(arg, "--", 2) != 0 || strncmp(arg + 2, name, len) != 0)
-		return 0;
-	const char *eq = arg[2 + len] == '=' ? arg + 2 + len : NULL;
-	if (!eq && arg[2 + len] != '\0')
-		return 0;
-	return tvp_option_value("corpus", name, "VALUE", argc, argv, i, eq, value) ? -1 : 1;
+		"size is --lines 25M (about 1.1 GB). The file appears complete or not at all.\n\n",
+		CORPUS_MIN_LINE, CORPUS_MAX_LINE);
+	tvp_opts_help(out, corpus_opts);
 }
 
 /* tvp corpus: 0 when the file is written; 2 for bad input; 1 when writing failed
  * (the file is then untouched and no temporary file is left). */
 static int corpus_main(int argc, char **argv)
 {
-	const char *out = NULL, *lines_text = CORPUS_DEFAULT_LINES, *seed_text = "1";
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			corpus_usage(stdout);
-			return 0;
-		}
-		int found;
-		if ((found = corpus_option(argc, argv, &i, "out", &out)) ||
-		    (found = corpus_option(argc, argv, &i, "lines", &lines_text)) ||
-		    (found = corpus_option(argc, argv, &i, "seed", &seed_text))) {
-			if (found < 0)
-				return TVP_EUSAGE;
-			continue;
-		}
-		return tvp_err(TVP_EUSAGE, "corpus: unexpected argument '%s' (see tvp corpus --help)",
-			       argv[i]);
+	struct tvp_param params[sizeof corpus_opts / sizeof *corpus_opts];
+	const struct tvp_opt_table table = {corpus_opts, params};
+	if (tvp_opts_parse("corpus", argc, argv, &table, 1))
+		return TVP_EUSAGE;
+	if (params[OPT_HELP].given) {
+		corpus_usage(stdout);
+		return 0;
 	}
-	uint64_t lines, seed;
-	if (tvp_parse_u64(lines_text, &lines) != 0 || lines > CORPUS_MAX_LINES)
-		return tvp_err(TVP_EUSAGE, "corpus: --lines needs a whole number from 0 to %llu, not '%s'",
-			       CORPUS_MAX_LINES, lines_text);
-	if (tvp_parse_u64(seed_text, &seed) != 0)
-		return tvp_err(TVP_EUSAGE, "corpus: --seed needs a whole number >= 0, not '%s'",
-			       seed_text);
+	if (tvp_opt_range("corpus", &params[OPT_LINES], 0, CORPUS_MAX_LINES))
+		return TVP_EUSAGE;
+	const char *out = params[OPT_OUT].text;
+	uint64_t lines = params[OPT_LINES].u64, seed = params[OPT_SEED].u64;
 	if (!out || !*out)
 		return tvp_err(TVP_EUSAGE, "corpus: --out FILE is required (see tvp corpus --help)");
 
