@@ -320,6 +320,28 @@ void tvp_cli_workload_help(FILE *out, const struct tvp_workload *wl)
 	fprintf(out, "\nAn option given twice takes its last value.\n");
 }
 
+int tvp_cli_command(const struct tvp_command *command, int argc, char **argv)
+{
+	static const struct tvp_opt help_opts[] = {
+		{"help", TVP_OPT_FLAG, NULL, NULL, "show this help"},
+		{NULL},
+	};
+	struct tvp_param *params = tvp_xcalloc(tvp_opts_count(command->opts), sizeof *params);
+	struct tvp_param help;
+	const struct tvp_opt_table tables[] = {{command->opts, params}, {help_opts, &help}};
+	int status = tvp_opts_parse(command->name, argc, argv, tables, 2);
+	if (!status && help.given) {
+		printf("usage: tvp %s %s\n%s\n\n%s options:\n", command->name, command->synopsis,
+		       command->description, command->name);
+		tvp_opts_help(stdout, command->opts);
+		tvp_opts_help(stdout, help_opts);
+	} else if (!status) {
+		status = command->run(params);
+	}
+	free(params);
+	return status;
+}
+
 void tvp_cli_free(struct tvp_cli *cli)
 {
 	free(cli->job.params);

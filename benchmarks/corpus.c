@@ -78,39 +78,19 @@ static int corpus_write(int fd, const char *path, uint64_t lines, uint64_t seed,
 }
 
 /* Positions in corpus_opts. */
-enum { OPT_OUT, OPT_LINES, OPT_SEED, OPT_HELP };
+enum { OPT_OUT, OPT_LINES, OPT_SEED };
 
 static const struct tvp_opt corpus_opts[] = {
 	{"out", TVP_OPT_TEXT, "FILE", NULL, "the file to write (replaced if it exists); required"},
-	{"lines", TVP_OPT_U64, "N", CORPUS_DEFAULT_LINES, "lines to write"},
+	{"lines", TVP_OPT_U64, "N", CORPUS_DEFAULT_LINES, "lines to write (25M: the talk's 1.1 GB)"},
 	{"seed", TVP_OPT_U64, "S", "1", "the seed"},
-	{"help", TVP_OPT_FLAG, NULL, NULL, "show this help"},
 	{NULL},
 };
 
-static void corpus_usage(FILE *out)
-{
-	fprintf(out,
-		"usage: tvp corpus --out FILE [options]\n"
-		"Writes the Edinburgh talk's search file: N lines of %d-%d characters drawn\n"
-		"from [a-z ], the same bytes for the same seed on every machine. The full\n"
-		"size is --lines 25M (about 1.1 GB). The file appears complete or not at all.\n\n",
-		CORPUS_MIN_LINE, CORPUS_MAX_LINE);
-	tvp_opts_help(out, corpus_opts);
-}
-
 /* tvp corpus: 0 when the file is written; 2 for bad input; 1 when writing failed
  * (the file is then untouched and no temporary file is left). */
-static int corpus_main(int argc, char **argv)
+static int corpus_run(const struct tvp_param *params)
 {
-	struct tvp_param params[sizeof corpus_opts / sizeof *corpus_opts];
-	const struct tvp_opt_table table = {corpus_opts, params};
-	if (tvp_opts_parse("corpus", argc, argv, &table, 1))
-		return TVP_EUSAGE;
-	if (params[OPT_HELP].given) {
-		corpus_usage(stdout);
-		return 0;
-	}
 	if (tvp_opt_range("corpus", &params[OPT_LINES], 0, CORPUS_MAX_LINES))
 		return TVP_EUSAGE;
 	const char *out = params[OPT_OUT].text;
@@ -142,5 +122,10 @@ static int corpus_main(int argc, char **argv)
 const struct tvp_command tvp_command_corpus = {
 	.name = "corpus",
 	.summary = "write the talk's search file: lines of 10-80 chars of [a-z ] (for grep)",
-	.main = corpus_main,
+	.synopsis = "--out FILE [options]",
+	.description = "Writes the Edinburgh talk's search file: lines of 10-80 characters drawn\n"
+		       "from [a-z ], the same bytes for the same seed on every machine. The file\n"
+		       "appears complete or not at all.",
+	.opts = corpus_opts,
+	.run = corpus_run,
 };

@@ -651,7 +651,7 @@ static void write_json(FILE *out, const struct settings *set, const struct measu
 /* ---- The command line. */
 
 /* Positions in overhead_opts. */
-enum { OPT_REPEAT, OPT_PARENT_MIB, OPT_TRANSFER_MIB, OPT_SCAN_MIB, OPT_FORMAT, OPT_HELP };
+enum { OPT_REPEAT, OPT_PARENT_MIB, OPT_TRANSFER_MIB, OPT_SCAN_MIB, OPT_FORMAT };
 
 static const struct tvp_opt overhead_opts[] = {
 	{"repeat", TVP_OPT_U64, "N", NULL, "repetitions of every operation (default: each its own, 10 to 5000)"},
@@ -659,22 +659,8 @@ static const struct tvp_opt overhead_opts[] = {
 	{"transfer-mib", TVP_OPT_U64, "MIB", "64", "bytes moved per pipe / MAP_SHARED operation"},
 	{"scan-mib", TVP_OPT_U64, "MIB", "256", "bytes memchr reads per scan operation"},
 	{"format", TVP_OPT_TEXT, "F", "table", "table, csv or json (schema tvp/1 with an \"overhead\" list)"},
-	{"help", TVP_OPT_FLAG, NULL, NULL, "show this help"},
 	{NULL},
 };
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: tvp overhead [options]\n"
-		"Times, per operation, what parallelism costs before any work is done: start and\n"
-		"join a thread, fork and wait a child (small and large parent), posix_spawn, one\n"
-		"task to a pool worker and back, a pipe round trip, and bytes through a pipe vs\n"
-		"MAP_SHARED memory, and the scan limit: memchr over memory with 1 thread and one\n"
-		"thread per CPU online (no search of bytes can be faster). Each figure is the\n"
-		"median over the repetitions.\n\n");
-	tvp_opts_help(out, overhead_opts);
-}
 
 /* MemAvailable of /proc/meminfo in MiB; 0 when unknown. */
 static uint64_t available_mib(void)
@@ -691,16 +677,9 @@ static uint64_t available_mib(void)
 	return kb / 1024;
 }
 
-/* The command line into set, or *help. 0, or TVP_EUSAGE after one line. */
-static int parse(int argc, char **argv, struct settings *set, bool *help)
+/* The parsed options into set. 0, or TVP_EUSAGE after one line. */
+static int settings_of(const struct tvp_param *params, struct settings *set)
 {
-	struct tvp_param params[sizeof overhead_opts / sizeof *overhead_opts];
-	const struct tvp_opt_table table = {overhead_opts, params};
-	if (tvp_opts_parse("overhead", argc, argv, &table, 1))
-		return TVP_EUSAGE;
-	*help = params[OPT_HELP].given;
-	if (*help)
-		return 0;
 	if (tvp_opt_range("overhead", &params[OPT_REPEAT], 1, MAX_REPEAT) ||
 	    tvp_opt_range("overhead", &params[OPT_PARENT_MIB], 1, MAX_PARENT_MIB) ||
 	    tvp_opt_range("overhead", &params[OPT_TRANSFER_MIB], 1, MAX_TRANSFER_MIB) ||
@@ -725,17 +704,12 @@ static int parse(int argc, char **argv, struct settings *set, bool *help)
 	return 0;
 }
 
-static int overhead_main(int argc, char **argv)
+static int overhead_run(const struct tvp_param *params)
 {
 	struct settings set;
-	bool help = false;
-	int status = parse(argc, argv, &set, &help);
+	int status = settings_of(params, &set);
 	if (status)
 		return status;
-	if (help) {
-		usage(stdout);
-		return 0;
-	}
 	tvp_cleanup_install(); /* Ctrl-C: the helper child and any forked one killed and reaped */
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct context ctx = {.set = &set, .cpus = cpus > 0 ? cpus : 1};
@@ -776,5 +750,13 @@ static int overhead_main(int argc, char **argv)
 const struct tvp_command tvp_command_overhead = {
 	.name = "overhead",
 	.summary = "the constants: thread, fork, spawn, pool task, pipe vs shared memory",
-	.main = overhead_main,
+	.synopsis = "[options]",
+	.description = "Times, per operation, what parallelism costs before any work is done: start and\n"
+		       "join a thread, fork and wait a child (small and large parent), posix_spawn, one\n"
+		       "task to a pool worker and back, a pipe round trip, and bytes through a pipe vs\n"
+		       "MAP_SHARED memory, and the scan limit: memchr over memory with 1 thread and one\n"
+		       "thread per CPU online (no search of bytes can be faster). Each figure is the\n"
+		       "median over the repetitions.",
+	.opts = overhead_opts,
+	.run = overhead_run,
 };
