@@ -92,46 +92,11 @@ static bool supported(const struct tvp_model *model, int opt, char *names, size_
 	return false;
 }
 
-static const struct tvp_opt *find_opt(const struct tvp_opt *table, const char *name, size_t len)
-{
-	for (; table->name; table++)
-		if (strlen(table->name) == len && strncmp(table->name, name, len) == 0)
-			return table;
-	return NULL;
-}
-
-/* Check and convert text for opt into param. */
-static int set_param(const char *workload, struct tvp_param *param, const char *text, bool given)
-{
-	const struct tvp_opt *opt = param->opt;
-	param->text = text;
-	param->given = given;
-	if (!text)
-		return 0;
-	if (opt->kind == TVP_OPT_U64 && tvp_parse_u64(text, &param->u64) != 0)
-		return tvp_err(TVP_EUSAGE, "%s: --%s needs a whole number >= 0, not '%s'", workload,
-			       opt->name, text);
-	if (opt->kind == TVP_OPT_DOUBLE && tvp_parse_double(text, &param->real) != 0)
-		return tvp_err(TVP_EUSAGE, "%s: --%s needs a number, not '%s'", workload, opt->name,
-			       text);
-	return 0;
-}
-
-static size_t count_opts(const struct tvp_opt *table)
-{
-	size_t n = 0;
-	while (table[n].name)
-		n++;
-	return n;
-}
-
+/* A common option's whole number in [lo, hi] (messages name no workload:
+ * the common options are tvp's own). */
 static int check_range(const struct tvp_param *param, uint64_t lo, uint64_t hi)
 {
-	if (param->u64 < lo || param->u64 > hi)
-		return tvp_err(TVP_EUSAGE, "--%s must be a whole number from %llu to %llu, not '%s'",
-			       param->opt->name, (unsigned long long)lo, (unsigned long long)hi,
-			       param->text);
-	return 0;
+	return tvp_opt_range(NULL, param, lo, hi);
 }
 
 /* An --expect ANSWER has the form of every workload's answer: 1 to
@@ -287,50 +252,12 @@ int tvp_cli_parse(int argc, char **argv, struct tvp_cli *cli)
 	}
 	struct tvp_job *job = &cli->job;
 	job->workload = wl;
-	job->nparams = count_opts(wl->opts);
+	job->nparams = tvp_opts_count(wl->opts);
 	job->params = tvp_xcalloc(job->nparams, sizeof *job->params);
-	size_t ncommon = count_opts(common_opts);
 	struct tvp_param common[sizeof common_opts / sizeof *common_opts];
-	memset(common, 0, sizeof common);
-	for (size_t i = 0; i < ncommon; i++)
-		common[i].opt = &common_opts[i];
-	for (size_t i = 0; i < job->nparams; i++)
-		job->params[i].opt = &wl->opts[i];
-
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		if (strncmp(arg, "--", 2) != 0)
-			return tvp_err(TVP_EUSAGE, "%s: unexpected argument '%s' (options start with --)",
-				       wl->name, arg);
-		const char *name = arg + 2, *eq = strchr(name, '=');
-		size_t len = eq ? (size_t)(eq - name) : strlen(name);
-		struct tvp_param *param = NULL;
-		const struct tvp_opt *opt = find_opt(common_opts, name, len);
-		if (opt)
-			param = &common[opt - common_opts];
-		else if ((opt = find_opt(wl->opts, name, len)))
-			param = &job->params[opt - wl->opts];
-		else
-			return tvp_err(TVP_EUSAGE, "%s: unknown option '--%.*s' (see tvp %s --help)",
-				       wl->name, (int)len, name, wl->name);
-		const char *value = "1";
-		if (opt->kind == TVP_OPT_FLAG) {
-			if (eq)
-				return tvp_err(TVP_EUSAGE, "%s: --%s takes no value", wl->name, opt->name);
-		} else if (tvp_option_value(wl->name, opt->name, opt->metavar, argc, argv, &i, eq,
-					    &value)) {
-			return TVP_EUSAGE;
-		}
-		if (set_param(wl->name, param, value, true))
-			return TVP_EUSAGE;
-	}
-	for (size_t i = 0; i < ncommon; i++)
-		if (!common[i].given && set_param(wl->name, &common[i], common_opts[i].fallback, false))
-			return TVP_EUSAGE;
-	for (size_t i = 0; i < job->nparams; i++)
-		if (!job->params[i].given &&
-		    set_param(wl->name, &job->params[i], wl->opts[i].fallback, false))
-			return TVP_EUSAGE;
+	const struct tvp_opt_table tables[] = {{common_opts, common}, {wl->opts, job->params}};
+	if (tvp_opts_parse(wl->name, argc, argv, tables, 2))
+		return TVP_EUSAGE;
 	if (common[OPT_HELP].given) { /* --help wins over everything else */
 		cli->help = true;
 		return 0;
@@ -338,22 +265,16 @@ int tvp_cli_parse(int argc, char **argv, struct tvp_cli *cli)
 	return apply_common(cli, common);
 }
 
-static void print_opts(FILE *out, const struct tvp_opt *table)
+/* The help lines of the common options, each ending with the models it
+ * applies to where it applies to some only. */
+static void print_common_opts(FILE *out)
 {
-	for (; table->name; table++) {
-		char left[64];
-		snprintf(left, sizeof left, "--%s%s%s", table->name, table->metavar ? " " : "",
-			 table->metavar ? table->metavar : "");
-		fprintf(out, "  %-20s %s", left, table->help);
-		long supports = opt_supports(table);
-		if (supports >= 0) {
-			char names[256];
+	for (const struct tvp_opt *opt = common_opts; opt->name; opt++) {
+		long supports = opt_supports(opt);
+		char names[256];
+		if (supports >= 0)
 			tvp_model_names(names, sizeof names, (unsigned)supports, 1);
-			fprintf(out, " %s", names);
-		}
-		if (table->fallback && table->kind != TVP_OPT_FLAG)
-			fprintf(out, " [%s]", table->fallback);
-		fputc('\n', out);
+		tvp_opt_help(out, opt, supports >= 0 ? names : NULL);
 	}
 }
 
@@ -367,7 +288,7 @@ void tvp_cli_usage(FILE *out)
 		"tvp shows when threads win, when processes win, and why. Every run is\n"
 		"checked against an independent answer; a wrong answer exits 1.\n\n"
 		"common options:\n");
-	print_opts(out, common_opts);
+	print_common_opts(out);
 	fprintf(out, "\nAn option given twice takes its last value (--repeat 3 --repeat 1: one repeat).\n"
 		     "exit status: 0 verified, 1 runtime fault or wrong answer, 2 bad input,\n"
 		     "128+N ended by signal N\n");
@@ -393,10 +314,32 @@ void tvp_cli_workload_help(FILE *out, const struct tvp_workload *wl)
 {
 	fprintf(out, "usage: tvp %s [options]\n%s\nverified against: %s\n\n%s options:\n",
 		wl->name, wl->summary, wl->reference, wl->name);
-	print_opts(out, wl->opts);
+	tvp_opts_help(out, wl->opts);
 	fprintf(out, "\ncommon options:\n");
-	print_opts(out, common_opts);
+	print_common_opts(out);
 	fprintf(out, "\nAn option given twice takes its last value.\n");
+}
+
+int tvp_cli_command(const struct tvp_command *command, int argc, char **argv)
+{
+	static const struct tvp_opt help_opts[] = {
+		{"help", TVP_OPT_FLAG, NULL, NULL, "show this help"},
+		{NULL},
+	};
+	struct tvp_param *params = tvp_xcalloc(tvp_opts_count(command->opts), sizeof *params);
+	struct tvp_param help;
+	const struct tvp_opt_table tables[] = {{command->opts, params}, {help_opts, &help}};
+	int status = tvp_opts_parse(command->name, argc, argv, tables, 2);
+	if (!status && help.given) {
+		printf("usage: tvp %s %s\n%s\n\n%s options:\n", command->name, command->synopsis,
+		       command->description, command->name);
+		tvp_opts_help(stdout, command->opts);
+		tvp_opts_help(stdout, help_opts);
+	} else if (!status) {
+		status = command->run(params);
+	}
+	free(params);
+	return status;
 }
 
 void tvp_cli_free(struct tvp_cli *cli)

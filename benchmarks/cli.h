@@ -5,6 +5,8 @@
 #include "report.h"
 #include "plugin.h"
 
+struct tvp_command;
+
 struct tvp_cli {
 	struct tvp_config cfg;
 	struct tvp_job job;
@@ -17,6 +19,10 @@ struct tvp_cli {
 /* Parse `WORKLOAD [options]` (argv[0] is the workload name). Return 0, or
  * TVP_EUSAGE after printing one line that says what is wrong. */
 int tvp_cli_parse(int argc, char **argv, struct tvp_cli *cli);
+
+/* `tvp COMMAND [options]` (argv[0] is the command's name): parse its
+ * options, then print its help (--help) or run it. Its exit status. */
+int tvp_cli_command(const struct tvp_command *command, int argc, char **argv);
 
 /* Print `tvp --help`, `tvp --list` and `tvp WORKLOAD --help`. */
 void tvp_cli_usage(FILE *out);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "hash.h"
 #include "outfile.h"
 #include "registry.h"
 
@@ -17,15 +18,6 @@
 #define CORPUS_MAX_LINES 10000000000ULL /* about 460 GB: beyond that, surely a typo */
 #define CORPUS_DEFAULT_LINES "100000"   /* about 4.6 MB */
 
-/* splitmix64: a fast, well-mixed 64-bit generator; the same stream on every machine. */
-static uint64_t corpus_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Characters from [a-z ], 13 per 64-bit draw (one base-27 digit each). */
 struct corpus_chars {
 	uint64_t state, digits;
@@ -35,7 +27,7 @@ struct corpus_chars {
 static char corpus_char(struct corpus_chars *chars)
 {
 	if (chars->left == 0) {
-		chars->digits = corpus_next(&chars->state);
+		chars->digits = tvp_splitmix64(&chars->state);
 		chars->left = CORPUS_DIGITS_PER_DRAW;
 	}
 	char c = CORPUS_ALPHABET[chars->digits % CORPUS_SYMBOLS];
@@ -66,7 +58,7 @@ static int corpus_write(int fd, const char *path, uint64_t lines, uint64_t seed,
 	*bytes = 0;
 	for (uint64_t line = 0; line < lines && !status; line++) {
 		unsigned length = CORPUS_MIN_LINE +
-				  (unsigned)(corpus_next(&lengths) %
+				  (unsigned)(tvp_splitmix64(&lengths) %
 					     (CORPUS_MAX_LINE - CORPUS_MIN_LINE + 1));
 		for (unsigned i = 0; i < length; i++)
 			buffer[used++] = corpus_char(&chars);
@@ -85,62 +77,24 @@ static int corpus_write(int fd, const char *path, uint64_t lines, uint64_t seed,
 	return status;
 }
 
-static void corpus_usage(FILE *out)
-{
-	fprintf(out,
-		"usage: tvp corpus --out FILE [--lines N] [--seed S]\n"
-		"Writes the Edinburgh talk's search file: N lines of %d-%d characters drawn\n"
-		"from [a-z ], the same bytes for the same seed on every machine. The full\n"
-		"size is --lines 25M (about 1.1 GB). The file appears complete or not at all.\n\n"
-		"  --out FILE   the file to write (replaced if it exists)\n"
-		"  --lines N    lines to write [%s]\n"
-		"  --seed S     the seed [1]\n",
-		CORPUS_MIN_LINE, CORPUS_MAX_LINE, CORPUS_DEFAULT_LINES);
-}
+/* Positions in corpus_opts. */
+enum { OPT_OUT, OPT_LINES, OPT_SEED };
 
-/* Parse "--name VALUE" or "--name=VALUE" at argv[*i]: 1 if it is --name
- * (*value set, *i advanced), 0 if not, -1 (message printed) if the value
- * is missing (see tvp_option_value). */
-static int corpus_option(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	const char *arg = argv[*i];
-	size_t len = strlen(name);
-	if (strncmp(arg, "--", 2) != 0 || strncmp(arg + 2, name, len) != 0)
-		return 0;
-	const char *eq = arg[2 + len] == '=' ? arg + 2 + len : NULL;
-	if (!eq && arg[2 + len] != '\0')
-		return 0;
-	return tvp_option_value("corpus", name, "VALUE", argc, argv, i, eq, value) ? -1 : 1;
-}
+static const struct tvp_opt corpus_opts[] = {
+	{"out", TVP_OPT_TEXT, "FILE", NULL, "the file to write (replaced if it exists); required"},
+	{"lines", TVP_OPT_U64, "N", CORPUS_DEFAULT_LINES, "lines to write (25M: the talk's 1.1 GB)"},
+	{"seed", TVP_OPT_U64, "S", "1", "the seed"},
+	{NULL},
+};
 
 /* tvp corpus: 0 when the file is written; 2 for bad input; 1 when writing failed
  * (the file is then untouched and no temporary file is left). */
-static int corpus_main(int argc, char **argv)
+static int corpus_run(const struct tvp_param *params)
 {
-	const char *out = NULL, *lines_text = CORPUS_DEFAULT_LINES, *seed_text = "1";
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			corpus_usage(stdout);
-			return 0;
-		}
-		int found;
-		if ((found = corpus_option(argc, argv, &i, "out", &out)) ||
-		    (found = corpus_option(argc, argv, &i, "lines", &lines_text)) ||
-		    (found = corpus_option(argc, argv, &i, "seed", &seed_text))) {
-			if (found < 0)
-				return TVP_EUSAGE;
-			continue;
-		}
-		return tvp_err(TVP_EUSAGE, "corpus: unexpected argument '%s' (see tvp corpus --help)",
-			       argv[i]);
-	}
-	uint64_t lines, seed;
-	if (tvp_parse_u64(lines_text, &lines) != 0 || lines > CORPUS_MAX_LINES)
-		return tvp_err(TVP_EUSAGE, "corpus: --lines needs a whole number from 0 to %llu, not '%s'",
-			       CORPUS_MAX_LINES, lines_text);
-	if (tvp_parse_u64(seed_text, &seed) != 0)
-		return tvp_err(TVP_EUSAGE, "corpus: --seed needs a whole number >= 0, not '%s'",
-			       seed_text);
+	if (tvp_opt_range("corpus", &params[OPT_LINES], 0, CORPUS_MAX_LINES))
+		return TVP_EUSAGE;
+	const char *out = params[OPT_OUT].text;
+	uint64_t lines = params[OPT_LINES].u64, seed = params[OPT_SEED].u64;
 	if (!out || !*out)
 		return tvp_err(TVP_EUSAGE, "corpus: --out FILE is required (see tvp corpus --help)");
 
@@ -168,5 +122,10 @@ static int corpus_main(int argc, char **argv)
 const struct tvp_command tvp_command_corpus = {
 	.name = "corpus",
 	.summary = "write the talk's search file: lines of 10-80 chars of [a-z ] (for grep)",
-	.main = corpus_main,
+	.synopsis = "--out FILE [options]",
+	.description = "Writes the Edinburgh talk's search file: lines of 10-80 characters drawn\n"
+		       "from [a-z ], the same bytes for the same seed on every machine. The file\n"
+		       "appears complete or not at all.",
+	.opts = corpus_opts,
+	.run = corpus_run,
 };

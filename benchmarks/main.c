@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 		return tvp_err(TVP_EUSAGE, "unknown option '%s' (see tvp --help)", first);
 	const struct tvp_command *command = tvp_find_command(first);
 	if (command)
-		return check_stdout(command->main(argc - 1, argv + 1));
+		return check_stdout(tvp_cli_command(command, argc - 1, argv + 1));
 
 	struct tvp_cli cli;
 	int status = tvp_cli_parse(argc - 1, argv + 1, &cli);

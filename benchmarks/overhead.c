@@ -650,33 +650,17 @@ static void write_json(FILE *out, const struct settings *set, const struct measu
 
 /* ---- The command line. */
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: tvp overhead [--repeat N] [--parent-mib MIB] [--transfer-mib MIB] [--scan-mib MIB]\n"
-		"                    [--format F]\n"
-		"Times, per operation, what parallelism costs before any work is done: start and\n"
-		"join a thread, fork and wait a child (small and large parent), posix_spawn, one\n"
-		"task to a pool worker and back, a pipe round trip, and bytes through a pipe vs\n"
-		"MAP_SHARED memory, and the scan limit: memchr over memory with 1 thread and one\n"
-		"thread per CPU online (no search of bytes can be faster). Each figure is the\n"
-		"median over the repetitions.\n\n"
-		"  --repeat N          repetitions of every operation (default: each its own, 10 to 5000)\n"
-		"  --parent-mib MIB    memory the large parent touches before it forks [1024]\n"
-		"  --transfer-mib MIB  bytes moved per pipe / MAP_SHARED operation [64]\n"
-		"  --scan-mib MIB      bytes memchr reads per scan operation [256]\n"
-		"  --format F          table, csv or json (schema tvp/1 with an \"overhead\" list) [table]\n");
-}
+/* Positions in overhead_opts. */
+enum { OPT_REPEAT, OPT_PARENT_MIB, OPT_TRANSFER_MIB, OPT_SCAN_MIB, OPT_FORMAT };
 
-/* Parse a whole number option into *out within [lo, hi]. */
-static int number_option(const char *name, const char *text, uint64_t lo, uint64_t hi,
-			 uint64_t *out)
-{
-	if (tvp_parse_u64(text, out) != 0 || *out < lo || *out > hi)
-		return tvp_err(TVP_EUSAGE, "overhead: --%s must be a whole number from %llu to %llu, not '%s'",
-			       name, (unsigned long long)lo, (unsigned long long)hi, text);
-	return 0;
-}
+static const struct tvp_opt overhead_opts[] = {
+	{"repeat", TVP_OPT_U64, "N", NULL, "repetitions of every operation (default: each its own, 10 to 5000)"},
+	{"parent-mib", TVP_OPT_U64, "MIB", "1024", "memory the large parent touches before it forks"},
+	{"transfer-mib", TVP_OPT_U64, "MIB", "64", "bytes moved per pipe / MAP_SHARED operation"},
+	{"scan-mib", TVP_OPT_U64, "MIB", "256", "bytes memchr reads per scan operation"},
+	{"format", TVP_OPT_TEXT, "F", "table", "table, csv or json (schema tvp/1 with an \"overhead\" list)"},
+	{NULL},
+};
 
 /* MemAvailable of /proc/meminfo in MiB; 0 when unknown. */
 static uint64_t available_mib(void)
@@ -693,49 +677,21 @@ static uint64_t available_mib(void)
 	return kb / 1024;
 }
 
-static int parse(int argc, char **argv, struct settings *set, bool *help)
+/* The parsed options into set. 0, or TVP_EUSAGE after one line. */
+static int settings_of(const struct tvp_param *params, struct settings *set)
 {
-	*set = (struct settings){.parent_mib = 1024, .transfer_mib = 64, .scan_mib = 256,
-				 .format = TVP_FORMAT_TABLE};
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-			*help = true;
-			return 0;
-		}
-		if (strncmp(arg, "--", 2) != 0)
-			return tvp_err(TVP_EUSAGE, "overhead: unexpected argument '%s' (see tvp overhead --help)",
-				       arg);
-		const char *name = arg + 2, *eq = strchr(name, '=');
-		size_t len = eq ? (size_t)(eq - name) : strlen(name);
-		static const char *const known[] = {"repeat", "parent-mib", "transfer-mib", "format",
-						    "scan-mib"};
-		size_t which = 0;
-		while (which < 5 && !(strlen(known[which]) == len && !strncmp(known[which], name, len)))
-			which++;
-		if (which == 5)
-			return tvp_err(TVP_EUSAGE, "overhead: unknown option '--%.*s' (see tvp overhead --help)",
-				       (int)len, name);
-		const char *value;
-		if (tvp_option_value("overhead", known[which], which == 3 ? "F" : "N", argc, argv, &i,
-				     eq, &value))
-			return TVP_EUSAGE;
-		int status = 0;
-		if (which == 0)
-			status = number_option("repeat", value, 1, MAX_REPEAT, &set->repeat);
-		else if (which == 1)
-			status = number_option("parent-mib", value, 1, MAX_PARENT_MIB, &set->parent_mib);
-		else if (which == 2)
-			status = number_option("transfer-mib", value, 1, MAX_TRANSFER_MIB,
-					       &set->transfer_mib);
-		else if (which == 4)
-			status = number_option("scan-mib", value, 1, MAX_SCAN_MIB, &set->scan_mib);
-		else if (tvp_format_parse(value, &set->format) != 0)
-			status = tvp_err(TVP_EUSAGE, "overhead: unknown format '%s' (formats: table, csv, json)",
-					 value);
-		if (status)
-			return status;
-	}
+	if (tvp_opt_range("overhead", &params[OPT_REPEAT], 1, MAX_REPEAT) ||
+	    tvp_opt_range("overhead", &params[OPT_PARENT_MIB], 1, MAX_PARENT_MIB) ||
+	    tvp_opt_range("overhead", &params[OPT_TRANSFER_MIB], 1, MAX_TRANSFER_MIB) ||
+	    tvp_opt_range("overhead", &params[OPT_SCAN_MIB], 1, MAX_SCAN_MIB))
+		return TVP_EUSAGE;
+	*set = (struct settings){.repeat = params[OPT_REPEAT].u64, /* 0: each its own */
+				 .parent_mib = params[OPT_PARENT_MIB].u64,
+				 .transfer_mib = params[OPT_TRANSFER_MIB].u64,
+				 .scan_mib = params[OPT_SCAN_MIB].u64};
+	if (tvp_format_parse(params[OPT_FORMAT].text, &set->format) != 0)
+		return tvp_err(TVP_EUSAGE, "overhead: unknown format '%s' (formats: table, csv, json)",
+			       params[OPT_FORMAT].text);
 	uint64_t available = available_mib();
 	if (available && set->scan_mib > available)
 		return tvp_err(TVP_EUSAGE, "overhead: --scan-mib %llu is more than the memory available "
@@ -748,17 +704,12 @@ static int parse(int argc, char **argv, struct settings *set, bool *help)
 	return 0;
 }
 
-static int overhead_main(int argc, char **argv)
+static int overhead_run(const struct tvp_param *params)
 {
 	struct settings set;
-	bool help = false;
-	int status = parse(argc, argv, &set, &help);
+	int status = settings_of(params, &set);
 	if (status)
 		return status;
-	if (help) {
-		usage(stdout);
-		return 0;
-	}
 	tvp_cleanup_install(); /* Ctrl-C: the helper child and any forked one killed and reaped */
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	struct context ctx = {.set = &set, .cpus = cpus > 0 ? cpus : 1};
@@ -799,5 +750,13 @@ static int overhead_main(int argc, char **argv)
 const struct tvp_command tvp_command_overhead = {
 	.name = "overhead",
 	.summary = "the constants: thread, fork, spawn, pool task, pipe vs shared memory",
-	.main = overhead_main,
+	.synopsis = "[options]",
+	.description = "Times, per operation, what parallelism costs before any work is done: start and\n"
+		       "join a thread, fork and wait a child (small and large parent), posix_spawn, one\n"
+		       "task to a pool worker and back, a pipe round trip, and bytes through a pipe vs\n"
+		       "MAP_SHARED memory, and the scan limit: memchr over memory with 1 thread and one\n"
+		       "thread per CPU online (no search of bytes can be faster). Each figure is the\n"
+		       "median over the repetitions.",
+	.opts = overhead_opts,
+	.run = overhead_run,
 };

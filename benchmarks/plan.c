@@ -1,6 +1,7 @@
 /* plan.c - who runs which units: the task plan for each schedule. */
 #include "plan.h"
 
+#include "hash.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -28,18 +29,10 @@ int tvp_schedule_parse(const char *name, enum tvp_schedule *out)
 	return -1;
 }
 
-static size_t ceil_div(size_t a, size_t b) { return a / b + (a % b != 0); }
+/* Where --seed 0 starts the random order: xorshift64* never leaves state 0. */
+#define SEED_ZERO_STATE 0x9E3779B97F4A7C15ULL
 
-/* xorshift64*: a small, well-known generator, so an order is reproducible. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
+static size_t ceil_div(size_t a, size_t b) { return a / b + (a % b != 0); }
 
 void tvp_plan_build(struct tvp_plan *plan, enum tvp_schedule schedule,
 		    size_t units, size_t workers, size_t chunk,
@@ -73,9 +66,9 @@ void tvp_plan_build(struct tvp_plan *plan, enum tvp_schedule schedule,
 	}
 
 	if (schedule == TVP_SCHED_RANDOM) {
-		uint64_t state = seed ? seed : 0x9E3779B97F4A7C15ULL;
+		uint64_t state = seed ? seed : SEED_ZERO_STATE;
 		for (size_t i = plan->ntasks; i > 1; i--) {
-			size_t j = (size_t)(next_random(&state) % i);
+			size_t j = (size_t)(tvp_xorshift64s(&state) % i);
 			struct tvp_task t = plan->tasks[i - 1];
 			plan->tasks[i - 1] = plan->tasks[j];
 			plan->tasks[j] = t;

@@ -10,6 +10,7 @@
 #include "gil.h"
 #include "ipc.h"
 #include "measure.h"
+#include "options.h" /* struct tvp_opt: each workload lists its own options; the CLI parses them */
 #include "plan.h"
 #include "util.h"
 
@@ -21,27 +22,6 @@
 struct tvp_job;
 struct tvp_worker;
 struct tvp_runner;
-
-/* ---- Workload options: each workload lists its own; the CLI parses them. */
-
-enum tvp_opt_kind { TVP_OPT_U64, TVP_OPT_DOUBLE, TVP_OPT_TEXT, TVP_OPT_FLAG };
-
-struct tvp_opt {
-	const char *name;     /* without the leading "--" */
-	enum tvp_opt_kind kind;
-	const char *metavar;  /* shown in help: "N", "FILE" */
-	const char *fallback; /* the default as text; NULL: no default */
-	const char *help;     /* one line */
-};
-
-/* One option's value for a job (kept in the order of the workload's table). */
-struct tvp_param {
-	const struct tvp_opt *opt;
-	const char *text; /* as given, or the fallback; NULL when neither */
-	uint64_t u64;
-	double real;
-	bool given; /* on the command line, not the fallback */
-};
 
 /* ---- A workload: the work as independent units, a kernel, a reduce. */
 
@@ -87,7 +67,8 @@ struct tvp_workload {
 	int (*finish)(struct tvp_job *job, const struct tvp_result *const *ordered,
 		      size_t ntasks);
 
-	/* Optional: free what prepare made. */
+	/* Optional: free what prepare made (tvp_release_state, when that is
+	 * one block from malloc in job->state). */
 	void (*release)(struct tvp_job *job);
 };
 
@@ -108,6 +89,10 @@ uint64_t tvp_param_u64(const struct tvp_job *job, const char *name);
 double tvp_param_double(const struct tvp_job *job, const char *name);
 const char *tvp_param_text(const struct tvp_job *job, const char *name);
 bool tvp_param_flag(const struct tvp_job *job, const char *name);
+
+/* The release of a workload whose state is one block from malloc (or
+ * NULL): frees job->state and sets it to NULL. */
+void tvp_release_state(struct tvp_job *job);
 
 /* "from=2 to=2000000 block=10000": the params as text, joined by sep. With
  * escape, a ';', '=' or '\\' inside a value gets a '\\' before it (the CSV's

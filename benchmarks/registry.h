@@ -4,11 +4,18 @@
 
 #include "plugin.h"
 
-/* A command that is not a workload run (such as `tvp corpus`). */
+/* A command that is not a workload run (such as `tvp corpus`). Its options
+ * are a table, parsed (and --help printed) by the CLI as a workload's are. */
 struct tvp_command {
 	const char *name;
-	const char *summary;
-	int (*main)(int argc, char **argv); /* argv[0] is the command name */
+	const char *summary;     /* one line for --list */
+	const char *synopsis;    /* after "usage: tvp NAME ": "--out FILE [options]" */
+	const char *description; /* what --help says before the options */
+	const struct tvp_opt *opts; /* ends with an entry whose name is NULL */
+
+	/* Run with params, one per entry of opts, in its order. 0, 1 for a
+	 * runtime fault, or TVP_EUSAGE after one line. */
+	int (*run)(const struct tvp_param *params);
 };
 
 extern const struct tvp_workload *const tvp_workloads[];

@@ -40,6 +40,12 @@ bool tvp_param_flag(const struct tvp_job *job, const char *name)
 	return tvp_param(job, name)->given;
 }
 
+void tvp_release_state(struct tvp_job *job)
+{
+	free(job->state);
+	job->state = NULL;
+}
+
 /* "from=2 to=2000000 block=10000": the workload's params, for humans.
  * With escape (the CSV's "from=2;to=2000000"), a ';', '=' or '\\' inside
  * a value gets a '\\' before it, so the field splits one way only. */

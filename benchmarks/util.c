@@ -142,21 +142,3 @@ int tvp_parse_double(const char *text, double *out)
 	*out = value;
 	return 0;
 }
-
-int tvp_option_value(const char *who, const char *name, const char *metavar, int argc,
-		     char **argv, int *i, const char *eq, const char **value)
-{
-	if (eq) {
-		*value = eq + 1;
-		return 0;
-	}
-	if (*i + 1 >= argc)
-		return tvp_err(TVP_EUSAGE, "%s: --%s needs a value (%s)", who, name, metavar);
-	const char *next = argv[*i + 1];
-	if (strncmp(next, "--", 2) == 0 && next[2] != '\0')
-		return tvp_err(TVP_EUSAGE, "%s: --%s needs a value (%s), not the option '%s' "
-			       "(write --%s=%s if that is the value)", who, name, metavar, next, name,
-			       next);
-	*value = argv[++*i];
-	return 0;
-}

@@ -40,11 +40,4 @@ char *tvp_xstrdup(const char *text);
 int tvp_parse_u64(const char *text, uint64_t *out);
 int tvp_parse_double(const char *text, double *out);
 
-/* The value of option --name at argv[*i]: after '=' when eq is not NULL,
- * else the next argument (advancing *i). A missing value, or a next
- * argument that is itself an option ("--pin"), is bad input: print one
- * line naming who ("corpus", "mandelbrot") and return TVP_EUSAGE. */
-int tvp_option_value(const char *who, const char *name, const char *metavar, int argc,
-		     char **argv, int *i, const char *eq, const char **value);
-
 #endif

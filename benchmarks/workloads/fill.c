@@ -1,15 +1,13 @@
 /* fill.c - every unit emits --bytes of a known pattern; the answer is their checksum: what moving results costs. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "../hash.h"
 #include "../plugin.h"
 
 #define FILL_MAX_BYTES (16ULL << 20) /* per unit */
 #define FILL_MAX_TOTAL (1ULL << 30)  /* in all: the parent holds every result */
 #define FILL_PIECE 4096              /* bytes emitted at a time */
-#define FNV_OFFSET 14695981039346656037ULL
-#define FNV_PRIME 1099511628211ULL
 
 struct fill {
 	uint64_t units, bytes;
@@ -24,32 +22,16 @@ static const struct tvp_opt fill_opts[] = {
 /* The pattern: xorshift64 seeded by the unit index, 8 bytes per step. */
 static uint64_t pattern_seed(uint64_t unit)
 {
-	return (unit + 1) * 0x9E3779B97F4A7C15ULL;
-}
-
-static uint64_t pattern_next(uint64_t *state)
-{
-	uint64_t x = *state;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *state = x;
+	return (unit + 1) * TVP_SPLITMIX64_STEP; /* never 0: xorshift64 would stay there */
 }
 
 /* Fill piece with the next len bytes of the unit's pattern. */
 static void pattern_fill(uint64_t *state, unsigned char *piece, size_t len)
 {
 	for (size_t i = 0; i < len; i += 8) {
-		uint64_t word = pattern_next(state);
+		uint64_t word = tvp_xorshift64(state);
 		memcpy(piece + i, &word, len - i < 8 ? len - i : 8);
 	}
-}
-
-static uint64_t fnv1a(uint64_t hash, const unsigned char *bytes, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		hash = (hash ^ bytes[i]) * FNV_PRIME;
-	return hash;
 }
 
 static int fill_prepare(struct tvp_job *job)
@@ -95,13 +77,13 @@ static int fill_reduce(struct tvp_job *job, const struct tvp_result *const *orde
 		       size_t ntasks, char answer[TVP_ANSWER_MAX])
 {
 	const struct fill *f = job->state;
-	uint64_t hash = FNV_OFFSET;
+	uint64_t hash = TVP_FNV_OFFSET;
 	for (size_t k = 0; k < ntasks; k++) {
 		size_t want = ordered[k]->count * (size_t)f->bytes;
 		if (ordered[k]->buf.len != want)
 			return tvp_err(TVP_ERUNTIME, "fill: task at unit %zu returned %zu bytes, not %zu",
 				       ordered[k]->first, ordered[k]->buf.len, want);
-		hash = fnv1a(hash, ordered[k]->buf.data, want);
+		hash = tvp_fnv1a(hash, ordered[k]->buf.data, want);
 	}
 	snprintf(answer, TVP_ANSWER_MAX, "%016llx", (unsigned long long)hash);
 	return 0;
@@ -113,23 +95,17 @@ static int fill_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX])
 {
 	const struct fill *f = job->state;
 	unsigned char piece[FILL_PIECE];
-	uint64_t hash = FNV_OFFSET;
+	uint64_t hash = TVP_FNV_OFFSET;
 	for (uint64_t unit = 0; unit < f->units; unit++) {
 		uint64_t state = pattern_seed(unit);
 		for (uint64_t done = 0; done < f->bytes; done += FILL_PIECE) {
 			size_t len = f->bytes - done < FILL_PIECE ? (size_t)(f->bytes - done) : FILL_PIECE;
 			pattern_fill(&state, piece, len);
-			hash = fnv1a(hash, piece, len);
+			hash = tvp_fnv1a(hash, piece, len);
 		}
 	}
 	snprintf(answer, TVP_ANSWER_MAX, "%016llx", (unsigned long long)hash);
 	return 0;
-}
-
-static void fill_release(struct tvp_job *job)
-{
-	free(job->state);
-	job->state = NULL;
 }
 
 const struct tvp_workload tvp_workload_fill = {
@@ -142,5 +118,5 @@ const struct tvp_workload tvp_workload_fill = {
 	.kernel = fill_kernel,
 	.result_bound = fill_result_bound,
 	.reduce = fill_reduce,
-	.release = fill_release,
+	.release = tvp_release_state,
 };

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../hash.h"
 #include "../plugin.h"
 
 #define MAX_REQUESTS 100000000ULL
@@ -87,10 +88,7 @@ static const struct tvp_opt io_opts[] = {
 /* The reply to a request: splitmix64 of its unit and the seed. */
 static uint64_t reply_of(uint64_t unit, uint64_t seed)
 {
-	uint64_t z = unit + seed * 0x9E3779B97F4A7C15ULL + 0x9E3779B97F4A7C15ULL;
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
+	return tvp_splitmix64_at(unit + seed * TVP_SPLITMIX64_STEP);
 }
 
 /* One round of CPU work (a multiply-xorshift), the unit of --work-us. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../hash.h"
 #include "../outfile.h"
 #include "../plugin.h"
 
@@ -20,8 +21,6 @@
  * --gil legacy release the lock too rarely to reproduce CPython 2's
  * convoy (2 threads: 1.06x serial instead of ~1.7x). */
 #define TICK_EVERY 8
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
 
 struct mandelbrot {
 	size_t width, height;
@@ -114,11 +113,9 @@ static uint32_t get_count(const unsigned char *counts, size_t i, size_t bytes)
  * counts are stored or on how rows were shared out. */
 static uint64_t checksum_add(uint64_t hash, uint32_t count)
 {
-	for (int b = 0; b < 4; b++) {
-		hash ^= (count >> (8 * b)) & 0xff;
-		hash *= FNV_PRIME;
-	}
-	return hash;
+	const unsigned char little_endian[4] = {(unsigned char)count, (unsigned char)(count >> 8),
+						(unsigned char)(count >> 16), (unsigned char)(count >> 24)};
+	return tvp_fnv1a(hash, little_endian, sizeof little_endian);
 }
 
 static void checksum_format(uint64_t hash, char answer[TVP_ANSWER_MAX])
@@ -233,7 +230,7 @@ static int mandelbrot_reduce(struct tvp_job *job, const struct tvp_result *const
 	int status = check_results(m, ordered, ntasks);
 	if (status)
 		return status;
-	uint64_t hash = FNV_OFFSET;
+	uint64_t hash = TVP_FNV_OFFSET;
 	for (size_t k = 0; k < ntasks; k++) {
 		size_t pixels = ordered[k]->count * m->width;
 		for (size_t i = 0; i < pixels; i++)
@@ -250,7 +247,7 @@ static int mandelbrot_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX]
 	const struct mandelbrot *m = job->state;
 	struct tvp_worker quiet = {.job = job}; /* no GIL: the ticks do nothing */
 	uint32_t countdown = TICK_EVERY;
-	uint64_t hash = FNV_OFFSET;
+	uint64_t hash = TVP_FNV_OFFSET;
 	for (size_t row = 0; row < m->height; row++)
 		for (size_t col = 0; col < m->width; col++)
 			hash = checksum_add(hash, calc_point(pixel_re(m, col), pixel_im(m, row),
@@ -366,8 +363,7 @@ static void mandelbrot_release(struct tvp_job *job)
 	struct mandelbrot *m = job->state;
 	if (m)
 		tvp_outfile_discard(&m->image_out);
-	free(job->state);
-	job->state = NULL;
+	tvp_release_state(job);
 }
 
 const struct tvp_workload tvp_workload_mandelbrot = {

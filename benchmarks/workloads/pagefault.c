@@ -164,12 +164,6 @@ static int pagefault_finish(struct tvp_job *job, const struct tvp_result *const 
 	return 0;
 }
 
-static void pagefault_release(struct tvp_job *job)
-{
-	free(job->state);
-	job->state = NULL;
-}
-
 const struct tvp_workload tvp_workload_pagefault = {
 	.name = "pagefault",
 	.summary = "map, write every page, read back, unmap (will-it-scale page_fault): processes scale further",
@@ -181,5 +175,5 @@ const struct tvp_workload tvp_workload_pagefault = {
 	.result_bound = pagefault_result_bound,
 	.reduce = pagefault_reduce,
 	.finish = pagefault_finish,
-	.release = pagefault_release,
+	.release = tvp_release_state,
 };

@@ -157,12 +157,6 @@ static int primes_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX])
 	return 0;
 }
 
-static void primes_release(struct tvp_job *job)
-{
-	free(job->state);
-	job->state = NULL;
-}
-
 const struct tvp_workload tvp_workload_primes = {
 	.name = "primes",
 	.summary = "sum of the primes in [from, to) by trial division (the PEP 371 talk)",
@@ -173,5 +167,5 @@ const struct tvp_workload tvp_workload_primes = {
 	.kernel = primes_kernel,
 	.result_bound = primes_result_bound,
 	.reduce = primes_reduce,
-	.release = primes_release,
+	.release = tvp_release_state,
 };

@@ -1,14 +1,12 @@
 /* tiny.c - many tiny tasks, each building one 5-character random string (the Stockholm talk). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "../hash.h"
 #include "../plugin.h"
 
 #define MAX_TASKS 100000000ULL
 #define MAX_LENGTH 64
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
 
 /* The talk's alphabet: string.ascii_lowercase + ascii_uppercase + digits. */
 static const char alphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -24,33 +22,14 @@ static const struct tvp_opt tiny_opts[] = {
 	{NULL},
 };
 
-/* splitmix64: a small, well-known generator; each string seeds its own. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
 /* The talk's rand_string: length characters drawn at random from the
- * alphabet. String number index is the same on every run and worker. */
+ * alphabet (splitmix64 seeded by index: string number index is the same
+ * on every run and worker). */
 static void rand_string(size_t index, size_t length, char *out)
 {
 	uint64_t state = index;
 	for (size_t i = 0; i < length; i++)
-		out[i] = alphabet[next_random(&state) % ALPHABET_SIZE];
-}
-
-/* FNV-1a (64 bit) over bytes, continuing from hash. */
-static uint64_t checksum_add(uint64_t hash, const void *bytes, size_t len)
-{
-	const unsigned char *p = bytes;
-	for (size_t i = 0; i < len; i++) {
-		hash ^= p[i];
-		hash *= FNV_PRIME;
-	}
-	return hash;
+		out[i] = alphabet[tvp_splitmix64(&state) % ALPHABET_SIZE];
 }
 
 static int tiny_prepare(struct tvp_job *job)
@@ -97,13 +76,13 @@ static int tiny_reduce(struct tvp_job *job, const struct tvp_result *const *orde
 		       size_t ntasks, char answer[TVP_ANSWER_MAX])
 {
 	const struct tiny *t = job->state;
-	uint64_t hash = FNV_OFFSET;
+	uint64_t hash = TVP_FNV_OFFSET;
 	for (size_t k = 0; k < ntasks; k++) {
 		const struct tvp_result *r = ordered[k];
 		if (r->buf.len != r->count * t->length)
 			return tvp_err(TVP_ERUNTIME, "tiny: task at unit %zu returned %zu bytes, not %zu",
 				       r->first, r->buf.len, r->count * t->length);
-		hash = checksum_add(hash, r->buf.data, r->buf.len);
+		hash = tvp_fnv1a(hash, r->buf.data, r->buf.len);
 	}
 	snprintf(answer, TVP_ANSWER_MAX, "%016llx", (unsigned long long)hash);
 	return 0;
@@ -114,19 +93,13 @@ static int tiny_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX])
 {
 	const struct tiny *t = job->state;
 	char text[MAX_LENGTH];
-	uint64_t hash = FNV_OFFSET;
+	uint64_t hash = TVP_FNV_OFFSET;
 	for (size_t unit = 0; unit < t->tasks; unit++) {
 		rand_string(unit, t->length, text);
-		hash = checksum_add(hash, text, t->length);
+		hash = tvp_fnv1a(hash, text, t->length);
 	}
 	snprintf(answer, TVP_ANSWER_MAX, "%016llx", (unsigned long long)hash);
 	return 0;
-}
-
-static void tiny_release(struct tvp_job *job)
-{
-	free(job->state);
-	job->state = NULL;
 }
 
 const struct tvp_workload tvp_workload_tiny = {
@@ -139,5 +112,5 @@ const struct tvp_workload tvp_workload_tiny = {
 	.kernel = tiny_kernel,
 	.result_bound = tiny_result_bound,
 	.reduce = tiny_reduce,
-	.release = tiny_release,
+	.release = tvp_release_state,
 };

@@ -3,14 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../hash.h"
 #include "../plugin.h"
 
 #define MAX_WORDS 10000000000ULL
 #define MAX_VOCAB 100000000ULL /* 26^6 > 3e8: every word fits WORD_MAX letters */
 #define WORD_MAX 8
 #define MIN_LETTERS 3
-#define FNV_OFFSET 0xcbf29ce484222325ULL
-#define FNV_PRIME 0x100000001b3ULL
 
 /*
  * The text is made here, deterministically, rather than read from the
@@ -52,19 +51,10 @@ struct table {
 	size_t mask, used;
 };
 
-/* splitmix64 of x. */
-static uint64_t mix(uint64_t x)
-{
-	uint64_t z = x + 0x9E3779B97F4A7C15ULL;
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
 /* The rank of word number i of the text. */
 static uint64_t rank_of(const struct wordcount *wc, uint64_t i)
 {
-	return mix(i) % wc->vocab;
+	return tvp_splitmix64_at(i) % wc->vocab;
 }
 
 /* The letters of rank (base 26, at least MIN_LETTERS); returns the length. */
@@ -80,10 +70,7 @@ static uint8_t spell(uint64_t rank, char out[WORD_MAX])
 
 static uint64_t hash_word(const char *word, uint8_t len)
 {
-	uint64_t h = FNV_OFFSET;
-	for (uint8_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)word[i]) * FNV_PRIME;
-	return h;
+	return tvp_fnv1a(TVP_FNV_OFFSET, word, len);
 }
 
 /* A table with room for at least `entries` words at half load. */
@@ -192,13 +179,12 @@ static int by_word(const void *a, const void *b)
 static void answer_of(struct entry *entries, size_t count, char answer[TVP_ANSWER_MAX])
 {
 	qsort(entries, count, sizeof *entries, by_word);
-	uint64_t h = FNV_OFFSET, total = 0;
+	uint64_t h = TVP_FNV_OFFSET, total = 0;
 	for (size_t i = 0; i < count; i++) {
 		char line[64];
 		int n = snprintf(line, sizeof line, "%.*s %llu\n", entries[i].len, entries[i].word,
 				 (unsigned long long)entries[i].count);
-		for (int k = 0; k < n; k++)
-			h = (h ^ (unsigned char)line[k]) * FNV_PRIME;
+		h = tvp_fnv1a(h, line, (size_t)n);
 		total += entries[i].count;
 	}
 	snprintf(answer, TVP_ANSWER_MAX, "%016llx", (unsigned long long)h);
@@ -271,12 +257,6 @@ static int wordcount_finish(struct tvp_job *job, const struct tvp_result *const 
 	return 0;
 }
 
-static void wordcount_release(struct tvp_job *job)
-{
-	free(job->state);
-	job->state = NULL;
-}
-
 const struct tvp_workload tvp_workload_wordcount = {
 	.name = "wordcount",
 	.summary = "count words into partial tables that must travel and merge (threads win as --vocab grows)",
@@ -288,5 +268,5 @@ const struct tvp_workload tvp_workload_wordcount = {
 	.result_bound = wordcount_result_bound,
 	.reduce = wordcount_reduce,
 	.finish = wordcount_finish,
-	.release = wordcount_release,
+	.release = tvp_release_state,
 };

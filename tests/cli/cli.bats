@@ -68,6 +68,28 @@ load helpers
 	[[ "$output" == *"segmented sieve"* ]]
 }
 
+@test "workloads, overhead and corpus share one option parser: the same line for the same mistake" {
+	local cmd
+	for cmd in primes overhead corpus; do
+		expect_usage_error "$cmd" --bogus 1
+		[ "$stderr" = "tvp: $cmd: unknown option '--bogus' (see tvp $cmd --help)" ] || { echo "$stderr"; return 1; }
+		expect_usage_error "$cmd" stray
+		[ "$stderr" = "tvp: $cmd: unexpected argument 'stray' (options start with --; see tvp $cmd --help)" ] ||
+			{ echo "$stderr"; return 1; }
+		expect_usage_error "$cmd" --help=yes
+		[ "$stderr" = "tvp: $cmd: --help takes no value" ] || { echo "$stderr"; return 1; }
+		run --separate-stderr "$TVP" "$cmd" -h --bogus
+		[ "$status" -eq 0 ] && [[ "$output" == "usage: tvp $cmd "* ]] && [[ "$output" == *"  --help "* ]] ||
+			{ echo "$cmd -h: status $status: $output $stderr"; return 1; }
+	done
+	expect_usage_error corpus --lines 99999999999 --out x
+	[ "$stderr" = "tvp: corpus: --lines must be a whole number from 0 to 10000000000, not '99999999999'" ]
+	expect_usage_error overhead --repeat 0
+	[ "$stderr" = "tvp: overhead: --repeat must be a whole number from 1 to 1000000, not '0'" ]
+	expect_usage_error overhead --transfer-mib -3
+	[ "$stderr" = "tvp: overhead: --transfer-mib needs a whole number >= 0, not '-3'" ]
+}
+
 @test "each model prints a verified JSON run with the sum below two million" {
 	local count=0
 	while read -r model kind; do

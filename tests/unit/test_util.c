@@ -1,10 +1,11 @@
-/* test_util.c - number parsing, statistics and the byte plumbing of ipc. */
+/* test_util.c - number parsing, statistics, the byte plumbing of ipc, and the shared release. */
 #include <criterion/criterion.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../../benchmarks/ipc.h"
 #include "../../benchmarks/measure.h"
+#include "../../benchmarks/plugin.h"
 #include "../../benchmarks/util.h"
 
 Test(util, parse_u64_accepts_plain_suffixed_and_exponent_forms)
@@ -101,4 +102,13 @@ Test(ipc, shared_memory_is_zeroed)
 	for (size_t i = 0; i < (1 << 20); i += 4096)
 		cr_assert_eq(m[i], 0);
 	tvp_shared_free(m, 1 << 20);
+}
+
+Test(workload, release_state_frees_the_block_and_forgets_it)
+{
+	struct tvp_job job = {.state = tvp_xmalloc(64)};
+	tvp_release_state(&job); /* ASan reports the block if it is not freed */
+	cr_assert_null(job.state);
+	tvp_release_state(&job); /* a job whose prepare never ran */
+	cr_assert_null(job.state);
 }
