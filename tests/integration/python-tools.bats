@@ -36,10 +36,35 @@ PY
 	[[ "$output" == *"\\section{Python's tools, measured}"* ]]
 	[[ "$output" == *"\\paragraph{Primes.}"* ]]
 	[[ "$output" == *"pool-spawn"*"Pool, spawn"* ]]
-	[[ "$output" == *"tvp's simulation (at 8 times"*"tvp 2 threads, -{}-gil legacy"* ]]
+	[[ "$output" == *"tvp's simulation at primes to 160,000, block 10,000 (8 times"*"tvp 2 threads, -{}-gil legacy"* ]]
+	# every verdict names the sizes it was measured at
+	[[ "$output" == *"\\textbf{Pool (fork)}"*"(CPython 3."*", primes to 20,000, block 10,000: "* ]]
 	[[ "$output" == *"\\paragraph{Start-up.}"*"fork + wait"*"posix\\_spawn"* ]]
 	[[ "$output" == *"\\paragraph{Verdicts.}"*"\\textbf{Pool (fork)}"* ]]
 	[[ "$output" == *"Not measured."*"freethreaded"* ]]
+}
+
+@test "measure: grep's peers beside tvp's simulation on the corpus it is given, checked against GNU grep" {
+	corpus="$BATS_TEST_TMPDIR/lines-30000-seed-1.txt"
+	"$TVP" corpus --lines 30000 --seed 1 --out "$corpus"
+	run python3 "$SCRIPT" measure --tvp "$TVP" --out "$BATS_TEST_TMPDIR/py.json" \
+		--interpreters python3 --workloads grep --repeat 2 --corpus-lines 3000 --tvp-corpus "$corpus"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	answer=$(LC_ALL=C grep -c -E 'ab+c' "$corpus")
+	python3 - "$BATS_TEST_TMPDIR/py.json" "$answer" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert {r["workload"] for r in d["peers"]} == {"grep"}, d["peers"]
+tvp = d["tvp"]
+assert len(tvp) == 7 and {r["workload"] for r in tvp} == {"grep"}, tvp
+for r in tvp:  # the sweep's corpus, each run checked against GNU grep's count
+    assert r["verified"] and r["answer"] == sys.argv[2] and r["params"]["file"].endswith("lines-30000-seed-1.txt"), r
+PY
+	run python3 "$SCRIPT" tex "$BATS_TEST_TMPDIR/py.json"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\\paragraph{Grep.}"*"tvp's simulation at regex ab+c on lines-30000-seed-1.txt"*"tvp 2 threads, -{}-gil modern"* ]]
+	[[ "$output" == *"\\paragraph{Verdicts.}"*"regex ab+c on 3,000 corpus lines: "* ]]
 }
 
 @test "tex: the speedup interval comes from the repeats; a missing file says 'not measured'" {
