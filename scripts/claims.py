@@ -118,15 +118,22 @@ def check_grep(a):
 
 
 def grep_fastest(a):
-	"""One sentence: the fastest whole process of the like-for-like hyperfine table, or ''."""
+	"""One sentence: the whole process with the lowest median in the like-for-like hyperfine table,
+	against the runner-up by the interval of their ratio (fastest only when it excludes 1), or ''."""
 	exported = a.hyperfine.get("grep")
 	if not exported:
 		return ""
-	best = min(exported["results"], key=lambda r: r.get("median", r["mean"]))
-	command = best["command"]
+	ranked = sorted(exported["results"], key=lambda r: r.get("median", r["mean"]))
 	corpus = a.sweep.get("sizes", {}).get("corpus")
-	command = short_command(command) if command.startswith("tvp ") else command.replace(corpus or "\0", "CORPUS")
-	return "Fastest whole process on the few-match regex: %s, %s." % (code(command), secs(best.get("median", best["mean"])))
+
+	def name(command):
+		return code(short_command(command) if command.startswith("tvp ") else command.replace(corpus or "\0", "CORPUS"))
+	best = ranked[0]
+	text = "Lowest median whole process on the few-match regex: %s, %s" % (name(best["command"]), secs(best.get("median", best["mean"])))
+	if len(ranked) > 1 and best.get("times") and ranked[1].get("times"):
+		i = stats.ratio_interval(best["times"], ranked[1]["times"])
+		text += "; against the next, %s: %s" % (name(ranked[1]["command"]), tex(stats.compare_words(i)))
+	return text + "."
 
 
 def check_mandelbrot(a):

@@ -311,9 +311,9 @@ def section(data):
                 if not got:
                     cells.append("--")
                 elif model == "serial":
-                    cells.append("%.2f\\,s" % got[0])
+                    cells.append(secs(got[0]))
                 else:
-                    cells.append("%.2f\\,s %.2f [%.2f, %.2f]" % got)
+                    cells.append("%s %.2f [%.2f, %.2f]" % ((secs(got[0]),) + got[1:]))
             if any(c != "--" for c in cells):
                 rows.append([tex(model), tex(what)] + cells)
         out.append("\\paragraph{%s.}\n" % w.capitalize())
@@ -325,11 +325,12 @@ def section(data):
             for r in sim:
                 serial = base["serial, --gil-free 0.5" if "--gil-free" in r["label"] else "serial"]
                 s = ratio_interval(walls(serial), walls(r))
-                srows.append([tex("tvp " + r["label"]), "%.3f\\,s" % r["wall_s"]["median"],
+                srows.append([tex("tvp " + r["label"]), secs(r["wall_s"]["median"]),
                               "%.2f [%.2f, %.2f]" % s])
-            out.append("tvp's simulation at %s (%d times the peers' primes range, 4 times their "
-                       "pixels, and for grep the sweep's corpus, so that the serial times are "
-                       "closer; the speedups compare):\n" % (tex(sizes_text(sim[0])), TVP_SCALE))
+            scale = {"primes": "%d times the peers' range" % TVP_SCALE, "mandelbrot": "4 times the peers' pixels",
+                     "grep": "the sweep's corpus"}.get(w, "the peers' sizes")
+            out.append("tvp's simulation at %s (%s, so that the serial times are closer; the "
+                       "speedups compare):\n" % (tex(sizes_text(sim[0])), scale))
             out.append(table(["tvp", "time", "speedup"], srows, "lrr"))
     # Start-up: the spawn phase of each tool beside tvp overhead's constants.
     rows = []

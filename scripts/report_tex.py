@@ -283,17 +283,43 @@ class Writer:
 				tex(entry["workload"]), tex(params_text(entry["params"])), secs(entry["baseline"])))
 			self.workload_table(entry)
 			self.emit("\\begin{itemize}\\small\n" + "".join("\\item %s\n" % t for t in self.fit_sentences(entry)) + "\\end{itemize}\n")
-			self.emit(figure([group + "-speedup", group + "-usl"],
-					 "%s: speedup with Amdahl's law where it is admissible (fitted on $N \\le %d$ from three core "
-					 "counts, else at most a dashed one-point estimate) and the hardware cap (left); the Universal "
-					 "Scalability Law fitted on $N \\le %d$ and the overhead-aware fit (right). Points past the cores "
-					 "are time slicing, drawn and never fitted." % (tex(title), self.a.cores, self.a.cores)))
+			self.emit(figure([group + "-speedup", group + "-usl"], self.scaling_caption(title, entry)))
 			self.emit(figure([group + "-time", group + "-efficiency"], "%s: wall time and parallel efficiency." % tex(title)))
-			self.emit(figure([group + "-karpflatt"], "%s: Karp--Flatt serial fraction where it is one ($S \\ge 1$); a "
-					 "fraction that grows with $N$ points at overhead, a flat one at a true serial part." % tex(title), 0.6))
+			if any(r[0] > 1 and r[4] >= 1 for m in entry["models"] for r in entry["rows"][m]):
+				self.emit(figure([group + "-karpflatt"], "%s: Karp--Flatt serial fraction where it is one ($S \\ge 1$); a "
+						 "fraction that grows with $N$ points at overhead, a flat one at a true serial part." % tex(title), 0.6))
+			else:
+				self.emit("No Karp--Flatt figure for %s: every run with $N > 1$ was slower than serial, where $e$ is "
+					  "above 1 and not a fraction.\n\n" % tex(title))
 			if group != "grep":
 				self.hyperfine_table(group, "Cross-check")
 			self.conclude_workload(title, entry)
+
+	def scaling_caption(self, title, entry):
+		"""The caption of a workload's speedup and USL figures: what was drawn, from its fits."""
+		fits = entry["fits"]
+		cores = self.a.cores
+
+		def drawn(law):
+			return [m for m in entry["models"] if fits[m].get("drawn", {}).get(law)]
+		fitted = [m for m in drawn("amdahl") if fits[m]["amdahl"]]
+		one = [m for m in drawn("amdahl") if not fits[m]["amdahl"]]
+		left = []
+		if fitted:
+			left.append("Amdahl's law fitted on $N \\le %d$ for %s" % (cores, ", ".join(code(m) for m in fitted)))
+		if one:
+			left.append("the dashed Amdahl curve one speedup implies (a one-point estimate, not a fit) for %s" %
+				    ", ".join(code(m) for m in one))
+		if not left:
+			left.append("no Amdahl curve (%s)" % tex(next(iter(f["why"].get("amdahl", "no admissible p")
+								      for f in fits.values()), "")))
+		usl, ovh = drawn("usl"), drawn("overhead")
+		right = ("the Universal Scalability Law fitted on $N \\le %d$ for %s" % (cores, ", ".join(code(m) for m in usl))
+			 if usl else "no USL fit (%s)" % tex(next(iter(f["why"].get("usl", "no admissible fit") for f in fits.values()), "")))
+		right += ("; the overhead-aware fit on every $N$ for %s" % ", ".join(code(m) for m in ovh) if ovh
+			  else "; no overhead-aware fit")
+		return ("%s: speedup with %s, and the hardware cap (left); %s (right). Points past the cores are time "
+			"slicing, drawn and never fitted." % (tex(title), "; ".join(left), right))
 
 	def conclude_workload(self, title, entry):
 		"""Generated conclusions for one workload: comparisons backed by intervals only."""
@@ -365,10 +391,10 @@ class Writer:
 			ties = [r["label"] for r, i in against if stats.differs(i) == 0]
 			words = "; ".join("against %s %s" % (tex(r["label"]), compare(best["runs"][m], r["runs"][m])) for r, _ in against)
 			if ties:
-				self.conclusions.append("Mandelbrot, %s, with %s, %d workers: %s had the lowest median, but no schedule was "
+				self.conclusions.append("Schedules on %s, %s with %d workers: %s had the lowest median, but no schedule was "
 							"measurably best (%s)." % (size, code(m), workers, tex(best["label"]), words))
 			else:
-				self.conclusions.append("Mandelbrot, %s, with %s, %d workers: the best schedule was %s, %s." % (
+				self.conclusions.append("Schedules on %s, %s with %d workers: the best schedule was %s, %s." % (
 					size, code(m), workers, tex(best["label"]), words))
 
 	def ipc(self):
@@ -387,8 +413,8 @@ class Writer:
 			rows.append([tex(workload), code(model), str(workers)] +
 				    ["%s (%s)" % (secs(byipc[k]["wall_s"]["median"]), self.cv_cell(byipc[k])) if k in byipc else "--" for k in kinds])
 			if "pipe" in byipc and "shm" in byipc:
-				self.conclusions.append("%s, %s, %s with %d workers: results through shared memory against a pipe: %s." % (
-					tex(workload), sizes_tex(byipc["pipe"]), code(model), workers, compare(byipc["shm"], byipc["pipe"])))
+				self.conclusions.append("Results back from %s, %s with %d workers: shared memory against a pipe: %s." % (
+					sizes_tex(byipc["pipe"]), code(model), workers, compare(byipc["shm"], byipc["pipe"])))
 		self.table("llr" + "r" * len(kinds), ["workload", "model", "workers"] + [code("--ipc " + k) for k in kinds], rows)
 		self.emit("Sizes: %s. Each row of the image travels back to the parent: copied through a pipe (as Python's "
 			  "queues pickle results) or written in place into a shared mapping.\n\n" % tex(params_text(runs[0].get("params", {}))))
@@ -402,7 +428,7 @@ class Writer:
 		for regex, entry in a.grep_input.items():
 			self.emit(figure(["grep-input-%d" % entry["index"]], "\\texttt{%s}: \\texttt{-{}-input ship} (the parent reads the file "
 					 "and sends each chunk through the IPC channel: the talk's queue) against \\texttt{-{}-input shared} "
-					 "(each worker maps its own chunk): tvp's median compute time; the whole-process times of tvp, GNU "
+					 "(each worker maps its own chunk): the median wall time of tvp's measured repeats (inside tvp, without its start-up); the whole-process times of tvp, GNU "
 					 "grep and ripgrep are in the table below.%s" % (tex(regex), self.scan_caption(entry)), 0.75))
 			self.scan_sentences(regex, entry)
 			for model in ("fork", "pool"):
@@ -446,7 +472,7 @@ class Writer:
 		for workload, entries in measured.items():
 			self.emit("\\subsection{%s}\n" % tex(workload))
 			first = next(iter(entries.values()))
-			self.emit("Sizes: %s; serial %s.\n" % (tex(params_text(first["params"])), secs(first["baseline"])))
+			self.emit("Sizes: %s; serial %s.\n" % (sizes_tex(first["serial_run"]), secs(first["baseline"])))
 			self.emit(figure(["gil-" + workload], "%s: speedup under no GIL, the modern GIL and the legacy GIL (log scale "
 					 "where a speedup is below 1). Threads of one process share one lock; each process has its own." % tex(workload), 1.0))
 			models = sorted({m for e in entries.values() for m in e["rows"] if is_threads(m) or is_processes(m)},
@@ -469,9 +495,19 @@ class Writer:
 						tex(workload), sizes_tex(t), mode, a.cores, compare(t, p)))
 		self.emit("\\subsection{Work done with the GIL released}\n")
 		if a.gil_free_points:
+			inside = total = 0
+			for workers, points in a.gil_free_points.items():
+				n = min(workers, a.cores)
+				for fraction, speedup in points:
+					low = 1 / ((1 - fraction) + fraction / n)
+					high = n if fraction >= 1 else min(n, 1 / (1 - fraction))
+					total += 1
+					inside += low * 0.98 <= speedup <= high * 1.02
+			first = next(r for runs in a.gil_free.values() for r in runs)
 			self.emit(figure(["gil-free"], "Threads under the modern GIL with a known fraction $F$ of each unit done with the lock "
-					 "released (\\texttt{-{}-gil-free}): measured points between Amdahl's bound $1/((1-F)+F/n)$ and the overlap "
-					 "bound $\\min(n, 1/(1-F))$, $n$ the threads that can run at once.", 0.75))
+					 "released (\\texttt{-{}-gil-free}), %s: the band between Amdahl's bound $1/((1-F)+F/n)$ and the overlap "
+					 "bound $\\min(n, 1/(1-F))$, $n$ the threads that can run at once; %d of the %d measured medians fall "
+					 "inside it (2\\%% tolerance)." % (sizes_tex(first), inside, total), 0.75))
 		else:
 			self.emit(self.not_measured(["gil-free"]) + "\n\n")
 		self.emit("\\subsection{Fidelity: the simulation beside real CPython}\n")
@@ -615,7 +651,8 @@ class Writer:
 			return
 		self.emit("\\section{Start-up}\n")
 		self.emit(figure(["startup"], "Starting the workers: the spawn phase of pthread and fork (paid on every run) and the "
-				 "pool's first run over its later ones (paid once); primes to 2000, no warm-up, log scale.\\label{fig:startup}", 0.7))
+				 "pool's first run over its later ones (paid once); %s, no warm-up, log scale.\\label{fig:startup}" % (
+					 sizes_tex(group_runs_of(self.a, "startup")[0]) if group_runs_of(self.a, "startup") else "?"), 0.7))
 
 	def image(self):
 		"""The Mandelbrot image, when the sweep wrote one."""
