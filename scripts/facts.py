@@ -156,7 +156,9 @@ def command_run(command):
 	"""A tvp command line that hyperfine timed, as a run-like record {"workload", "params"} for
 	sizes_text (hyperfine records commands, not tvp's JSON): 'tvp primes --to 400 --model fork'
 	gives params {"to": 400}; environment assignments and model options are left out."""
-	words = [w for w in shlex.split(command) if "=" not in w or w.startswith("-")]
+	words = shlex.split(command)
+	while words and "=" in words[0]:  # leading environment assignments (TVP_FAULT=...)
+		words = words[1:]
 	if len(words) < 2 or words[0] != "tvp":
 		return {"workload": None, "params": {}}
 	params, i = {}, 2

@@ -379,3 +379,21 @@ PY
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "tvp: unknown model 'nosuch' (models: serial, pthread, fork, pool)" ]
 }
+
+@test "facts: sizes, schedules and hyperfine commands read from the runs' own fields" {
+	cd "$TOP/scripts"
+	python3 - <<'PY'
+import facts
+run = lambda **kw: dict({"workers": 3}, **kw)
+assert facts.sizes_text({"workload": "primes", "params": {"from": 2, "to": 2000000, "block": 10000}}) == "primes to 2,000,000, block 10,000"
+assert facts.sizes_text({"workload": "mandelbrot", "params": {"width": 800, "height": 600, "iterations": 1000}}) == "a 800×600 Mandelbrot image, 1,000 iterations"
+assert facts.sizes_text({"workload": "io", "params": {"requests": 16}}) == "requests=16"
+assert facts.schedule_label(run(schedule="static", chunk=100, tasks=3)) == "block (static)"
+assert facts.schedule_label(run(schedule="static", chunk=1, tasks=300)) == "line by line (static, chunk 1)"
+assert facts.schedule_label(run(schedule="guided", chunk=1, tasks=20)) == "guided, chunk 1"
+assert facts.command_run("TVP_FAULT=die:task=4 tvp primes --model fork --workers 2 --to 400 --retry 1") == {"workload": "primes", "params": {"to": 400}}
+assert facts.command_run("tvp grep --file c.txt --regex 'a=b' --expect 3")["params"] == {"file": "c.txt", "regex": "a=b"}
+assert facts.gil_free_of({"gil_stats": {"free": 0.25}}) == 0.25 and facts.gil_free_of({"gil_stats": None}) is None
+assert facts.model_rank("openmp") > facts.model_rank("pool")  # a new model sorts after the known ones
+PY
+}
