@@ -257,7 +257,12 @@ def verdicts(data, ups):
         cells = best(model)
         if not cells:
             continue
-        if wins(cells):
+        won = [c for c in cells if wins([c])]
+        if won and not wins(cells):
+            said.append("\\textbf{%s} measurably beats serial only on %s here (%s, %s); on the "
+                        "others, %s." % (name, ", ".join(w for w, _ in won), newest, words(cells),
+                                         why_not or "the start-up and the transfers eat the gain"))
+        elif wins(cells):
             said.append("\\textbf{%s} wins on CPU-bound work (%s, %s): %s." % (
                 name, newest, words(cells), why_win or "it runs in parallel"))
         else:

@@ -92,3 +92,20 @@ PY
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Not measured: no Python interpreter ran"* ]]
 }
+
+@test "tex: a tool that beats serial on one workload and not another is said to, by name, not 'does not beat'" {
+	python3 - "$BATS_TEST_TMPDIR/m.json" <<'PY'
+import json, sys
+def run(w, model, walls):
+    return {"workload": w, "interpreter": "CPython 3.12.1", "model": "python-" + model, "params": {},
+            "wall_s": {"median": sorted(walls)[2], "all": walls}, "phases_s": {"spawn": 0.1}}
+d = {"schema": "tvp-python/1", "repeat": 5, "sizes": {}, "tvp": [], "overhead": [], "skipped": [],
+     "peers": [run("primes", "serial", [2.0, 2.0, 2.1, 1.9, 2.0]), run("primes", "threading", [1.0, 1.0, 1.05, 0.95, 1.0]),
+               run("mandelbrot", "serial", [2.0, 2.0, 2.1, 1.9, 2.0]), run("mandelbrot", "threading", [2.0, 2.2, 1.8, 2.1, 1.9])]}
+json.dump(d, open(sys.argv[1], "w"))
+PY
+	run python3 "$SCRIPT" tex "$BATS_TEST_TMPDIR/m.json"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\\textbf{threading} measurably beats serial only on primes here"* ]]
+	[[ "$output" != *"\\textbf{threading} does not measurably beat serial"* ]]
+}
