@@ -544,10 +544,13 @@ def curve_words(fits, models):
 
 def axis_words(entry):
 	"""logtime / logspeed for scaling.gp: log axes when times span more than a decade or a
-	speedup falls below 1."""
+	speedup falls below 1; smax / emax: the speedup and efficiency axes' tops, which hold every
+	measured point and its error bar (a superlinear speedup included)."""
 	rows = [r for m in entry["models"] for r in entry["rows"][m]]
 	times = [r[1] for r in rows] + [entry["baseline"]]
-	return {"logtime": int(max(times) > 10 * min(times)), "logspeed": int(any(r[4] < 1 for r in rows))}
+	top = max([r[0] + 0.5 for r in rows] + [1.25 * r[8] for r in rows if r[8] == r[8]])  # no measured point above the frame
+	return {"logtime": int(max(times) > 10 * min(times)), "logspeed": int(any(r[4] < 1 for r in rows)),
+		"smax": float(top), "emax": max(1.2, 1.05 * max(r[8] / r[0] for r in rows if r[8] == r[8]))}
 
 
 def ratio(runs, serial_model, model, workers):

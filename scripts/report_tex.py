@@ -310,9 +310,14 @@ class Writer:
 		if one:
 			left.append("the dashed Amdahl curve one speedup implies (a one-point estimate, not a fit) for %s" %
 				    ", ".join(code(m) for m in one))
-		if not left:
-			left.append("no Amdahl curve (%s)" % tex(next(iter(f["why"].get("amdahl", "no admissible p")
-								      for f in fits.values()), "")))
+		none = [m for m in entry["models"] if m not in fitted + one]
+		if none:
+			reasons = {}
+			for m in none:
+				f = fits[m]
+				why = f["no_p"]["text"] if f["no_p"] else ("overhead-bound" if f["overhead_bound"] else f["why"].get("amdahl", "no admissible p"))
+				reasons.setdefault(why, []).append(code(m))
+			left.append("no Amdahl curve for %s" % "; ".join("%s (%s)" % (", ".join(ms), tex(why)) for why, ms in reasons.items()))
 		usl, ovh = drawn("usl"), drawn("overhead")
 		right = ("the Universal Scalability Law fitted on $N \\le %d$ for %s" % (cores, ", ".join(code(m) for m in usl))
 			 if usl else "no USL fit (%s)" % tex(next(iter(f["why"].get("usl", "no admissible fit") for f in fits.values()), "")))
