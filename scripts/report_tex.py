@@ -141,10 +141,12 @@ class Writer:
 		busy = max(s.get("loadavg_start") or 0, s.get("loadavg_end") or 0)
 		if busy > 0.5 * a.cores:
 			self.emit("\\textbf{The machine was busy:} a load average of %.1f on %d cores means other processes "
-				  "competed for the CPUs during the sweep, so speedups below understate what this machine "
-				  "can do; re-run \\texttt{make bench} on a quiet machine.\n\n" % (busy, a.cores))
+				  "competed for the CPUs during the sweep, so every time below is disturbed: a parallel run slowed by "
+				  "the load understates the speedup, a serial run slowed by it overstates it (a speedup above the "
+				  "number of workers is that); re-run \\texttt{make bench} on a quiet machine.\n\n" % (busy, a.cores))
 			self.conclusions.append("The machine was busy during the sweep (load average up to %.1f on %d cores): "
-						"every speedup here is a lower bound." % (busy, a.cores))
+						"every time here is disturbed, and a speedup may be too low (the parallel run slowed) or "
+						"too high (the serial run slowed)." % (busy, a.cores))
 		noisy = [r for r in a.results["runs"] if stats.cv(stats.repeats(r)) > stats.NOISY_CV]
 		again = [r for r in a.results["runs"] if r.get("sweep", {}).get("remeasure")]
 		methods = sorted({"%s: %s" % (r["workload"], r.get("reference_method", "?")) for r in a.results["runs"]})
