@@ -12,6 +12,8 @@ stats dat(1) using 1 nooutput
 maxw = STATS_max
 do for [i=2:nmodels] { stats dat(i) using 1 nooutput; maxw = (STATS_max > maxw) ? STATS_max : maxw }
 xmax = maxw + 0.5
+if (!exists('smax')) smax = xmax  # the speedup and efficiency axes' tops (analyze.py: every point inside)
+if (!exists('emax')) emax = 1.2
 
 # the fits analyze.py made (scripts/stats.py), one word per model: has_amdahl/has_usl/has_ovh
 # (1: NAME-MODEL-LAW.curve holds a drawable curve), amdahl_kind (fit, one = one-point estimate,
@@ -43,9 +45,9 @@ unset logscale y
 
 # speedup with the Amdahl fit (or a one-point estimate, dashed) and the hardware cap
 set output outfile(name.'-speedup')
-set title title.': speedup over serial; Amdahl fitted on workers <= '.cores.' cores'
+set title title.': speedup over serial; Amdahl only where admissible (workers <= '.cores.' cores)'
 set ylabel 'speedup (serial time / time)'
-if (logspeed) { set logscale y; set yrange [*:xmax]; set ylabel 'speedup (log scale; below 1: slower than serial)' } else { set yrange [0:xmax] }
+if (logspeed) { set logscale y; set yrange [*:smax]; set ylabel 'speedup (log scale; below 1: slower than serial)' } else { set yrange [0:smax] }
 set key top left
 akey(i) = AK(i) eq 'fit' ? sprintf('Amdahl %s: p = %.3f (95%% interval %.3f-%.3f)', word(models, i), AP(i), AL(i), AH(i)) : \
 	(AK(i) eq 'one' ? sprintf('%s: one-point estimate, not a fit (p = %.3f)', word(models, i), AP(i)) : '')
@@ -74,7 +76,7 @@ unset logscale y
 set output outfile(name.'-efficiency')
 set title title.': parallel efficiency'
 set ylabel 'efficiency (speedup / workers)'
-set yrange [0:1.2]
+set yrange [0:emax]
 set key bottom left
 plot 1 ls 20 title 'ideal: 1', \
 	for [i=1:nmodels] dat(i) using 1:6 with linespoints ls i title word(models, i)

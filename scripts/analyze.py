@@ -15,32 +15,18 @@ import math
 import os
 import re
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_tex  # noqa: E402
 import stats  # noqa: E402
+from facts import (SCALING, GIL_MODES, model_kind, learn_kinds, model_rank, median_s,  # noqa: E402,F401
+		   group_runs, gil_of, input_of, regex_of, gil_free_of, schedule_label)
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# The scaling groups of sweep.def, in report order, with their titles.
-SCALING = [
-	("primes", "Prime summing (trial division)"),
-	("mandelbrot", "Mandelbrot (escape time)"),
-	("grep", "Regex file search"),
-	("tinytask", "Tiny tasks"),
-]
-MODEL_ORDER = ["serial", "pthread", "fork", "pool",
-	       "python-serial", "python-threading", "python-process", "python-pool"]
-# What each model's workers are: serial, threads or processes. Filled from the runs' model_kind
-# (tvp --list's kinds) when results are loaded; by name only for results older than that field
-# and for the Python peers, whose JSON has none.
-MODEL_KINDS = {"serial": "serial", "pthread": "threads", "fork": "processes", "pool": "processes",
-	       "python-serial": "serial", "python-threading": "threads", "python-process": "processes",
-	       "python-pool": "processes"}
-GIL_MODES = ["off", "modern", "legacy"]
 FIGURE_FORMATS = ("pdf", "png")
 
 
@@ -48,31 +34,6 @@ def die(status, message):
 	"""Print one line on stderr and exit with status."""
 	print("analyze: " + message, file=sys.stderr)
 	sys.exit(status)
-
-
-def model_kind(model):
-	"""A model's kind, "serial", "threads" or "processes"; None when no run or name tells."""
-	return MODEL_KINDS.get(model)
-
-
-def learn_kinds(runs):
-	"""Record the model_kind each run carries (newer results), for model_kind."""
-	MODEL_KINDS.update({r["model"]: r["model_kind"] for r in runs if r.get("model_kind")})
-
-
-def model_rank(model):
-	"""Sort key putting models in the order of the README table."""
-	return MODEL_ORDER.index(model) if model in MODEL_ORDER else len(MODEL_ORDER)
-
-
-def median_s(run):
-	"""The median wall time of a run, in seconds."""
-	return run["wall_s"]["median"]
-
-
-def group_runs(results, group):
-	"""The runs the sweep tagged with group."""
-	return [r for r in results["runs"] if r.get("sweep", {}).get("group") == group]
 
 
 def split_by(runs, key):
@@ -145,25 +106,6 @@ def fmt_num(x):
 	return "%.6g" % x
 
 
-def gil_of(run):
-	"""The GIL mode a run used (off when the binary predates the field)."""
-	return run.get("gil", "off")
-
-
-def variant_of(run):
-	"""The sweep.def alternative a run belongs to ("" when its line has none)."""
-	return run.get("sweep", {}).get("variant", "")
-
-
-def option_in(variant, name):
-	"""The value of --name in a variant label, or None."""
-	words = shlex.split(variant) if variant else []
-	if "--" + name in words:
-		i = words.index("--" + name)
-		return words[i + 1] if i + 1 < len(words) else ""
-	return None
-
-
 class Analysis:
 	"""Everything derived from one results directory."""
 
@@ -196,6 +138,9 @@ class Analysis:
 	def make_data(self):
 		"""Write every data file and the manifest."""
 		os.makedirs(self.data, exist_ok=True)
+		summary = os.path.join(self.data, "amdahl-summary.txt")
+		if os.path.exists(summary):
+			os.remove(summary)
 		for group, title in SCALING:
 			self.data_scaling(group, title)
 		self.data_gil()
@@ -238,6 +183,9 @@ class Analysis:
 			entry["fits"][model] = fit
 			self.write_curves(name, model, fit, base, max(r[0] for r in rows))
 		write_fits(os.path.join(self.data, name + "-fits.txt"), entry["fits"])
+		if not name.startswith("gil-") or not name.endswith("-off"):
+			with open(os.path.join(self.data, "amdahl-summary.txt"), "a") as f:
+				f.write(amdahl_summary(name, entry["fits"]) + "\n")
 		self.scaling[name] = entry
 		if group in dict(SCALING) and name == group:
 			self.add_plot("plots/scaling.gp", [name + s for s in ("-speedup", "-usl", "-time", "-efficiency", "-karpflatt")],
@@ -296,7 +244,7 @@ class Analysis:
 		runs = group_runs(self.results, "gil-free")
 		self.gil_free = {}
 		for run in runs:
-			fraction = option_in(variant_of(run), "gil-free")
+			fraction = gil_free_of(run)
 			if fraction is None:
 				continue
 			self.gil_free.setdefault(float(fraction), []).append(run)
@@ -361,8 +309,8 @@ class Analysis:
 			return
 		models = sorted(set(r["model"] for r in runs), key=model_rank)
 		serial = self.scaling.get("mandelbrot", {}).get("baseline")
-		for variant, vruns in split_by(runs, variant_of).items():
-			row = {"label": schedule_label(variant), "times": {}, "runs": {}, "busy": {}}
+		for label, vruns in split_by(runs, schedule_label).items():
+			row = {"label": label, "times": {}, "runs": {}, "busy": {}}
 			for run in vruns:
 				row["times"][run["model"]] = median_s(run)
 				row["runs"][run["model"]] = run
@@ -410,9 +358,9 @@ class Analysis:
 		scan = scan_per_byte(document)
 		self.scan_mib = document.get("overhead_params", {}).get("scan_mib")
 		serial_runs = [r for r in self.results["runs"] if r["workload"] == "grep" and r["model"] == "serial"]
-		for index, (regex, rruns) in enumerate(split_by(runs, lambda r: option_in(variant_of(r), "regex")).items(), 1):
+		for index, (regex, rruns) in enumerate(split_by(runs, regex_of).items(), 1):
 			series = split_by(sorted(rruns, key=lambda r: model_rank(r["model"])),
-					  lambda r: "%s-%s" % (r["model"], option_in(variant_of(r), "input")))
+					  lambda r: "%s-%s" % (r["model"], input_of(r)))
 			for label, sruns in series.items():
 				write_dat(os.path.join(self.data, "grepinput-%d-%s.dat" % (index, label)), ["workers", "median_s"],
 					  [[r["workers"], median_s(r)] for r in sorted(sruns, key=lambda r: r["workers"])])
@@ -558,6 +506,26 @@ def write_fits(path, fits):
 				value(o, "p"), value(o, "c0"), value(o, "c1"), value(fit["one_point"], "p"), fit["overhead_bound"]))
 
 
+def amdahl_summary(name, fits):
+	"""One line for the end of make bench: each model's Amdahl p where a fit is admissible (three
+	core counts <= cores) with its interval, else the p one speedup implies (one-point, not a
+	fit), overhead-bound, or why no p is defined (superlinear, slower than serial)."""
+	words = []
+	for model, fit in fits.items():
+		if fit["overhead_bound"]:
+			words.append("%s overhead-bound" % model)
+		elif fit["amdahl"]:
+			a = fit["amdahl"]
+			words.append("%s %.3f [%.3f-%.3f]" % (model, a["p"], a["low"], a["high"]))
+		elif fit["one_point"]:
+			words.append("%s %.3f one-point" % (model, fit["one_point"]["p"]))
+		elif fit["no_p"]:
+			words.append("%s %s" % (model, fit["no_p"]["text"]))
+		else:
+			words.append("%s - (%s)" % (model, fit["why"].get("amdahl", "no N > 1 within the cores")))
+	return "Amdahl p, %-22s %s" % (name + ":", ";  ".join(words))
+
+
 def curve_words(fits, models):
 	"""For scaling.gp, one word per model: which curves exist (1/0) and their legends' numbers."""
 	def word(model, key):
@@ -576,10 +544,13 @@ def curve_words(fits, models):
 
 def axis_words(entry):
 	"""logtime / logspeed for scaling.gp: log axes when times span more than a decade or a
-	speedup falls below 1."""
+	speedup falls below 1; smax / emax: the speedup and efficiency axes' tops, which hold every
+	measured point and its error bar (a superlinear speedup included)."""
 	rows = [r for m in entry["models"] for r in entry["rows"][m]]
 	times = [r[1] for r in rows] + [entry["baseline"]]
-	return {"logtime": int(max(times) > 10 * min(times)), "logspeed": int(any(r[4] < 1 for r in rows))}
+	top = max([r[0] + 0.5 for r in rows] + [1.25 * r[8] for r in rows if r[8] == r[8]])  # no measured point above the frame
+	return {"logtime": int(max(times) > 10 * min(times)), "logspeed": int(any(r[4] < 1 for r in rows)),
+		"smax": float(top), "emax": max(1.2, 1.05 * max(r[8] / r[0] for r in rows if r[8] == r[8]))}
 
 
 def ratio(runs, serial_model, model, workers):
@@ -587,15 +558,6 @@ def ratio(runs, serial_model, model, workers):
 	serial = [median_s(r) for r in runs if r["model"] == serial_model]
 	this = [median_s(r) for r in runs if r["model"] == model and r["workers"] == workers]
 	return this[0] / serial[0] if serial and this else float("nan")
-
-
-def schedule_label(variant):
-	"""A reader's name for a schedule variant of sweep.def."""
-	schedule = option_in(variant, "schedule") or "static"
-	chunk = option_in(variant, "chunk")
-	names = {("static", None): "block (static)", ("static", "1"): "line by line (static, chunk 1)",
-		 ("dynamic", "1"): "dynamic, chunk 1", ("random", "1"): "random line order"}
-	return names.get((schedule, chunk), "%s%s" % (schedule, ", chunk " + chunk if chunk else ""))
 
 
 def pretty_seconds(seconds):
@@ -687,10 +649,8 @@ def main():
 	if step in ("plots", "report"):
 		analysis.make_plots()
 	if step in ("tex", "report"):
-		import report_tex
 		report_tex.write(analysis)
 	if step == "report":
-		import report_tex
 		report_tex.build(analysis)
 
 

@@ -21,17 +21,6 @@ echo "  hyperfine $rel/hyperfine/"
 echo "  plots    $rel/plots/  ($(find "$dir/plots" -name '*.pdf' | wc -l) figures, PDF and PNG)"
 echo "  report   $rel/report.pdf"
 echo "  latest   results/latest -> $(basename "$dir")"
-# Amdahl's p where a fit is admissible (three core counts <= cores), with its interval; else the
-# p one speedup implies (one-point: not a fit), overhead-bound, or - (neither).
-for fits in "$dir"/data/*-fits.txt; do
-	[ -e "$fits" ] || continue
-	name=$(basename "$fits" -fits.txt)
-	case "$name" in gil-*-off) continue ;; esac
-	printf '  Amdahl p, %-22s' "$name:"
-	awk '!/^#/ {
-		if ($11 == 1) printf "  %s overhead-bound", $1
-		else if ($2 != "-") printf "  %s %.3f [%.3f-%.3f]", $1, $2, $3, $4
-		else if ($10 != "-") printf "  %s %.3f one-point", $1, $10
-		else printf "  %s -", $1
-	} END { print "" }' "$fits"
-done
+# Amdahl's p per scaling series (analyze.py's amdahl_summary: the fit, a one-point estimate,
+# overhead-bound, or why p is not defined).
+[ ! -e "$dir/data/amdahl-summary.txt" ] || sed 's/^/  /' "$dir/data/amdahl-summary.txt"

@@ -5,11 +5,11 @@ check(analysis) -> (measured: LaTeX text, verdict: "holds here" | "does not hold
 "partly holds here" | "not measured here", why: LaTeX text). The verdicts and every number
 in them come from the analysis; nothing about this machine is written here in advance.
 """
-import os
 
 import flip_report
 import stats
-from report_tex import code, secs, short_command, tex
+from facts import command_run, short_command, sizes_tex, sizes_text
+from latex import code, secs, tex
 
 NOT_MEASURED = "not measured here"
 
@@ -35,11 +35,6 @@ def serial_run(a, group, gil=None):
 	return entry["serial_run"] if entry else None
 
 
-def sizes_of(run):
-	"""A run's params as text (no paths)."""
-	return tex(", ".join("%s=%s" % (k, os.path.basename(str(v))) for k, v in run.get("params", {}).items()))
-
-
 def check_primes(a):
 	"""PEP 371 primes: threads slower than serial under the GIL, processes much faster."""
 	serial = serial_run(a, "primes")
@@ -47,7 +42,7 @@ def check_primes(a):
 	if not serial or not procs:
 		return "no primes run.", NOT_MEASURED, "The primes workload did not run."
 	words, proc_side = versus(procs, serial)
-	text = "%s, %d processes (%s) against serial: %s" % (sizes_of(serial), a.cores, code(procs["model"]), words)
+	text = "%s, %d processes (%s) against serial: %s" % (sizes_tex(serial), a.cores, code(procs["model"]), words)
 	free = scaling_run(a, "primes", "pthread", a.cores)
 	if free:
 		text += "; %d C threads with no GIL: %s" % (a.cores, versus(free, serial)[0])
@@ -58,7 +53,7 @@ def check_primes(a):
 			words, side = versus(threads, gserial)
 			gil = (mode, side)
 			text += "; at %s, %d threads under the simulated %s GIL against serial under it: %s" % (
-				sizes_of(gserial), a.cores, mode, words)
+				sizes_tex(gserial), a.cores, mode, words)
 			break
 	text += "."
 	if gil is None:
@@ -92,7 +87,7 @@ def check_tiny(a):
 		words, side = versus(p, f)
 		parts.append("pool against fork: %s" % words)
 		checks.append(side > 0)
-	text = "%s, %d workers: %s." % (sizes_of(serial), c, "; ".join(parts))
+	text = "%s, %d workers: %s." % (sizes_tex(serial), c, "; ".join(parts))
 	held = sum(checks)
 	verdict = "holds here" if held == len(checks) and checks else ("partly holds here" if held else "does not hold here")
 	return text, verdict, ("When each task is a few microseconds, start-up and hand-off costs (see the overhead constants) "
@@ -110,7 +105,7 @@ def check_grep(a):
 			shared = [r for r in entry["series"].get(model + "-shared", []) if r["workers"] == a.cores]
 			if ship and shared:
 				words, side = versus(ship[0], shared[0])
-				lines.append("\\texttt{%s}, %s: shipped against shared, %s" % (tex(regex), code(model), words))
+				lines.append("%s, %s: shipped against shared, %s" % (sizes_tex(ship[0]), code(model), words))
 				holds.append(side > 0)
 	fastest = grep_fastest(a)
 	if not lines:
@@ -123,15 +118,22 @@ def check_grep(a):
 
 
 def grep_fastest(a):
-	"""One sentence: the fastest whole process of the like-for-like hyperfine table, or ''."""
+	"""One sentence: the whole process with the lowest median in the like-for-like hyperfine table,
+	against the runner-up by the interval of their ratio (fastest only when it excludes 1), or ''."""
 	exported = a.hyperfine.get("grep")
 	if not exported:
 		return ""
-	best = min(exported["results"], key=lambda r: r.get("median", r["mean"]))
-	command = best["command"]
+	ranked = sorted(exported["results"], key=lambda r: r.get("median", r["mean"]))
 	corpus = a.sweep.get("sizes", {}).get("corpus")
-	command = short_command(command) if command.startswith("tvp ") else command.replace(corpus or "\0", "CORPUS")
-	return "Fastest whole process on the few-match regex: %s, %s." % (code(command), secs(best.get("median", best["mean"])))
+
+	def name(command):
+		return code(short_command(command) if command.startswith("tvp ") else command.replace(corpus or "\0", "CORPUS"))
+	best = ranked[0]
+	text = "Lowest median whole process on the few-match regex: %s, %s" % (name(best["command"]), secs(best.get("median", best["mean"])))
+	if len(ranked) > 1 and best.get("times") and ranked[1].get("times"):
+		i = stats.ratio_interval(best["times"], ranked[1]["times"])
+		text += "; against the next, %s: %s" % (name(ranked[1]["command"]), tex(stats.compare_words(i)))
+	return text + "."
 
 
 def check_mandelbrot(a):
@@ -140,7 +142,7 @@ def check_mandelbrot(a):
 	threads, serial = scaling_run(a, "mandelbrot", "pthread", a.cores, "modern"), serial_run(a, "mandelbrot", "modern")
 	if threads and serial:
 		words, side = versus(threads, serial)
-		parts.append("%s: %d threads under the simulated modern GIL against serial: %s" % (sizes_of(serial), a.cores, words))
+		parts.append("%s: %d threads under the simulated modern GIL against serial: %s" % (sizes_tex(serial), a.cores, words))
 		bits.append(side >= 0)
 	block = next((r for r in a.schedules if r["label"].startswith("block")), None)
 	for other_name in ("line", "random"):
@@ -183,20 +185,12 @@ def check_amdahl(a):
 				fraction, run["workers"], i["ratio"], i["low"], i["high"], low, high, "" if ok else " (outside)"))
 	if not parts:
 		return "no threaded \\texttt{-{}-gil-free} runs.", NOT_MEASURED, ""
-	sizes = params_of(a.gil_free)
+	sizes = sizes_text(next(r for runs in a.gil_free.values() for r in runs))
 	verdict = "holds here" if all(inside) else ("partly holds here" if any(inside) else "does not hold here")
 	return ("speedup [95\\%% interval] against the band, at %s: %s." % (tex(sizes), "; ".join(parts)), verdict,
 		"With a known serial part ($1 - F$ of every unit holds the lock) the law is tested, not fitted: %d of %d "
 		"measured speedups fall in the band (2\\%% tolerance for the bounds). No $p$ fitted to the same points is "
 		"used, since such a $p$ always agrees with the speedups it came from." % (sum(inside), len(inside)))
-
-
-def params_of(groups):
-	"""The sizes of the first run of a {key: runs} mapping, as text."""
-	for runs in groups.values():
-		for run in runs:
-			return ", ".join("%s=%s" % kv for kv in run.get("params", {}).items())
-	return "?"
 
 
 def check_fork_limit(a):
@@ -256,8 +250,9 @@ def check_retry(a):
 		fault = next((r for r in results if "--model %s" % model in r["command"] and "TVP_FAULT" in r["command"]), None)
 		if clean and fault and clean.get("times") and fault.get("times"):
 			i = stats.ratio_interval(fault["times"], clean["times"])
-			parts.append("%s: a worker killed at task 4 and replaced, whole process %s against %s without the fault: %s" % (
-				code(model), secs(fault["median"]), secs(clean["median"]), tex(stats.compare_words(i))))
+			parts.append("%s, %s: a worker killed at task 4 and replaced, whole process %s against %s without the fault: %s" % (
+				sizes_tex(command_run(clean["command"])), code(model), secs(fault["median"]), secs(clean["median"]),
+				tex(stats.compare_words(i))))
 			ok.append(True)
 	if not parts:
 		return "no pair of runs.", NOT_MEASURED, ""
@@ -283,7 +278,7 @@ def check_threaded_regex(a):
 			slower.append(stats.differs(i) >= 0)
 	if not parts:
 		return "no pair of runs.", NOT_MEASURED, ""
-	sizes = ", ".join("%s=%s" % (k, os.path.basename(str(v))) for k, v in runs[0].get("params", {}).items())
+	sizes = sizes_text(runs[0])
 	verdict = "holds here" if all(slower) else ("partly holds here" if any(slower) else "does not hold here")
 	return "%s: %s." % (tex(sizes), "; ".join(parts)), verdict, (
 		"Under one interpreter lock the threads search one at a time, so they are no faster than one thread, and slower "
@@ -304,7 +299,7 @@ def check_print_all(a):
 		parts.append("%s with %d workers against serial: %s" % (code(run["model"]), run["workers"], tex(stats.compare_words(i))))
 		faster.append(stats.differs(i) < 0)
 	answer = serial.get("answer", "?")
-	text = "regex \\texttt{.} with \\texttt{-{}-print} (%s lines printed, to /dev/null): %s." % (tex(answer), "; ".join(parts))
+	text = "%s with \\texttt{-{}-print} (%s lines printed, to /dev/null): %s." % (sizes_tex(serial), tex(answer), "; ".join(parts))
 	verdict = "does not hold here" if all(faster) else ("holds here" if not any(faster) else "partly holds here")
 	return text, verdict, (
 		"Every matching line travels back to the parent and is written there in order, so the parent's copy and write is "
@@ -322,7 +317,7 @@ def check_pool_startup(a):
 	fork = next((r for r in runs if r["model"] == "fork" and r["workers"] == a.cores), None)
 	threads = next((r for r in runs if r["model"] == "pthread" and r["workers"] == a.cores), None)
 	text = "%s, no warm-up; start-up per worker count (workers: time): %s (figure \\ref{fig:startup})" % (
-		sizes_of(runs[0]), "; ".join(parts))
+		sizes_tex(runs[0]), "; ".join(parts))
 	if not fork or not threads:
 		return text + ".", NOT_MEASURED, "fork and pthread were not both measured."
 	words, side = versus(fork, threads)
@@ -330,12 +325,6 @@ def check_pool_startup(a):
 	return text, "holds here" if side > 0 else "does not hold here", (
 		"Starting a process copies the parent's page tables and runs the kernel's fork path; a thread only needs a stack. "
 		"fork pays it on every run; the pool pays it once, in its first run, and later runs reuse its workers.")
-
-
-def is_threads(model):
-	"""Whether a model's workers are threads of one process (its model_kind)."""
-	from report_tex import is_threads as threads
-	return threads(model)
 
 
 def skip_reason(a, group):

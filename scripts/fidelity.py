@@ -228,11 +228,7 @@ def main():
     workloads = [w for w in opts.workloads.split(",")
                  if any(line.split()[:1] == [w] for line in listing.splitlines())]
     py3 = [opts.python3] if peerfind.version_of([opts.python3]) else None
-    py2 = [opts.python2] if opts.python2 else None
-    if py2 is None:
-        for label, command in peerfind.find_interpreters("default"):
-            if label.startswith("CPython 2"):
-                py2 = command
+    py2 = [opts.python2] if opts.python2 else peerfind.find_python2()
     py3_label = "CPython " + (peerfind.version_of(py3) if py3 else "-")
     py2_label = "CPython " + (peerfind.version_of(py2) if py2 else "-")
     print("tvp %s; Python 3: %s; Python 2: %s; workloads %s; %d rounds" % (

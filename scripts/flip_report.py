@@ -1,6 +1,7 @@
 """flip_report.py - the report sections and claims for the workloads where the answer flips (io, wordcount, pagefault)."""
 import stats
-from report_tex import code, group_runs_of, secs, tex
+from facts import group_runs_of
+from latex import code, secs, tex
 
 NOT_MEASURED = "not measured here"
 PAGE = 4096  # bytes per page on x86-64 and most arm64 kernels; tvp's own stderr line gives the exact count

@@ -13,6 +13,11 @@ def tex(text):
 	return "".join(out).replace("--", "-{}-")  # no en-dash ligature in option names
 
 
+def code(text):
+	"""Text in typewriter type, escaped."""
+	return r"\texttt{%s}" % tex(text)
+
+
 def secs(x):
 	"""Seconds with a unit that suits their size."""
 	if x is None or (isinstance(x, float) and math.isnan(x)):

@@ -59,6 +59,28 @@ def pyenv_pythons():
     return found
 
 
+def find_python2():
+    """The command that starts a CPython 2 here, as a list, or None: python2 on PATH when it
+    runs (a pyenv shim may not), else pyenv's newest 2.x (its own bin/python)."""
+    version = version_of(["python2"])
+    if version and version.startswith("2."):
+        return ["python2"]
+    twos = [(tuple(int(x) for x in v.split(".")), path) for v, path in pyenv_pythons()
+            if v.startswith("2.")]
+    return [max(twos)[1]] if twos else None
+
+
+def tvp_machine(tvp):
+    """tvp's machine record (the one writer of it: benchmarks/report.c), from a tiny run's
+    JSON; {} when tvp cannot say."""
+    try:
+        out = subprocess.run([tvp, "primes", "--to", "10", "--repeat", "1", "--warmup", "0",
+                              "--format", "json"], capture_output=True, text=True, timeout=60)
+        return json.loads(out.stdout).get("machine", {}) if out.returncode == 0 else {}
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return {}
+
+
 def find_interpreters(which):
     """[(label, command list)]: which is 'default', 'all' or a comma list of commands."""
     if which not in ("default", "all"):
@@ -77,10 +99,11 @@ def find_interpreters(which):
             chosen.append(("CPython %s" % version, command))
 
     add(version_of(["python3"]), ["python3"])
-    add(version_of(["python2"]), ["python2"])
-    for version, path in pyenv_pythons():
-        if which == "all" or (version.startswith("2.") and not any(
-                v.startswith("2.") for v in seen)):
+    python2 = find_python2()
+    if python2:
+        add(version_of(python2), python2)
+    if which == "all":
+        for version, path in pyenv_pythons():
             add(version, [path])
     return chosen
 
@@ -202,7 +225,8 @@ def run_all(opts, tvp, interpreters, scratch):
     if not_measured:
         print("freethreaded: %s" % not_measured)
     if opts.out:
-        machine = dict(machine or {})
+        # the machine as tvp records it, with the first peer's interpreter and every one that ran
+        machine = dict(tvp_machine(tvp), **(machine or {}))
         machine["interpreters"] = [label for label, _ in interpreters]
         with open(opts.out, "w") as f:
             json.dump({"schema": "tvp/1", "machine": machine, "runs": runs,

@@ -13,16 +13,15 @@ import statistics
 import subprocess
 import sys
 
+import claims
+import flip_report
 import report_python
 import stats
-from latex import secs, tex
+from facts import (SCALING, command_run, first_of_kind, group_runs_of, is_processes, is_threads, median_s, model_rank,  # noqa: F401
+		   params_text, short_command, sizes_tex)
+from latex import code, secs, tex
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def code(text):
-	"""Text in typewriter type, escaped."""
-	return r"\texttt{%s}" % tex(text)
 
 
 def num(x, digits=3):
@@ -77,29 +76,15 @@ def run_at(runs, model, workers):
 	return next((r for r in runs if r["model"] == model and r["workers"] == workers), None)
 
 
-def is_threads(model):
-	"""Whether a model runs its workers as threads of one process (its model_kind)."""
-	from analyze import model_kind
-	return model_kind(model) == "threads"
-
-
-def is_processes(model):
-	"""Whether a model runs its workers as processes (its model_kind)."""
-	from analyze import model_kind
-	return model_kind(model) == "processes"
-
-
-def params_text(params):
-	"""A run's params as 'k=v, k=v', without paths (a file is named by its base name)."""
-	return ", ".join("%s=%s" % (k, os.path.basename(str(v)) if "/" in str(v) else v) for k, v in params.items())
-
-
 def kf_text(e, speedup, workers=2):
-	"""A Karp-Flatt cell: the fraction, '--' at one worker (undefined), or 'above 1: slower than serial'."""
+	"""A Karp-Flatt cell: the fraction, '--' at one worker (undefined), 'above 1: slower than serial', or
+	'below 0: superlinear' (S > N)."""
 	if workers <= 1:
 		return "--"
 	if speedup < 1:
 		return "above 1: slower than serial"
+	if speedup > workers:
+		return "below 0: superlinear"
 	return num(e, 3)
 
 
@@ -156,10 +141,12 @@ class Writer:
 		busy = max(s.get("loadavg_start") or 0, s.get("loadavg_end") or 0)
 		if busy > 0.5 * a.cores:
 			self.emit("\\textbf{The machine was busy:} a load average of %.1f on %d cores means other processes "
-				  "competed for the CPUs during the sweep, so speedups below understate what this machine "
-				  "can do; re-run \\texttt{make bench} on a quiet machine.\n\n" % (busy, a.cores))
+				  "competed for the CPUs during the sweep, so every time below is disturbed: a parallel run slowed by "
+				  "the load understates the speedup, a serial run slowed by it overstates it (a speedup above the "
+				  "number of workers is that); re-run \\texttt{make bench} on a quiet machine.\n\n" % (busy, a.cores))
 			self.conclusions.append("The machine was busy during the sweep (load average up to %.1f on %d cores): "
-						"every speedup here is a lower bound." % (busy, a.cores))
+						"every time here is disturbed, and a speedup may be too low (the parallel run slowed) or "
+						"too high (the serial run slowed)." % (busy, a.cores))
 		noisy = [r for r in a.results["runs"] if stats.cv(stats.repeats(r)) > stats.NOISY_CV]
 		again = [r for r in a.results["runs"] if r.get("sweep", {}).get("remeasure")]
 		methods = sorted({"%s: %s" % (r["workload"], r.get("reference_method", "?")) for r in a.results["runs"]})
@@ -244,6 +231,8 @@ class Writer:
 				if fit["one_point"]:
 					text += " (the dashed curve is a one-point estimate, not a fit: $p = %.3f$ from $N = %d$)" % (
 						fit["one_point"]["p"], fit["one_point"]["workers"])
+				elif fit["no_p"]:
+					text += "; no Amdahl curve: %s" % tex(fit["no_p"]["text"])
 			o = fit["overhead"]
 			if o:
 				text += "; overhead-aware fit on $N$ = %s: %s$c_0$ = %s (%s--%s), $c_1$ = %s per extra worker (%s--%s)" % (
@@ -285,7 +274,6 @@ class Writer:
 
 	def workloads(self):
 		"""One subsection per scaling workload: its table, figures, fits and conclusions."""
-		from analyze import SCALING
 		self.emit("\\section{Workloads: scaling with the number of workers}\n")
 		for group, title in SCALING:
 			self.emit("\\subsection{%s}\n" % tex(title))
@@ -297,17 +285,48 @@ class Writer:
 				tex(entry["workload"]), tex(params_text(entry["params"])), secs(entry["baseline"])))
 			self.workload_table(entry)
 			self.emit("\\begin{itemize}\\small\n" + "".join("\\item %s\n" % t for t in self.fit_sentences(entry)) + "\\end{itemize}\n")
-			self.emit(figure([group + "-speedup", group + "-usl"],
-					 "%s: speedup with Amdahl's law where it is admissible (fitted on $N \\le %d$ from three core "
-					 "counts, else at most a dashed one-point estimate) and the hardware cap (left); the Universal "
-					 "Scalability Law fitted on $N \\le %d$ and the overhead-aware fit (right). Points past the cores "
-					 "are time slicing, drawn and never fitted." % (tex(title), self.a.cores, self.a.cores)))
+			self.emit(figure([group + "-speedup", group + "-usl"], self.scaling_caption(title, entry)))
 			self.emit(figure([group + "-time", group + "-efficiency"], "%s: wall time and parallel efficiency." % tex(title)))
-			self.emit(figure([group + "-karpflatt"], "%s: Karp--Flatt serial fraction where it is one ($S \\ge 1$); a "
-					 "fraction that grows with $N$ points at overhead, a flat one at a true serial part." % tex(title), 0.6))
+			if any(r[0] > 1 and r[4] >= 1 for m in entry["models"] for r in entry["rows"][m]):
+				self.emit(figure([group + "-karpflatt"], "%s: Karp--Flatt serial fraction where it is one ($S \\ge 1$); a "
+						 "fraction that grows with $N$ points at overhead, a flat one at a true serial part." % tex(title), 0.6))
+			else:
+				self.emit("No Karp--Flatt figure for %s: every run with $N > 1$ was slower than serial, where $e$ is "
+					  "above 1 and not a fraction.\n\n" % tex(title))
 			if group != "grep":
 				self.hyperfine_table(group, "Cross-check")
 			self.conclude_workload(title, entry)
+
+	def scaling_caption(self, title, entry):
+		"""The caption of a workload's speedup and USL figures: what was drawn, from its fits."""
+		fits = entry["fits"]
+		cores = self.a.cores
+
+		def drawn(law):
+			return [m for m in entry["models"] if fits[m].get("drawn", {}).get(law)]
+		fitted = [m for m in drawn("amdahl") if fits[m]["amdahl"]]
+		one = [m for m in drawn("amdahl") if not fits[m]["amdahl"]]
+		left = []
+		if fitted:
+			left.append("Amdahl's law fitted on $N \\le %d$ for %s" % (cores, ", ".join(code(m) for m in fitted)))
+		if one:
+			left.append("the dashed Amdahl curve one speedup implies (a one-point estimate, not a fit) for %s" %
+				    ", ".join(code(m) for m in one))
+		none = [m for m in entry["models"] if m not in fitted + one]
+		if none:
+			reasons = {}
+			for m in none:
+				f = fits[m]
+				why = f["no_p"]["text"] if f["no_p"] else ("overhead-bound" if f["overhead_bound"] else f["why"].get("amdahl", "no admissible p"))
+				reasons.setdefault(why, []).append(code(m))
+			left.append("no Amdahl curve for %s" % "; ".join("%s (%s)" % (", ".join(ms), tex(why)) for why, ms in reasons.items()))
+		usl, ovh = drawn("usl"), drawn("overhead")
+		right = ("the Universal Scalability Law fitted on $N \\le %d$ for %s" % (cores, ", ".join(code(m) for m in usl))
+			 if usl else "no USL fit (%s)" % tex(next(iter(f["why"].get("usl", "no admissible fit") for f in fits.values()), "")))
+		right += ("; the overhead-aware fit on every $N$ for %s" % ", ".join(code(m) for m in ovh) if ovh
+			  else "; no overhead-aware fit")
+		return ("%s: speedup with %s, and the hardware cap (left); %s (right). Points past the cores are time "
+			"slicing, drawn and never fitted." % (tex(title), "; ".join(left), right))
 
 	def conclude_workload(self, title, entry):
 		"""Generated conclusions for one workload: comparisons backed by intervals only."""
@@ -318,8 +337,8 @@ class Writer:
 		if not at_cores:
 			return
 		best = min(at_cores, key=lambda r: r["wall_s"]["median"])
-		text = "%s at %d workers (the cores): %s against serial %s." % (
-			tex(title), cores, code(best["model"]), compare(best, serial))
+		text = "%s, %s, at %d workers (the cores): %s against serial %s." % (
+			tex(title), sizes_tex(serial), cores, code(best["model"]), compare(best, serial))
 		others = [r for r in at_cores if r is not best]
 		if others:
 			ties = [r for r in others if stats.differs(ratio_of(best, r)) == 0]
@@ -329,9 +348,10 @@ class Writer:
 			else:
 				text += " It was the fastest of the parallel models: %s." % "; ".join(
 					"against %s %s" % (code(r["model"]), compare(best, r)) for r in others)
-		threads, pool = run_at(runs, "pthread", cores), run_at(runs, "pool", cores)
-		if threads and pool and pool is not best and threads is not best:
-			text += " Threads against the process pool: %s." % compare(threads, pool)
+		threads = run_at(runs, first_of_kind(entry["models"], "threads"), cores)
+		procs = min((r for r in at_cores if is_processes(r["model"])), key=median_s, default=None)
+		if threads and procs and procs is not best and threads is not best:
+			text += " Threads against the fastest process model (%s): %s." % (code(procs["model"]), compare(threads, procs))
 		over = [(run_at(runs, m, 2 * cores), run_at(runs, m, cores)) for m in entry["models"]]
 		over = [(o, c) for o, c in over if o and c]
 		if over:
@@ -349,8 +369,9 @@ class Writer:
 			self.emit(self.not_measured(["mandel-sched"]) + "\n\n")
 			return
 		workers = a.schedules[0].get("workers", a.cores)
+		size = sizes_tex(a.schedules[0]["runs"][a.schedule_models[0]]) if a.schedule_models[0] in a.schedules[0]["runs"] else "?"
 		self.emit("%d workers on %d cores, so no schedule can give every worker the same number of rows by "
-			  "count alone; %s.\n" % (workers, a.cores, tex(params_text(a.schedule_params))))
+			  "count alone; %s (%s).\n" % (workers, a.cores, size, tex(params_text(a.schedule_params))))
 		rows = []
 		for row in a.schedules:
 			rows.append([tex(row["label"])] + ["%s (%s)" % (secs(row["times"].get(m)), self.cv_cell(row["runs"][m]))
@@ -377,11 +398,11 @@ class Writer:
 			ties = [r["label"] for r, i in against if stats.differs(i) == 0]
 			words = "; ".join("against %s %s" % (tex(r["label"]), compare(best["runs"][m], r["runs"][m])) for r, _ in against)
 			if ties:
-				self.conclusions.append("Mandelbrot with %s, %d workers: %s had the lowest median, but no schedule was "
-							"measurably best (%s)." % (code(m), workers, tex(best["label"]), words))
+				self.conclusions.append("Schedules on %s, %s with %d workers: %s had the lowest median, but no schedule was "
+							"measurably best (%s)." % (size, code(m), workers, tex(best["label"]), words))
 			else:
-				self.conclusions.append("Mandelbrot with %s, %d workers: the best schedule was %s, %s." % (
-					code(m), workers, tex(best["label"]), words))
+				self.conclusions.append("Schedules on %s, %s with %d workers: the best schedule was %s, %s." % (
+					size, code(m), workers, tex(best["label"]), words))
 
 	def ipc(self):
 		"""Results back through a pipe or through shared memory (group ipc): a table."""
@@ -399,8 +420,8 @@ class Writer:
 			rows.append([tex(workload), code(model), str(workers)] +
 				    ["%s (%s)" % (secs(byipc[k]["wall_s"]["median"]), self.cv_cell(byipc[k])) if k in byipc else "--" for k in kinds])
 			if "pipe" in byipc and "shm" in byipc:
-				self.conclusions.append("%s, %s with %d workers: results through shared memory against a pipe: %s." % (
-					tex(workload), code(model), workers, compare(byipc["shm"], byipc["pipe"])))
+				self.conclusions.append("Results back from %s, %s with %d workers: shared memory against a pipe: %s." % (
+					sizes_tex(byipc["pipe"]), code(model), workers, compare(byipc["shm"], byipc["pipe"])))
 		self.table("llr" + "r" * len(kinds), ["workload", "model", "workers"] + [code("--ipc " + k) for k in kinds], rows)
 		self.emit("Sizes: %s. Each row of the image travels back to the parent: copied through a pipe (as Python's "
 			  "queues pickle results) or written in place into a shared mapping.\n\n" % tex(params_text(runs[0].get("params", {}))))
@@ -414,7 +435,7 @@ class Writer:
 		for regex, entry in a.grep_input.items():
 			self.emit(figure(["grep-input-%d" % entry["index"]], "\\texttt{%s}: \\texttt{-{}-input ship} (the parent reads the file "
 					 "and sends each chunk through the IPC channel: the talk's queue) against \\texttt{-{}-input shared} "
-					 "(each worker maps its own chunk): tvp's median compute time; the whole-process times of tvp, GNU "
+					 "(each worker maps its own chunk): the median wall time of tvp's measured repeats (inside tvp, without its start-up); the whole-process times of tvp, GNU "
 					 "grep and ripgrep are in the table below.%s" % (tex(regex), self.scan_caption(entry)), 0.75))
 			self.scan_sentences(regex, entry)
 			for model in ("fork", "pool"):
@@ -422,8 +443,8 @@ class Writer:
 				shared = [r for label, runs in entry["series"].items() if label == model + "-shared" for r in runs]
 				pairs = [(x, y) for x in ship for y in shared if x["workers"] == y["workers"] == a.cores]
 				for x, y in pairs:
-					self.conclusions.append("grep \\texttt{%s}, %s with %d workers: shipping the input against each worker "
-								"mapping its own chunk: %s." % (tex(regex), code(model), a.cores, compare(x, y)))
+					self.conclusions.append("grep, %s, %s with %d workers: shipping the input against each worker "
+								"mapping its own chunk: %s." % (sizes_tex(x), code(model), a.cores, compare(x, y)))
 		self.emit("\\subsection{tvp, GNU grep and ripgrep as whole processes}\\label{sec:grep-like}\n")
 		if not any(a.hyperfine.get(n) for n in ("grep", "grep-all")):
 			self.emit(self.not_measured(["grep", "grep-all"]) + "\n\n")
@@ -439,13 +460,14 @@ class Writer:
 				continue
 			results = exported["results"]
 			tvps = [r for r in results if r["command"].startswith("tvp ")]
+			size = self.hyperfine_sizes(tvps)
 			for peer in ("grep", "rg"):
 				other = next((r for r in results if r["command"].split()[0] in (peer, "LC_ALL=C") and peer in r["command"].split()[:2]), None)
 				for t in tvps:
 					if other and t.get("times") and other.get("times"):
 						i = stats.ratio_interval(t["times"], other["times"])
-						self.conclusions.append("Whole processes, %s: %s against %s: %s." % (
-							tex(name), code(short_command(t["command"])), code(peer), tex(stats.compare_words(i))))
+						self.conclusions.append("Whole processes, grep, %s: %s against %s: %s." % (
+							size, code(short_command(t["command"])), code(peer), tex(stats.compare_words(i))))
 
 	def gil(self):
 		"""The GIL modes side by side with the lock's counters, the --gil-free band, fidelity."""
@@ -457,11 +479,11 @@ class Writer:
 		for workload, entries in measured.items():
 			self.emit("\\subsection{%s}\n" % tex(workload))
 			first = next(iter(entries.values()))
-			self.emit("Sizes: %s; serial %s.\n" % (tex(params_text(first["params"])), secs(first["baseline"])))
+			self.emit("Sizes: %s; serial %s.\n" % (sizes_tex(first["serial_run"]), secs(first["baseline"])))
 			self.emit(figure(["gil-" + workload], "%s: speedup under no GIL, the modern GIL and the legacy GIL (log scale "
 					 "where a speedup is below 1). Threads of one process share one lock; each process has its own." % tex(workload), 1.0))
 			models = sorted({m for e in entries.values() for m in e["rows"] if is_threads(m) or is_processes(m)},
-					key=model_rank_of)
+					key=model_rank)
 			rows = []
 			for model in models:
 				counts = sorted({r[0] for e in entries.values() for r in e["rows"].get(model, [])})
@@ -476,13 +498,23 @@ class Writer:
 				runs = entries[mode]["runs"]
 				t, p = run_at(runs, "pthread", a.cores), run_at(runs, "pool", a.cores)
 				if t and p:
-					self.conclusions.append("%s under the %s GIL at %d workers (%s): threads against the process pool: %s." % (
-						tex(workload), mode, a.cores, tex(params_text(entries[mode]["params"])), compare(t, p)))
+					self.conclusions.append("%s (%s) under the %s GIL at %d workers: threads against the process pool: %s." % (
+						tex(workload), sizes_tex(t), mode, a.cores, compare(t, p)))
 		self.emit("\\subsection{Work done with the GIL released}\n")
 		if a.gil_free_points:
+			inside = total = 0
+			for workers, points in a.gil_free_points.items():
+				n = min(workers, a.cores)
+				for fraction, speedup in points:
+					low = 1 / ((1 - fraction) + fraction / n)
+					high = n if fraction >= 1 else min(n, 1 / (1 - fraction))
+					total += 1
+					inside += low * 0.98 <= speedup <= high * 1.02
+			first = next(r for runs in a.gil_free.values() for r in runs)
 			self.emit(figure(["gil-free"], "Threads under the modern GIL with a known fraction $F$ of each unit done with the lock "
-					 "released (\\texttt{-{}-gil-free}): measured points between Amdahl's bound $1/((1-F)+F/n)$ and the overlap "
-					 "bound $\\min(n, 1/(1-F))$, $n$ the threads that can run at once.", 0.75))
+					 "released (\\texttt{-{}-gil-free}), %s: the band between Amdahl's bound $1/((1-F)+F/n)$ and the overlap "
+					 "bound $\\min(n, 1/(1-F))$, $n$ the threads that can run at once; %d of the %d measured medians fall "
+					 "inside it (2\\%% tolerance)." % (sizes_tex(first), inside, total), 0.75))
 		else:
 			self.emit(self.not_measured(["gil-free"]) + "\n\n")
 		self.emit("\\subsection{Fidelity: the simulation beside real CPython}\n")
@@ -499,19 +531,30 @@ class Writer:
 				pairs = [(x, y) for x, y in pairs if not math.isnan(x) and not math.isnan(y)]
 				if pairs:
 					close = sum(abs(x - y) <= 0.15 for x, y in pairs)
-					self.conclusions.append("Fidelity of the %s GIL: %d of %d simulated time ratios were within 0.15 of the "
-								"real interpreter's (%s)." % (mode, close, len(pairs),
+					self.conclusions.append("Fidelity of the %s GIL, the peers at %s: %d of %d simulated time ratios were "
+								"within 0.15 of the real interpreter's (%s)." % (mode, self.peer_sizes(), close, len(pairs),
 								tex(", ".join(i for i in interps if match(i)))))
 		else:
 			self.emit(self.not_measured(["peers"]) + "\n\n")
 		self.fidelity_full()
+
+	def peer_sizes(self):
+		"""The sizes the Python peers ran at, one per workload (LaTeX): 'primes to 20,000; ...'."""
+		firsts = {}
+		for run in group_runs_of(self.a, "peers"):
+			firsts.setdefault(run["workload"], run)
+		return "; ".join(sizes_tex(r) for _, r in sorted(firsts.items())) or "?"
+
+	def hyperfine_sizes(self, tvps):
+		"""The regex and corpus of hyperfine's tvp grep commands, in words (LaTeX)."""
+		return sizes_tex(command_run(tvps[0]["command"])) if tvps else "?"
 
 	def gil_counters(self, workload, entries):
 		"""The lock's counters per threaded configuration: hand-offs, retakes, drop requests,
 		median slice, wait, CPU over wall; runs shorter than 20 switch intervals are marked."""
 		rows, short = [], 0
 		for mode, entry in entries.items():
-			for run in sorted(entry["runs"], key=lambda r: (model_rank_of(r["model"]), r["workers"])):
+			for run in sorted(entry["runs"], key=lambda r: (model_rank(r["model"]), r["workers"])):
 				g = run.get("gil_stats")
 				if not g or not is_threads(run["model"]) or run["workers"] < 2:
 					continue
@@ -592,9 +635,9 @@ class Writer:
 				continue
 			run = next((r for r in runs if r["workers"] == self.a.cores), None) or max(runs, key=lambda r: r["workers"])
 			i = stats.ratio_interval(stats.repeats(run), entry["scan"][threads])
-			self.conclusions.append("grep \\texttt{%s}, %s \\texttt{-{}-input shared} with %d workers against "
+			self.conclusions.append("grep, %s, %s \\texttt{-{}-input shared} with %d workers against "
 						"\\texttt{memchr} reading the same bytes with %d thread%s (the scan limit): %s." % (
-							tex(regex), code(label[:-len("-shared")]), run["workers"], threads,
+							sizes_tex(run), code(label[:-len("-shared")]), run["workers"], threads,
 							"" if threads == 1 else "s", tex(stats.compare_words(i))))
 
 	def overhead(self):
@@ -615,7 +658,8 @@ class Writer:
 			return
 		self.emit("\\section{Start-up}\n")
 		self.emit(figure(["startup"], "Starting the workers: the spawn phase of pthread and fork (paid on every run) and the "
-				 "pool's first run over its later ones (paid once); primes to 2000, no warm-up, log scale.\\label{fig:startup}", 0.7))
+				 "pool's first run over its later ones (paid once); %s, no warm-up, log scale.\\label{fig:startup}" % (
+					 sizes_tex(group_runs_of(self.a, "startup")[0]) if group_runs_of(self.a, "startup") else "?"), 0.7))
 
 	def image(self):
 		"""The Mandelbrot image, when the sweep wrote one."""
@@ -628,7 +672,6 @@ class Writer:
 
 	def claims(self):
 		"""Each talk's claim, its table, what was measured here and the verdict."""
-		import claims
 		self.emit("\\section{What the talks claimed, and what this machine says}\n")
 		self.emit("Each claim below is quoted with its talk's own table (from the talks in \\texttt{shared/seeds}); the verdict "
 			  "beneath it is computed from this run's numbers, with the sizes it was measured at.\n\n")
@@ -691,7 +734,6 @@ def python_tools(w):
 
 def flip_sections(w):
 	"""The workloads where the answer flips: io, wordcount, pagefault (scripts/flip_report.py)."""
-	import flip_report  # imported here: it imports this module
 	flip_report.io_section(w)
 	flip_report.wordcount_section(w)
 	flip_report.section(w)
@@ -699,27 +741,6 @@ def flip_sections(w):
 
 SECTIONS = [Writer.machine, Writer.workloads, Writer.schedules, Writer.ipc, Writer.grep_input, Writer.gil,
 	    python_tools, Writer.overhead, Writer.startup, Writer.image, flip_sections, Writer.claims]
-
-
-def model_rank_of(model):
-	"""analyze.model_rank without a circular import at load time."""
-	from analyze import model_rank
-	return model_rank(model)
-
-
-def group_runs_of(a, group):
-	"""The runs the sweep tagged with group."""
-	return [r for r in a.results["runs"] if r.get("sweep", {}).get("group") == group]
-
-
-def short_command(command):
-	"""A tvp command line by its model options only: 'tvp grep --model pool --workers 2 --input shared'."""
-	words = command.split()
-	keep = words[:2]
-	for i, word in enumerate(words):
-		if word in ("--model", "--workers", "--input") and i + 1 < len(words):
-			keep += [word, words[i + 1]]
-	return " ".join(keep)
 
 
 def relative_path(path, directory):

@@ -214,6 +214,15 @@ def fit_overhead(points, serial_s, cores):
 	return bounded_least_squares(rows, ys, [(0.0, 1.0), (0.0, None), (0.0, None)])
 
 
+def undefined_p_text(speedup, workers):
+	"""Why one speedup S at N workers gives no Amdahl p: 'superlinear (S(2)=2.08 > 2: p not
+	defined)' when S > N (p above 1), 'slower than serial (S(2)=0.91 < 1: p not defined)' when
+	S < 1 (p below 0)."""
+	if speedup > workers:
+		return "superlinear (S(%d)=%.2f > %d: p not defined)" % (workers, speedup, workers)
+	return "slower than serial (S(%d)=%.2f < 1: p not defined)" % (workers, speedup)
+
+
 def scaling_fits(serial, series, cores, seed=1):
 	"""The admissible fits of one series.
 
@@ -222,6 +231,8 @@ def scaling_fits(serial, series, cores, seed=1):
 	 "overhead_bound": slower than serial at every N > 1,
 	 "amdahl": None or {"p", "low", "high", "n"},
 	 "one_point": None or {"p", "workers"} (one N > 1 within the cores: the p it implies),
+	 "no_p": None or {"workers", "speedup", "text"} (that one speedup implies a p outside [0, 1]:
+	   superlinear, S(N) > N, or slower than serial there; text says which, for a reader),
 	 "usl": None or {"sigma", "kappa", "sigma_low", ..., "n"},
 	 "overhead": None or {"p", "c0", "c1", intervals, "n"},
 	 "why": {"amdahl": text, "usl": text, "overhead": text} for those not fitted}."""
@@ -230,7 +241,7 @@ def scaling_fits(serial, series, cores, seed=1):
 	within = sorted(n for n in speedups if n <= cores)
 	counts = sorted(set([1] + within))
 	above = [n for n in speedups if n > 1]
-	out = {"core_counts": counts, "amdahl": None, "one_point": None, "usl": None, "overhead": None, "why": {},
+	out = {"core_counts": counts, "amdahl": None, "one_point": None, "no_p": None, "usl": None, "overhead": None, "why": {},
 	       "overhead_bound": bool(above) and all(speedups[n] < 1 for n in above)}
 	rng = random.Random(seed)
 
@@ -259,6 +270,8 @@ def scaling_fits(serial, series, cores, seed=1):
 			p = (1 - 1 / speedups[n]) / (1 - 1 / n)
 			if 0 <= p <= 1:
 				out["one_point"] = {"p": p, "workers": n}
+			else:
+				out["no_p"] = {"workers": n, "speedup": speedups[n], "text": undefined_p_text(speedups[n], n)}
 	else:
 		p = amdahl_of(base, {n: statistics.median(v) for n, v in series.items()})
 		draws = boot(amdahl_of)

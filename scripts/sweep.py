@@ -32,6 +32,8 @@ import sys
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, "scripts"))
+import peers  # noqa: E402  (interpreter discovery, tvp's machine record)
 
 
 def die(status, message):
@@ -145,14 +147,10 @@ def resolve_models(words, kinds):
 	return models
 
 
-def find_python2():
-	"""How to start a Python 2 here: pyenv's 2.x (PYENV_VERSION=2.7.18 python2), or python2."""
-	if shutil.which("pyenv"):
-		done = subprocess.run(["pyenv", "versions", "--bare"], capture_output=True, text=True)
-		twos = [v for v in done.stdout.split() if v.startswith("2.")]
-		if twos:
-			return "PYENV_VERSION=%s python2" % twos[-1]
-	return "python2"
+def python2_command():
+	"""How the sweep's lines start a Python 2 (${python2}): peers.find_python2's command, else
+	plain python2 (the peers' lines then fail and are skipped with the reason)."""
+	return " ".join(shlex.quote(w) for w in (peers.find_python2() or ["python2"]))
 
 
 def machine_description(tvp):
@@ -178,7 +176,7 @@ def machine_description(tvp):
 		("grep", out(["grep", "--version"]).splitlines()[0]),
 		("rg", out(["rg", "--version"]).splitlines()[0] if shutil.which("rg") else "-"),
 		("python3", out(["python3", "--version"])),
-		("python2", out(["bash", "-c", find_python2() + " --version"])),
+		("python2", out(["bash", "-c", python2_command() + " --version"])),
 		("load average", open("/proc/loadavg").read().strip() if os.path.exists("/proc/loadavg") else "-"),
 	]
 	return "\n".join("== %s\n%s\n" % (name, text) for name, text in parts)
@@ -194,7 +192,7 @@ class Sweep:
 		self.values = dict(sizes)
 		self.values.update(cores=str(self.cores), dir=outdir, tvp=tvp,
 				   corpus=os.path.join(corpus_dir, "lines-%s-seed-1.txt" % sizes.get("corpus_lines", "0")))
-		self.values.update(python2=find_python2())
+		self.values.update(python2=python2_command())
 		self.lines = [l for l in lines if not only or l["group"] in only]
 		self.versions = {}
 		self.runs, self.skipped, self.hyperfine, self.extra = [], [], [], {}
@@ -536,7 +534,7 @@ class Sweep:
 		"""The merged results object (schema tvp/1)."""
 		return {
 			"schema": "tvp/1",
-			"machine": self.machine or {"cores_online": self.cores, "hostname": socket.gethostname()},
+			"machine": self.machine or peers.tvp_machine(self.tvp) or {"cores_online": self.cores},
 			"sweep": {
 				"profile": self.profile, "cores": self.cores, "sizes": self.values,
 				"started": self.started_at, "elapsed_s": round(time.monotonic() - self.started, 3),

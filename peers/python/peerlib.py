@@ -34,7 +34,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import sys
 import threading
 import time
@@ -553,25 +552,11 @@ def median(values):
     return stats_of(values)["median"]
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except (IOError, OSError):
-        pass
-    return "unknown"
-
-
 def machine():
-    un = os.uname()
+    """What only the peer knows of the machine: the interpreter that ran it. The machine itself
+    (CPU, cores, kernel, memory) is tvp's record (benchmarks/report.c), which scripts/peers.py
+    and the sweep put beside the peers' runs."""
     return {
-        "hostname": socket.gethostname(),
-        "cpu_model": cpu_model(),
-        "cores_online": multiprocessing.cpu_count(),
-        "kernel": "%s %s" % (un[0], un[2]),
-        "arch": un[4],
         "interpreter": interpreter_name(),
         "executable": sys.executable,
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

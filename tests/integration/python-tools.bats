@@ -36,10 +36,35 @@ PY
 	[[ "$output" == *"\\section{Python's tools, measured}"* ]]
 	[[ "$output" == *"\\paragraph{Primes.}"* ]]
 	[[ "$output" == *"pool-spawn"*"Pool, spawn"* ]]
-	[[ "$output" == *"tvp's simulation (at 8 times"*"tvp 2 threads, -{}-gil legacy"* ]]
+	[[ "$output" == *"tvp's simulation at primes to 160,000, block 10,000 (8 times the peers' range"*"tvp 2 threads, -{}-gil legacy"* ]]
+	# every verdict names the sizes it was measured at
+	[[ "$output" == *"\\textbf{Pool (fork)}"*"(CPython 3."*", primes to 20,000, block 10,000: "* ]]
 	[[ "$output" == *"\\paragraph{Start-up.}"*"fork + wait"*"posix\\_spawn"* ]]
 	[[ "$output" == *"\\paragraph{Verdicts.}"*"\\textbf{Pool (fork)}"* ]]
 	[[ "$output" == *"Not measured."*"freethreaded"* ]]
+}
+
+@test "measure: grep's peers beside tvp's simulation on the corpus it is given, checked against GNU grep" {
+	corpus="$BATS_TEST_TMPDIR/lines-30000-seed-1.txt"
+	"$TVP" corpus --lines 30000 --seed 1 --out "$corpus"
+	run python3 "$SCRIPT" measure --tvp "$TVP" --out "$BATS_TEST_TMPDIR/py.json" \
+		--interpreters python3 --workloads grep --repeat 2 --corpus-lines 3000 --tvp-corpus "$corpus"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	answer=$(LC_ALL=C grep -c -E 'ab+c' "$corpus")
+	python3 - "$BATS_TEST_TMPDIR/py.json" "$answer" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert {r["workload"] for r in d["peers"]} == {"grep"}, d["peers"]
+tvp = d["tvp"]
+assert len(tvp) == 7 and {r["workload"] for r in tvp} == {"grep"}, tvp
+for r in tvp:  # the sweep's corpus, each run checked against GNU grep's count
+    assert r["verified"] and r["answer"] == sys.argv[2] and r["params"]["file"].endswith("lines-30000-seed-1.txt"), r
+PY
+	run python3 "$SCRIPT" tex "$BATS_TEST_TMPDIR/py.json"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\\paragraph{Grep.}"*"tvp's simulation at regex ab+c on lines-30000-seed-1.txt"*"tvp 2 threads, -{}-gil modern"* ]]
+	[[ "$output" == *"\\paragraph{Verdicts.}"*"regex ab+c on 3,000 corpus lines: "* ]]
 }
 
 @test "tex: the speedup interval comes from the repeats; a missing file says 'not measured'" {
@@ -66,4 +91,21 @@ PY
 	run python3 "$SCRIPT" tex "$BATS_TEST_TMPDIR/none.json"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Not measured: no Python interpreter ran"* ]]
+}
+
+@test "tex: a tool that beats serial on one workload and not another is said to, by name, not 'does not beat'" {
+	python3 - "$BATS_TEST_TMPDIR/m.json" <<'PY'
+import json, sys
+def run(w, model, walls):
+    return {"workload": w, "interpreter": "CPython 3.12.1", "model": "python-" + model, "params": {},
+            "wall_s": {"median": sorted(walls)[2], "all": walls}, "phases_s": {"spawn": 0.1}}
+d = {"schema": "tvp-python/1", "repeat": 5, "sizes": {}, "tvp": [], "overhead": [], "skipped": [],
+     "peers": [run("primes", "serial", [2.0, 2.0, 2.1, 1.9, 2.0]), run("primes", "threading", [1.0, 1.0, 1.05, 0.95, 1.0]),
+               run("mandelbrot", "serial", [2.0, 2.0, 2.1, 1.9, 2.0]), run("mandelbrot", "threading", [2.0, 2.2, 1.8, 2.1, 1.9])]}
+json.dump(d, open(sys.argv[1], "w"))
+PY
+	run python3 "$SCRIPT" tex "$BATS_TEST_TMPDIR/m.json"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\\textbf{threading} measurably beats serial only on primes here"* ]]
+	[[ "$output" != *"\\textbf{threading} does not measurably beat serial"* ]]
 }

@@ -17,8 +17,8 @@ def run(group, workload, model, workers, repeats, variant="", gil="off", params=
 	"""One tvp/1 run record with the given repeats (seconds)."""
 	ordered = sorted(repeats)
 	median = ordered[len(ordered) // 2]
-	record = {"workload": workload, "model": model, "workers": workers, "schedule": "dynamic", "ipc": "pipe",
-		  "gil": gil, "params": params or {"to": 1000}, "answer": "42", "reference": "42",
+	record = {"workload": workload, "model": model, "workers": workers, "schedule": "dynamic", "chunk": 1, "ipc": "pipe",
+		  "gil": gil, "params": params or {"from": 2, "to": 1000, "block": 100}, "answer": "42", "reference": "42",
 		  "reference_method": "a fixture", "verified": True, "repeats": len(repeats), "warmup": 1,
 		  "wall_s": {"median": median, "min": ordered[0], "max": ordered[-1], "all": repeats},
 		  "phases_s": {"setup": 0, "spawn": 1e-4, "compute": median, "collect": 0, "teardown": 0},
@@ -52,9 +52,10 @@ def main():
 					params={"tasks": 1000}))
 	# a noisy pair: two schedules whose repeats overlap (CV above 10%)
 	runs.append(run("mandelbrot", "mandelbrot", "serial", 1, steady(0.5), params={"width": 400}))
-	for variant, repeats in (("--schedule static", [0.30, 0.41, 0.33, 0.45, 0.36]),
-				 ("--schedule dynamic --chunk 1", [0.31, 0.44, 0.35, 0.40, 0.34])):
-		runs.append(run("mandel-sched", "mandelbrot", "pthread", 3, repeats, variant, params={"width": 400}))
+	for variant, repeats, facts in (("--schedule static", [0.30, 0.41, 0.33, 0.45, 0.36], ("static", 100, 3)),
+					("--schedule dynamic --chunk 1", [0.31, 0.44, 0.35, 0.40, 0.34], ("dynamic", 1, 300))):
+		runs.append(run("mandel-sched", "mandelbrot", "pthread", 3, repeats, variant, params={"width": 400, "height": 300},
+				schedule=facts[0], chunk=facts[1], tasks=facts[2]))
 	# the GIL: a threaded run shorter than 20 switch intervals (3 ms against 5 ms)
 	for mode in ("off", "modern"):
 		runs.append(run("gil", "primes", "serial", 1, steady(0.003), gil=mode))
@@ -68,16 +69,17 @@ def main():
 	# --gil-free F: known serial parts
 	for fraction in (0.0, 0.5, 0.9):
 		variant = "--gil-free %g" % fraction
-		runs.append(run("gil-free", "primes", "serial", 1, steady(0.2), variant, gil="modern"))
+		runs.append(run("gil-free", "primes", "serial", 1, steady(0.2), variant, gil="modern", gil_stats={"free": fraction}))
 		for workers in (1, 2, 4):
 			n = min(workers, CORES)
-			runs.append(run("gil-free", "primes", "pthread", workers, steady(0.2 * ((1 - fraction) + fraction / n)), variant, gil="modern"))
+			runs.append(run("gil-free", "primes", "pthread", workers, steady(0.2 * ((1 - fraction) + fraction / n)), variant,
+					gil="modern", gil_stats={"free": fraction}))
 	# shipped against shared input
 	for input_kind, factor in (("ship", 2.5), ("shared", 1.0)):
 		for model in ("fork", "pool"):
 			for workers in (1, 2):
 				runs.append(run("grep-input", "grep", model, workers, steady(0.05 * factor / workers),
-						"--regex abc --input %s" % input_kind, params={"regex": "abc", "file": "/tmp/x/corpus.txt"}))
+						"--regex abc --input %s" % input_kind, params={"regex": "abc", "file": "/tmp/x/corpus.txt", "input": input_kind}))
 	document = {"schema": "tvp/1",
 		    "machine": {"hostname": "fixture", "cores_online": CORES, "cpu_model": "a fixture CPU"},
 		    "sweep": {"profile": "fixture", "cores": CORES, "sizes": {"repeat": "5", "warmup": "1"},

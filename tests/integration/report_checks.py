@@ -5,7 +5,8 @@ usage: report_checks.py DIR   (DIR holds data/, report/generated.tex, report/rep
 Checks: no Amdahl p outside [0, 1] and no USL sigma or kappa below 0 printed or stored; no
 curve file with a pole, a negative value or a value above N; no factor below 1 called "faster";
 no "faster"/"slower" whose interval holds 1; no absolute path; no overfull box above 1 pt; the
-PDF shows option names with two hyphens (--input). Prints every violation; exit 1 if any.
+PDF shows option names with two hyphens (--input); every comparison in the conclusions and every
+claim's "Measured here" names the sizes it was measured at. Prints every violation; exit 1 if any.
 """
 import glob
 import math
@@ -18,6 +19,29 @@ import sys
 def number(text):
 	"""A float from report text (LaTeX minus signs and spaces removed)."""
 	return float(text.replace("$", "").replace("{", "").replace("}", "").strip())
+
+
+# A problem size as the report writes it (scripts/facts.py sizes_text): primes to N, a WxH image,
+# regex R on FILE, or a parameter k=N.
+SIZE = re.compile(r"primes (from [0-9,]+ )?to [0-9,]+|[0-9]+×[0-9]+ (Mandelbrot )?image|regex \S.* on \S|[a-z][a-z-]*=[0-9]")
+COMPARISON = re.compile(r"faster|slower|no measurable difference|within 0\.15|beat")
+
+
+def sizeless(tex):
+	"""The comparisons of generated.tex that do not name their sizes: conclusions, claims'
+	"Measured here" (unless not measured) and the Python tools' verdicts."""
+	out = []
+	conclusions = re.search(r"\\section\*\{Conclusions.*?\\end\{itemize\}", tex, re.S)
+	items = re.split(r"\n\\item ", conclusions.group(0))[1:] if conclusions else []
+	verdicts = re.search(r"\\paragraph\{Verdicts\.\}.*?\\end\{itemize\}", tex, re.S)
+	items += re.split(r"\n\\item ", verdicts.group(0))[1:] if verdicts else []
+	for item in items:
+		if COMPARISON.search(item) and "not measured" not in item and not SIZE.search(item):
+			out.append(item.strip()[:160])
+	for match in re.finditer(r"\\textbf\{Measured here:\} (.*?)\n\n\\textbf\{Verdict: ([^.]*)\.", tex, re.S):
+		if match.group(2) != "not measured here" and not SIZE.search(match.group(1)):
+			out.append(match.group(1).strip()[:160])
+	return out
 
 
 def main():
@@ -73,6 +97,8 @@ def main():
 		problems.append("the PDF never shows --input with two hyphens")
 	for match in re.finditer(r"(?<![\w-])[-\u2013](input|gil-free|gil|expect|model|workers|engine|schedule|ipc)\b", pdf):
 		problems.append("an option with one hyphen or an en dash in the PDF: " + match.group(0))
+	for sentence in sizeless(tex):
+		problems.append("a comparison without its sizes: " + sentence)
 	for problem in problems:
 		print(problem)
 	return 1 if problems else 0
