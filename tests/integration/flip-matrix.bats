@@ -221,16 +221,41 @@ print("%016x" % h)'
 	[ "$status" -eq 1 ] || { echo "$status $stderr"; return 1; }
 }
 
-@test "wordcount: Ctrl-C mid-run leaves no worker or shared-memory object" {
+@test "wordcount --table shared: every model, schedule, ipc and GIL mode merges in place into one locked table, to the same checksum" {
+	matrix "$(wc_answer)" "${WC[@]}" --table shared
+}
+
+@test "wordcount --table shared: nothing travels but a count per task; repeats start from an empty table; a bad count is caught" {
+	run --separate-stderr "$TVP" "${WC[@]}" --table shared --model pool --workers 2 --schedule dynamic --repeat 3
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *",$(wc_answer),true,"* ]]
+	[[ "$stderr" == *"wordcount: 500 distinct words; 0 bytes of partial tables from 14 tasks in the last run (--table shared: merged in place under one lock)"* ]]
+	TVP_FAULT=wrong-answer run --separate-stderr "$TVP" "${WC[@]}" --table shared --model fork --workers 2
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"wordcount: the tasks say they counted"*"words, not 20000"* ]]
+	# A worker killed before its merge is replaced; its task merges once.
+	TVP_FAULT=die:worker=1:task=3 run --separate-stderr "$TVP" "${WC[@]}" --table shared --model pool \
+		--workers 2 --schedule dynamic --retry 1
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[[ "${lines[1]}" == *",$(wc_answer),true,"* ]]
+	run --separate-stderr "$TVP" wordcount --table both
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tvp: wordcount: --table must be private or shared, not 'both'" ]
+}
+
+@test "wordcount: Ctrl-C mid-run leaves no worker or shared-memory object (private and shared tables)" {
 	shm_list >"$BATS_TEST_TMPDIR/shm.before"
 	for model in pthread fork pool; do
-		local -a ipc=()
-		[ "$model" = pthread ] || ipc=(--ipc shm)
-		# --expect: no reference pass, so the signal lands in the run itself.
-		run --separate-stderr timeout 60 "$BATS_TEST_DIRNAME/orphans.py" --signal INT --children 0 -- \
-			"$TVP" wordcount --words 2000000000 --vocab 100000 --model "$model" --workers 2 "${ipc[@]}" --expect 0
-		[ "$status" -eq 130 ] || { echo "$model: status $status: $stderr"; return 1; }
-		[[ "$stderr" == *"orphans: 0 left"* ]] || { echo "$model: $stderr"; return 1; }
+		for table in private shared; do
+			local -a ipc=()
+			[ "$model" = pthread ] || ipc=(--ipc shm)
+			# --expect: no reference pass, so the signal lands in the run itself.
+			run --separate-stderr timeout 60 "$BATS_TEST_DIRNAME/orphans.py" --signal INT --children 0 -- \
+				"$TVP" wordcount --words 2000000000 --vocab 100000 --table "$table" --model "$model" --workers 2 \
+				"${ipc[@]}" --expect 0
+			[ "$status" -eq 130 ] || { echo "$model $table: status $status: $stderr"; return 1; }
+			[[ "$stderr" == *"orphans: 0 left"* ]] || { echo "$model $table: $stderr"; return 1; }
+		done
 	done
 	no_new_shm
 }
