@@ -226,6 +226,31 @@ def wordcount_section(w):
 	w.table("lrrrrr", ["model", "vocabulary", "median wall", "compute", "collect", "bytes moved"], rows)
 	text, verdict, _ = check_wordcount(w.a)
 	w.conclusions.append("Results that travel (%s): %s." % (verdict, text))
+	shared_table(w, runs)
+
+
+def shared_table(w, private):
+	"""--table shared beside the private tables: per model and vocabulary, which wins."""
+	shared = {(r["model"], int(r["params"].get("vocab", 0))): r for r in group_runs_of(w.a, "wordcount-shared")}
+	pairs = sorted((key for key in shared if key in private), key=lambda k: (k[1], k[0]))
+	if not pairs:
+		w.emit(w.not_measured(["wordcount-shared"]) + "\n\n")
+		return
+	w.emit("One shared table instead (%s): every task counts privately, then merges into one table under one lock; "
+	       "threads share their process's memory and a mutex, pool workers a MAP\\_SHARED table and a process-shared "
+	       "mutex. Nothing travels but a count per task; the merge moves into the compute phase and queues on the "
+	       "lock.\n\n" % code("--table shared"))
+	rows, words = [], []
+	for model, vocab in pairs:
+		i = stats.ratio_interval(stats.repeats(shared[(model, vocab)]), stats.repeats(private[(model, vocab)]))
+		rows.append([code(model), str(vocab), secs(private[(model, vocab)]["wall_s"]["median"]),
+			     secs(shared[(model, vocab)]["wall_s"]["median"]), tex(stats.compare_words(i))])
+		side = stats.differs(i)
+		words.append("%s at vocabulary %d: %s" % (model, vocab, "the shared table wins" if side < 0 else
+							  "the private tables win" if side > 0 else "neither wins"))
+	w.table("lrrrl", ["model", "vocabulary", "private tables", "one shared table", "shared against private"], rows)
+	w.conclusions.append("One shared table against private tables (words=%s, 2 workers): %s." % (
+		tex(shared[pairs[0]]["params"].get("words")), "; ".join(words)))
 
 
 def check_wordcount(a):

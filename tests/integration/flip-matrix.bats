@@ -260,9 +260,9 @@ print("%016x" % h)'
 	no_new_shm
 }
 
-@test "wordcount: the tiny sweep measures pthread and pool at two vocabularies; the report gives bytes moved and a verdict" {
+@test "wordcount: the tiny sweep measures pthread and pool at two vocabularies, private and shared tables; the report gives bytes moved and verdicts" {
 	local top="$BATS_TEST_DIRNAME/../.."
-	run python3 "$top/scripts/sweep.py" --tvp "$TVP" --profile tiny --only wordcount,wordcount-moved \
+	run python3 "$top/scripts/sweep.py" --tvp "$TVP" --profile tiny --only wordcount,wordcount-moved,wordcount-shared \
 		--results "$BATS_TEST_TMPDIR/results" --corpus-dir "$BATS_TEST_TMPDIR/corpus"
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	run python3 "$top/scripts/analyze.py" report "$BATS_TEST_TMPDIR/results/latest"
@@ -271,4 +271,8 @@ print("%016x" % h)'
 	grep -Eq '^\\texttt\{pool\} & 20000 & .* & [0-9.]+ MB \\\\$' "$tex"
 	grep -Eq 'Measured here:\} words=100000, 2 workers; vocabulary 1000 \([0-9.]+ MB moved\): pool against pthread .*; vocabulary 20000 \([0-9.]+ MB moved\)' "$tex"
 	grep -Eq 'Verdict: (holds here|does not hold here)\.\} The verdict is for the largest vocabulary' "$tex"
+	# --table shared beside the private tables, per model and vocabulary, with which wins.
+	grep -q '^model & vocabulary & private tables & one shared table & shared against private' "$tex"
+	grep -Eq '^\\texttt\{pthread\} & 20000 & .* & ([0-9.]+x (slower|faster)|no measurable difference)' "$tex"
+	grep -Eq 'One shared table against private tables \(words=100000, 2 workers\): pool at vocabulary 1000: (the shared table wins|the private tables win|neither wins);' "$tex"
 }
