@@ -12,10 +12,15 @@ def pages_of(run):
 	return int(params.get("regions", 0)) * int(params.get("mib", 0)) * 1048576 // PAGE
 
 
+def faults_of(run):
+	"""Minor faults of one run: getrusage's count (JSON minor_faults), else one per page touched."""
+	return run.get("minor_faults") or pages_of(run)
+
+
 def faults_per_s(run):
-	"""Minor faults per second of wall time (one fault per page touched), at the median."""
+	"""Minor faults per second of wall time, at the median."""
 	median = run["wall_s"]["median"]
-	return pages_of(run) / median if median else 0.0
+	return faults_of(run) / median if median else 0.0
 
 
 def open_section(w, title, group, runs):
@@ -45,8 +50,12 @@ def section(w):
 		       tex(any_run["params"].get("mib")), tex(any_run["params"].get("regions"))))
 	rows = []
 	for (model, workers), run in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-		rows.append([code(model), str(workers), secs(run["wall_s"]["median"]), "%.2f M" % (faults_per_s(run) / 1e6)])
-	w.table("lrrr", ["model", "workers", "median wall", "faults/s"], rows)
+		rows.append([code(model), str(workers), secs(run["wall_s"]["median"]), "%d" % faults_of(run),
+			     "%.2f M" % (faults_per_s(run) / 1e6)])
+	w.table("lrrrr", ["model", "workers", "median wall", "minor faults", "faults/s"], rows)
+	w.emit("\\emph{minor faults} is getrusage's count for tvp and its workers in one run (the median over the "
+	       "repeats; about one per page touched, %d pages here); \\emph{faults/s} divides it by the median wall time.\n\n"
+	       % pages_of(any_run))
 	w.emit("What grows with the core count: every thread of a process takes its address space's locks on each fault and "
 	       "each \\texttt{mmap}/\\texttt{munmap}, so past a few cores threads queue on them while processes do not. "
 	       "will-it-scale's published runs on large machines show \\texttt{page\\_fault} and \\texttt{mmap} flattening "
@@ -143,9 +152,37 @@ def io_more(w):
 			for r in sorted(many, key=lambda r: (r["workers"], r["model"]))]
 		w.emit("Many workers: starting them is the cost (the pool paid it in its warm-up or first run).\n\n")
 		w.table("lrrr", ["model", "workers", "median wall", "spawn"], rows)
+	io_memory(w)
 	for check in (check_io, check_convoy):
 		text, verdict, _ = check(w.a)
 		w.conclusions.append("I/O (%s): %s." % (verdict, text))
+
+
+def io_memory(w):
+	"""Peak memory per io worker, threads against processes (scripts/footprint.py --io-workers)."""
+	data = w.a.extra_json("io-memory") if hasattr(w.a, "extra_json") else None
+	cases = [c for c in (data or {}).get("cases", []) if c["model"] != "baseline" and c.get("exit") == 0]
+	if not cases:
+		w.emit(w.not_measured(["io-memory"]) + "\n\n")
+		return
+	w.emit("Memory per worker: %s; the process tree (tvp and its children) sampled from /proc every %g\\,ms, its "
+	       "resident sets (RSS: a page shared by several processes counted in each) and proportional sets (PSS: each "
+	       "shared page split among its sharers) summed, less the serial run's; divided by the workers. \\emph{alive} "
+	       "is the most workers seen at once (threads, or processes).\n\n" % (
+		       tex(data["size"]), data["interval_s"] * 1000))
+	rows = []
+	for c in sorted(cases, key=lambda c: (c["workers"], c["model"])):
+		alive = c["threads"] - 2 if c["processes"] <= 1 else c["processes"] - 1
+		rows.append([code(c["model"]), str(c["workers"]), str(alive), "%.1f MB" % (c["peak_rss_kb"] / 1024),
+			     "%.1f MB" % (c["peak_pss_kb"] / 1024), "%.0f KB" % c["per_worker_rss_kb"],
+			     "%.0f KB" % c["per_worker_pss_kb"]])
+	w.table("lrrrrrr", ["model", "workers", "alive", "peak RSS", "peak PSS", "RSS/worker", "PSS/worker"], rows)
+	widest = max(c["workers"] for c in cases)
+	per = {c["model"]: c for c in cases if c["workers"] == widest}
+	if "pthread" in per and "fork" in per:
+		w.conclusions.append("Memory per I/O worker at %d workers: a thread %.0f KB, a forked process %.0f KB resident "
+				     "(%.0f KB proportional)." % (widest, per["pthread"]["per_worker_rss_kb"],
+								 per["fork"]["per_worker_rss_kb"], per["fork"]["per_worker_pss_kb"]))
 
 
 def check_io(a):

@@ -64,6 +64,15 @@ matrix() {
 		[[ "$stderr" =~ pagefault:\ ([0-9]+)\ minor\ faults.*\ ([0-9]+)\ pages ]] || { echo "$stderr"; return 1; }
 		[ "${BASH_REMATCH[1]}" -ge "${BASH_REMATCH[2]}" ] || { echo "$model: $stderr"; return 1; }
 	done
+	# The JSON carries getrusage's count of the run, pool workers' included (they are never reaped in a run).
+	for model in pthread fork pool; do
+		"$TVP" pagefault --mib 1 --regions 12 --repeat 3 --warmup 0 --format json --model "$model" --workers 2 |
+			python3 -c '
+import json, sys
+run = json.load(sys.stdin)["runs"][0]
+pages = 12 * 1048576 // int(sys.argv[1])
+assert pages <= run["minor_faults"] < 3 * pages, (run["model"], run["minor_faults"], pages)' "$(getconf PAGESIZE)"
+	done
 }
 
 @test "pagefault: Ctrl-C mid-run leaves no worker, mapping or shared-memory object" {
@@ -86,6 +95,16 @@ matrix() {
 	local tex="$BATS_TEST_TMPDIR/results/latest/report/generated.tex"
 	grep -q '\\section{Page faults: where processes should win}' "$tex"
 	grep -q '^\\texttt{fork} & 2 & .* M \\\\$' "$tex"
+	# getrusage's minor faults per run: at least one per page touched (16 regions of 2 MiB).
+	grep -Eq "^\\\\texttt\\{fork\\} & 2 & [^&]* & ([0-9]{4,}) & [0-9.]+ M" "$tex"
+	python3 - "$tex" "$(getconf PAGESIZE)" <<'PY'
+import re, sys
+pages = 16 * 2 * 1048576 // int(sys.argv[2])
+rows = re.findall(r"^\\texttt\{(\w+)\} & (\d+) & [^&]* & (\d+) & ([0-9.]+) M", open(sys.argv[1]).read(), re.M)
+assert len(rows) >= 5, rows
+for model, workers, faults, rate in rows:
+    assert int(faults) >= pages and float(rate) > 0, (model, workers, faults, pages)
+PY
 	grep -Eq 'Measured here:\} mib=2, regions=16, 4 workers: fork against pthread: .*faults/s' "$tex"
 	grep -Eq 'Verdict: (holds here|does not hold here)\.\} Processes fault' "$tex"
 }
@@ -165,9 +184,9 @@ io_sockets() { grep -o '@tvp-io-[0-9]*-[0-9]*' /proc/net/unix | sort -u || true;
 	no_new_shm
 }
 
-@test "io: the tiny sweep measures the convoy and the report gives its table and a verdict with sizes" {
+@test "io: the tiny sweep measures the convoy and the memory per worker; the report gives their tables and a verdict with sizes" {
 	local top="$BATS_TEST_DIRNAME/../.."
-	run python3 "$top/scripts/sweep.py" --tvp "$TVP" --profile tiny --only io-convoy \
+	run python3 "$top/scripts/sweep.py" --tvp "$TVP" --profile tiny --only io-convoy,io-memory \
 		--results "$BATS_TEST_TMPDIR/results" --corpus-dir "$BATS_TEST_TMPDIR/corpus"
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	run python3 "$top/scripts/analyze.py" report "$BATS_TEST_TMPDIR/results/latest"
@@ -176,6 +195,18 @@ io_sockets() { grep -o '@tvp-io-[0-9]*-[0-9]*' /proc/net/unix | sort -u || true;
 	grep -Eq '^\\texttt\{modern\} & .* & .* & ([0-9.]+x (slower|faster)|no measurable difference)' "$tex"
 	grep -Eq 'Measured here:\} requests=16, delay-us=2000, one pthread worker under the modern GIL, one CPU hog against none: ' "$tex"
 	grep -Eq 'Verdict: (holds here|does not hold here)\.\} The I/O thread comes back' "$tex"
+	# Memory per worker at 16 and 64 workers, every worker alive at once, a thread far below a process.
+	grep -q '^model & workers & alive & peak RSS & peak PSS & RSS/worker & PSS/worker' "$tex"
+	grep -Eq '^\\texttt\{pthread\} & 64 & 64 & [0-9.]+ MB & [0-9.]+ MB & -?[0-9]+ KB & -?[0-9]+ KB' "$tex"
+	grep -Eq '^\\texttt\{fork\} & 64 & 64 & ' "$tex"
+	python3 - "$BATS_TEST_TMPDIR/results/latest" <<'PY'
+import glob, json, sys
+data = json.load(open(glob.glob(sys.argv[1] + "/io-memory.json")[0]))
+cases = {(c["model"], c["workers"]): c for c in data["cases"]}
+assert cases[("fork", 64)]["processes"] == 65 and cases[("pthread", 64)]["threads"] >= 65, cases
+assert cases[("fork", 64)]["per_worker_rss_kb"] > 4 * cases[("pthread", 64)]["per_worker_rss_kb"], cases
+PY
+	grep -Eq 'Memory per I/O worker at 64 workers: a thread -?[0-9]+ KB, a forked process [0-9]+ KB resident' "$tex"
 }
 
 # 20000 words drawn from 500: the checksum of the sorted "word count" lines, computed here in Python.
