@@ -324,15 +324,10 @@ static int shared_reduce(struct tvp_job *job, const struct tvp_result *const *or
 {
 	struct wordcount *wc = job->state;
 	struct shared_table *st = wc->table;
-	uint64_t counted = 0;
-	for (size_t k = 0; k < ntasks; k++) {
-		uint64_t words;
-		if (ordered[k]->buf.len != sizeof words)
-			return tvp_err(TVP_ERUNTIME, "wordcount: the task at unit %zu returned %zu bytes, not %zu",
-				       ordered[k]->first, ordered[k]->buf.len, sizeof words);
-		memcpy(&words, ordered[k]->buf.data, sizeof words);
-		counted += words;
-	}
+	uint64_t counted;
+	int status = tvp_sum_u64("wordcount", ordered, ntasks, &counted);
+	if (status)
+		return status;
 	if (counted != wc->words)
 		return tvp_err(TVP_ERUNTIME, "wordcount: the tasks say they counted %llu words, not %llu",
 			       (unsigned long long)counted, (unsigned long long)wc->words);
