@@ -314,3 +314,47 @@ CLAIMS += [
 	 "claim": "Pickling is slow (41k against 25k objects/s); don't move data between runtimes.",
 	 "table": (["", ""], []), "check": check_wordcount},
 ]
+
+
+def peer_runs(a, workload):
+	"""{(model, vocab or workers): run} of the Python peers of workload (the flip-peers group)."""
+	runs = {}
+	for r in group_runs_of(a, "flip-peers"):
+		if r["workload"] == workload:
+			runs[(r["model"], int(r["params"].get("vocab", r["workers"])))] = r
+	return runs
+
+
+def peers_section(w):
+	"""Real CPython on io and wordcount: threads against processes, answers checked against tvp's."""
+	io, wc = peer_runs(w.a, "io"), peer_runs(w.a, "wordcount")
+	if not open_section(w, "Python on I/O and on results that travel", "flip-peers", io or wc):
+		return
+	any_run = next(iter((io or wc).values()))
+	w.emit("The Python peers (\\texttt{peers/python/iowait.py}, \\texttt{wordcount.py}) under %s, each run's answer checked "
+	       "against tvp's. io: the same requests to a server process of the peer's own, blocking socket calls release the "
+	       "GIL; process times include starting the workers. wordcount: each task's dict is handed over in memory by "
+	       "threads and pickled through a pipe by the pool; \\emph{pickled} is what one run's dicts pickle to.\n\n"
+	       % tex(any_run.get("interpreter", "python3")))
+	rows = []
+	for (model, size), run in sorted(io.items(), key=lambda kv: kv[0]):
+		rows.append([code(model), "io", "%d workers" % run["workers"], secs(run["wall_s"]["median"]), "--"])
+	for (model, vocab), run in sorted(wc.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+		rows.append([code(model), "wordcount", "vocabulary %d" % vocab, secs(run["wall_s"]["median"]),
+			     "--" if model == "python-threading" else "%.2f MB" % (run["params"].get("pickled_bytes", 0) / 1e6)])
+	w.table("llrrr", ["model", "workload", "size", "median wall", "pickled"], rows)
+	threads = [r for (m, _), r in io.items() if m == "python-threading"]
+	for other in ("python-process", "python-pool"):
+		peer = [r for (m, _), r in io.items() if m == other]
+		if threads and peer:
+			i = stats.ratio_interval(stats.repeats(threads[0]), stats.repeats(peer[0]))
+			w.conclusions.append("Python I/O (%s, requests=%s, %d workers): threading against %s: %s." % (
+				tex(threads[0].get("interpreter")), tex(threads[0]["params"].get("requests")), threads[0]["workers"],
+				other[7:], tex(stats.compare_words(i))))
+	for vocab in sorted({v for (m, v) in wc}):
+		if ("python-pool", vocab) in wc and ("python-threading", vocab) in wc:
+			pool, threading = wc[("python-pool", vocab)], wc[("python-threading", vocab)]
+			i = stats.ratio_interval(stats.repeats(pool), stats.repeats(threading))
+			w.conclusions.append("Python word counts (words=%s, vocabulary %d, %.2f MB pickled): pool against threading: %s." % (
+				tex(pool["params"].get("words")), vocab, pool["params"].get("pickled_bytes", 0) / 1e6,
+				tex(stats.compare_words(i))))

@@ -158,3 +158,17 @@ PY
 	[[ "$stderr" == *"iowait.py: stopped by SIGTERM; workers stopped"* ]]
 	[[ "$stderr" == *" 0 still alive"* ]]
 }
+
+@test "the tiny sweep runs the io and wordcount peers (answers checked against tvp's) and the report compares threads with processes" {
+	run python3 "$TOP/scripts/sweep.py" --tvp "$TVP" --profile tiny --only flip-peers \
+		--results "$BATS_TEST_TMPDIR/results" --corpus-dir "$BATS_TEST_TMPDIR/corpus"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"sweep: 8 verified runs, 0 skipped"* ]]
+	run python3 "$TOP/scripts/analyze.py" report "$BATS_TEST_TMPDIR/results/latest"
+	local tex="$BATS_TEST_TMPDIR/results/latest/report/generated.tex"
+	grep -q '\\section{Python on I/O and on results that travel}' "$tex"
+	grep -Eq '^\\texttt\{python-pool\} & wordcount & vocabulary 20000 & [^&]* & [0-9.]+ MB' "$tex"
+	grep -Eq 'Python I/O \(CPython [0-9.]+, requests=16, 8 workers\): threading against process: ([0-9.]+x (slower|faster)|no measurable difference)' "$tex"
+	grep -Eq 'Python word counts \(words=10000, vocabulary 20000, [0-9.]+ MB pickled\): pool against threading: ' "$tex"
+}
