@@ -172,8 +172,7 @@ def io_memory(w):
 		       tex(data["size"]), data["interval_s"] * 1000))
 	rows = []
 	for c in sorted(cases, key=lambda c: (c["workers"], c["model"])):
-		alive = c["threads"] - 2 if c["processes"] <= 1 else c["processes"] - 1
-		rows.append([code(c["model"]), str(c["workers"]), str(alive), "%.1f MB" % (c["peak_rss_kb"] / 1024),
+		rows.append([code(c["model"]), str(c["workers"]), str(c["alive"]), "%.1f MB" % (c["peak_rss_kb"] / 1024),
 			     "%.1f MB" % (c["peak_pss_kb"] / 1024), "%.0f KB" % c["per_worker_rss_kb"],
 			     "%.0f KB" % c["per_worker_pss_kb"]])
 	w.table("lrrrrrr", ["model", "workers", "alive", "peak RSS", "peak PSS", "RSS/worker", "PSS/worker"], rows)

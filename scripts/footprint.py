@@ -11,7 +11,7 @@ page split among its sharers: what the run really occupies). Prints one JSON obj
  "cases": [{"model", "processes", "peak_rss_kb", "peak_pss_kb", "samples"}]}
 With --io-workers: `tvp io` with that many workers per model, one request each, held --delay-us by
 the server so that every worker is alive at once (static schedule); each case adds "workers",
-"threads" (the most threads alive) and the memory per worker beyond the serial run's
+"threads" (the most threads alive), "alive" (the most workers alive at once) and the memory per worker beyond the serial run's
 ("per_worker_rss_kb", "per_worker_pss_kb"); the serial run is the case "baseline".
 Standard library only; exit 0 whenever it printed its JSON, 2 on bad usage.
 """
@@ -71,7 +71,7 @@ def measure(tvp, model, workers, to, workload=None):
 	argv = [tvp] + (workload or ["primes", "--to", str(to)]) + ["--model", model, "--workers", str(workers),
 								    "--repeat", "1", "--warmup", "0"]
 	process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-	peak_rss = peak_pss = most = threads = samples = 0
+	peak_rss = peak_pss = most = threads = kids = own_threads = samples = 0
 	while process.poll() is None:
 		pids = tree(process.pid)
 		sizes = [memory_kb(pid) for pid in pids]
@@ -79,10 +79,13 @@ def measure(tvp, model, workers, to, workload=None):
 		peak_pss = max(peak_pss, sum(p for _, p in sizes))
 		most = max(most, sum(1 for r, _ in sizes if r))
 		threads = max(threads, sum(threads_of(pid) for pid in pids))
+		kids = max(kids, len(children(process.pid)))
+		own_threads = max(own_threads, threads_of(process.pid))
 		samples += 1
 		time.sleep(INTERVAL_S)
 	return {"model": model, "exit": process.returncode, "processes": most, "threads": threads,
-		"peak_rss_kb": peak_rss, "peak_pss_kb": peak_pss, "samples": samples}
+		"children": kids, "own_threads": own_threads, "peak_rss_kb": peak_rss, "peak_pss_kb": peak_pss,
+		"samples": samples}
 
 
 def measure_io(tvp, sizes, delay_us):
@@ -97,6 +100,8 @@ def measure_io(tvp, sizes, delay_us):
 		for model in ("pthread", "fork", "pool"):
 			case = measure(tvp, model, workers, 0, io(workers))
 			case["workers"] = workers
+			# workers alive at once: children of tvp, or its threads beyond the serial run's
+			case["alive"] = case["children"] if model != "pthread" else case["own_threads"] - base["own_threads"]
 			case["per_worker_rss_kb"] = (case["peak_rss_kb"] - base["peak_rss_kb"]) / workers
 			case["per_worker_pss_kb"] = (case["peak_pss_kb"] - base["peak_pss_kb"]) / workers
 			cases.append(case)
