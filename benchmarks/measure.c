@@ -37,6 +37,7 @@ struct tvp_usage tvp_usage_read(int who)
 		.sys_s = seconds(ru.ru_stime),
 		.voluntary = ru.ru_nvcsw,
 		.involuntary = ru.ru_nivcsw,
+		.minor_faults = ru.ru_minflt,
 		.max_rss_kb = ru.ru_maxrss,
 	};
 }
@@ -48,6 +49,7 @@ struct tvp_usage tvp_usage_diff(struct tvp_usage after, struct tvp_usage before)
 		.sys_s = after.sys_s - before.sys_s,
 		.voluntary = after.voluntary - before.voluntary,
 		.involuntary = after.involuntary - before.involuntary,
+		.minor_faults = after.minor_faults - before.minor_faults,
 		.max_rss_kb = after.max_rss_kb,
 	};
 }
@@ -59,6 +61,7 @@ struct tvp_usage tvp_usage_add(struct tvp_usage a, struct tvp_usage b)
 		.sys_s = a.sys_s + b.sys_s,
 		.voluntary = a.voluntary + b.voluntary,
 		.involuntary = a.involuntary + b.involuntary,
+		.minor_faults = a.minor_faults + b.minor_faults,
 		.max_rss_kb = a.max_rss_kb > b.max_rss_kb ? a.max_rss_kb : b.max_rss_kb,
 	};
 }

@@ -14,6 +14,7 @@ double tvp_thread_cpu(void);
 struct tvp_usage {
 	double user_s, sys_s;
 	long voluntary, involuntary; /* context switches */
+	long minor_faults;           /* page faults served without I/O */
 	long max_rss_kb;
 };
 

@@ -113,6 +113,12 @@ struct tvp_worker {
 /* Append result bytes for the current task. */
 void tvp_emit(struct tvp_worker *worker, const void *bytes, size_t len);
 
+/* For a reduce whose tasks each emit one uint64_t: their sum (mod 2^64) in
+ * *total, and 0; or, when a task's result is not 8 bytes, one line naming
+ * who and the task, and TVP_ERUNTIME. */
+int tvp_sum_u64(const char *who, const struct tvp_result *const *ordered, size_t ntasks,
+		uint64_t *total);
+
 /* The tick hook: every ~10-20 ns of kernel work, about one bytecode loop of
  * the Python version, so --gil legacy can release as often as CPython 2 did.
  * With the GIL off it costs a load and a branch; `make tick-cost` measures

@@ -73,6 +73,7 @@ PICKER(pick_user, rec->usage[i].user_s)
 PICKER(pick_sys, rec->usage[i].sys_s)
 PICKER(pick_vol, rec->usage[i].voluntary)
 PICKER(pick_invol, rec->usage[i].involuntary)
+PICKER(pick_minflt, rec->usage[i].minor_faults)
 
 PICKER(pick_wall, rec->wall_s[i])
 
@@ -104,6 +105,7 @@ static struct summary summarize(const struct tvp_record *rec)
 		.sys_s = median_of(rec, clean, pick_sys),
 		.voluntary = (long)median_of(rec, clean, pick_vol),
 		.involuntary = (long)median_of(rec, clean, pick_invol),
+		.minor_faults = (long)median_of(rec, clean, pick_minflt),
 	};
 	for (size_t i = 0; i < rec->repeats; i++)
 		if (rec->usage[i].max_rss_kb > s.usage.max_rss_kb)
@@ -425,9 +427,10 @@ static void write_json(FILE *out, const struct tvp_record *rec, const struct sum
 		s->phases.setup, s->phases.spawn, s->phases.compute, s->phases.collect,
 		s->phases.teardown);
 	fprintf(out, "  \"cpu_s\": {\"user\": %.6f, \"sys\": %.6f}, "
-		     "\"ctx_switches\": {\"voluntary\": %ld, \"involuntary\": %ld}, \"max_rss_kb\": %ld,\n",
+		     "\"ctx_switches\": {\"voluntary\": %ld, \"involuntary\": %ld}, \"max_rss_kb\": %ld,\n"
+		     "  \"minor_faults\": %ld,\n",
 		s->usage.user_s, s->usage.sys_s, s->usage.voluntary, s->usage.involuntary,
-		s->usage.max_rss_kb);
+		s->usage.max_rss_kb, s->usage.minor_faults);
 	fputs("  \"workers_detail\": [", out);
 	for (size_t w = 0; w < cfg->workers; w++)
 		fprintf(out, "%s{\"worker\": %zu, \"tasks\": %llu, \"units\": %llu, \"busy_s\": %.6f, \"cpu_s\": %.6f}",

@@ -76,6 +76,21 @@ void tvp_emit(struct tvp_worker *worker, const void *bytes, size_t len)
 		worker->overflow = true;
 }
 
+int tvp_sum_u64(const char *who, const struct tvp_result *const *ordered, size_t ntasks,
+		uint64_t *total)
+{
+	*total = 0;
+	for (size_t k = 0; k < ntasks; k++) {
+		uint64_t part;
+		if (ordered[k]->buf.len != sizeof part)
+			return tvp_err(TVP_ERUNTIME, "%s: task at unit %zu returned %zu bytes, not %zu",
+				       who, ordered[k]->first, ordered[k]->buf.len, sizeof part);
+		memcpy(&part, ordered[k]->buf.data, sizeof part);
+		*total += part;
+	}
+	return 0;
+}
+
 struct tvp_buf *tvp_result_buf(struct tvp_runner *runner, size_t task_index)
 {
 	return &runner->results[task_index].buf;

@@ -13,10 +13,15 @@ def pages_of(run):
 	return int(params.get("regions", 0)) * int(params.get("mib", 0)) * 1048576 // PAGE
 
 
+def faults_of(run):
+	"""Minor faults of one run: getrusage's count (JSON minor_faults), else one per page touched."""
+	return run.get("minor_faults") or pages_of(run)
+
+
 def faults_per_s(run):
-	"""Minor faults per second of wall time (one fault per page touched), at the median."""
+	"""Minor faults per second of wall time, at the median."""
 	median = run["wall_s"]["median"]
-	return pages_of(run) / median if median else 0.0
+	return faults_of(run) / median if median else 0.0
 
 
 def open_section(w, title, group, runs):
@@ -46,8 +51,12 @@ def section(w):
 		       tex(any_run["params"].get("mib")), tex(any_run["params"].get("regions"))))
 	rows = []
 	for (model, workers), run in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-		rows.append([code(model), str(workers), secs(run["wall_s"]["median"]), "%.2f M" % (faults_per_s(run) / 1e6)])
-	w.table("lrrr", ["model", "workers", "median wall", "faults/s"], rows)
+		rows.append([code(model), str(workers), secs(run["wall_s"]["median"]), "%d" % faults_of(run),
+			     "%.2f M" % (faults_per_s(run) / 1e6)])
+	w.table("lrrrr", ["model", "workers", "median wall", "minor faults", "faults/s"], rows)
+	w.emit("\\emph{minor faults} is getrusage's count for tvp and its workers in one run (the median over the "
+	       "repeats; about one per page touched, %d pages here); \\emph{faults/s} divides it by the median wall time.\n\n"
+	       % pages_of(any_run))
 	w.emit("What grows with the core count: every thread of a process takes its address space's locks on each fault and "
 	       "each \\texttt{mmap}/\\texttt{munmap}, so past a few cores threads queue on them while processes do not. "
 	       "will-it-scale's published runs on large machines show \\texttt{page\\_fault} and \\texttt{mmap} flattening "
@@ -144,9 +153,36 @@ def io_more(w):
 			for r in sorted(many, key=lambda r: (r["workers"], r["model"]))]
 		w.emit("Many workers: starting them is the cost (the pool paid it in its warm-up or first run).\n\n")
 		w.table("lrrr", ["model", "workers", "median wall", "spawn"], rows)
+	io_memory(w)
 	for check in (check_io, check_convoy):
 		text, verdict, _ = check(w.a)
 		w.conclusions.append("I/O (%s): %s." % (verdict, text))
+
+
+def io_memory(w):
+	"""Peak memory per io worker, threads against processes (scripts/footprint.py --io-workers)."""
+	data = w.a.extra_json("io-memory") if hasattr(w.a, "extra_json") else None
+	cases = [c for c in (data or {}).get("cases", []) if c["model"] != "baseline" and c.get("exit") == 0]
+	if not cases:
+		w.emit(w.not_measured(["io-memory"]) + "\n\n")
+		return
+	w.emit("Memory per worker: %s; the process tree (tvp and its children) sampled from /proc every %g\\,ms, its "
+	       "resident sets (RSS: a page shared by several processes counted in each) and proportional sets (PSS: each "
+	       "shared page split among its sharers) summed, less the serial run's; divided by the workers. \\emph{alive} "
+	       "is the most workers seen at once (threads, or processes).\n\n" % (
+		       tex(data["size"]), data["interval_s"] * 1000))
+	rows = []
+	for c in sorted(cases, key=lambda c: (c["workers"], c["model"])):
+		rows.append([code(c["model"]), str(c["workers"]), str(c["alive"]), "%.1f MB" % (c["peak_rss_kb"] / 1024),
+			     "%.1f MB" % (c["peak_pss_kb"] / 1024), "%.0f KB" % c["per_worker_rss_kb"],
+			     "%.0f KB" % c["per_worker_pss_kb"]])
+	w.table("lrrrrrr", ["model", "workers", "alive", "peak RSS", "peak PSS", "RSS/worker", "PSS/worker"], rows)
+	widest = max(c["workers"] for c in cases)
+	per = {c["model"]: c for c in cases if c["workers"] == widest}
+	if "pthread" in per and "fork" in per:
+		w.conclusions.append("Memory per I/O worker at %d workers: a thread %.0f KB, a forked process %.0f KB resident "
+				     "(%.0f KB proportional)." % (widest, per["pthread"]["per_worker_rss_kb"],
+								 per["fork"]["per_worker_rss_kb"], per["fork"]["per_worker_pss_kb"]))
 
 
 def check_io(a):
@@ -227,6 +263,31 @@ def wordcount_section(w):
 	w.table("lrrrrr", ["model", "vocabulary", "median wall", "compute", "collect", "bytes moved"], rows)
 	text, verdict, _ = check_wordcount(w.a)
 	w.conclusions.append("Results that travel (%s): %s." % (verdict, text))
+	shared_table(w, runs)
+
+
+def shared_table(w, private):
+	"""--table shared beside the private tables: per model and vocabulary, which wins."""
+	shared = {(r["model"], int(r["params"].get("vocab", 0))): r for r in group_runs_of(w.a, "wordcount-shared")}
+	pairs = sorted((key for key in shared if key in private), key=lambda k: (k[1], k[0]))
+	if not pairs:
+		w.emit(w.not_measured(["wordcount-shared"]) + "\n\n")
+		return
+	w.emit("One shared table instead (%s): every task counts privately, then merges into one table under one lock; "
+	       "threads share their process's memory and a mutex, pool workers a MAP\\_SHARED table and a process-shared "
+	       "mutex. Nothing travels but a count per task; the merge moves into the compute phase and queues on the "
+	       "lock.\n\n" % code("--table shared"))
+	rows, words = [], []
+	for model, vocab in pairs:
+		i = stats.ratio_interval(stats.repeats(shared[(model, vocab)]), stats.repeats(private[(model, vocab)]))
+		rows.append([code(model), str(vocab), secs(private[(model, vocab)]["wall_s"]["median"]),
+			     secs(shared[(model, vocab)]["wall_s"]["median"]), tex(stats.compare_words(i))])
+		side = stats.differs(i)
+		words.append("%s at vocabulary %d: %s" % (model, vocab, "the shared table wins" if side < 0 else
+							  "the private tables win" if side > 0 else "neither wins"))
+	w.table("lrrrl", ["model", "vocabulary", "private tables", "one shared table", "shared against private"], rows)
+	w.conclusions.append("One shared table against private tables (words=%s, 2 workers): %s." % (
+		tex(shared[pairs[0]]["params"].get("words")), "; ".join(words)))
 
 
 def check_wordcount(a):
@@ -253,3 +314,47 @@ CLAIMS += [
 	 "claim": "Pickling is slow (41k against 25k objects/s); don't move data between runtimes.",
 	 "table": (["", ""], []), "check": check_wordcount},
 ]
+
+
+def peer_runs(a, workload):
+	"""{(model, vocab or workers): run} of the Python peers of workload (the flip-peers group)."""
+	runs = {}
+	for r in group_runs_of(a, "flip-peers"):
+		if r["workload"] == workload:
+			runs[(r["model"], int(r["params"].get("vocab", r["workers"])))] = r
+	return runs
+
+
+def peers_section(w):
+	"""Real CPython on io and wordcount: threads against processes, answers checked against tvp's."""
+	io, wc = peer_runs(w.a, "io"), peer_runs(w.a, "wordcount")
+	if not open_section(w, "Python on I/O and on results that travel", "flip-peers", io or wc):
+		return
+	any_run = next(iter((io or wc).values()))
+	w.emit("The Python peers (\\texttt{peers/python/iowait.py}, \\texttt{wordcount.py}) under %s, each run's answer checked "
+	       "against tvp's. io: the same requests to a server process of the peer's own, blocking socket calls release the "
+	       "GIL; process times include starting the workers. wordcount: each task's dict is handed over in memory by "
+	       "threads and pickled through a pipe by the pool; \\emph{pickled} is what one run's dicts pickle to.\n\n"
+	       % tex(any_run.get("interpreter", "python3")))
+	rows = []
+	for (model, size), run in sorted(io.items(), key=lambda kv: kv[0]):
+		rows.append([code(model), "io", "%d workers" % run["workers"], secs(run["wall_s"]["median"]), "--"])
+	for (model, vocab), run in sorted(wc.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+		rows.append([code(model), "wordcount", "vocabulary %d" % vocab, secs(run["wall_s"]["median"]),
+			     "--" if model == "python-threading" else "%.2f MB" % (run["params"].get("pickled_bytes", 0) / 1e6)])
+	w.table("llrrr", ["model", "workload", "size", "median wall", "pickled"], rows)
+	threads = [r for (m, _), r in io.items() if m == "python-threading"]
+	for other in ("python-process", "python-pool"):
+		peer = [r for (m, _), r in io.items() if m == other]
+		if threads and peer:
+			i = stats.ratio_interval(stats.repeats(threads[0]), stats.repeats(peer[0]))
+			w.conclusions.append("Python I/O (%s, requests=%s, %d workers): threading against %s: %s." % (
+				tex(threads[0].get("interpreter")), tex(threads[0]["params"].get("requests")), threads[0]["workers"],
+				other[7:], tex(stats.compare_words(i))))
+	for vocab in sorted({v for (m, v) in wc}):
+		if ("python-pool", vocab) in wc and ("python-threading", vocab) in wc:
+			pool, threading = wc[("python-pool", vocab)], wc[("python-threading", vocab)]
+			i = stats.ratio_interval(stats.repeats(pool), stats.repeats(threading))
+			w.conclusions.append("Python word counts (words=%s, vocabulary %d, %.2f MB pickled): pool against threading: %s." % (
+				tex(pool["params"].get("words")), vocab, pool["params"].get("pickled_bytes", 0) / 1e6,
+				tex(stats.compare_words(i))))

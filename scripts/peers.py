@@ -130,14 +130,30 @@ def workload_args(opts, name, corpus):
         common = ["--width", str(opts.width), "--height", str(opts.height),
                   "--iterations", str(opts.iterations)]
         return ["mandelbrot"] + common, common
+    if name == "io":
+        common = ["--requests", str(opts.io_requests), "--delay-us", str(opts.io_delay_us),
+                  "--work-us", str(opts.io_work_us)]
+        return ["io"] + common, common
+    if name == "wordcount":
+        common = ["--words", str(opts.wc_words), "--vocab", str(opts.wc_vocab),
+                  "--block", str(opts.wc_block)]
+        return ["wordcount"] + common, common
     common = ["--file", corpus, "--regex", opts.regex, "--unit-bytes", str(opts.unit_bytes)]
     return ["grep"] + common, common
+
+
+PEER_FILES = {"io": "iowait"}  # io.py would shadow Python's own io module
+
+
+def peer_file(name):
+    """The peer program of workload name."""
+    return os.path.join(PEERS, PEER_FILES.get(name, name) + ".py")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--tvp", default=os.path.join(TOP, "build", "tvp"))
-    p.add_argument("--workloads", default="primes,mandelbrot,grep",
+    p.add_argument("--workloads", default="primes,mandelbrot,grep,io,wordcount",
                    help="comma list; those tvp lacks are skipped with a message")
     p.add_argument("--models", default=",".join(CLASSIC),
                    help="comma list, or all: %s" % ", ".join(MODELS))
@@ -154,6 +170,12 @@ def main():
     p.add_argument("--corpus-lines", type=int, default=20000)
     p.add_argument("--regex", default="ab+c")
     p.add_argument("--unit-bytes", type=int, default=65536)
+    p.add_argument("--io-requests", type=int, default=64)
+    p.add_argument("--io-delay-us", type=int, default=2000)
+    p.add_argument("--io-work-us", type=int, default=50)
+    p.add_argument("--wc-words", type=int, default=40000)
+    p.add_argument("--wc-vocab", type=int, default=5000)
+    p.add_argument("--wc-block", type=int, default=5000)
     p.add_argument("--out", default=None, help="write every run to this JSON file")
     opts = p.parse_args()
     tvp = os.path.abspath(opts.tvp)
@@ -201,7 +223,7 @@ def run_all(opts, tvp, interpreters, scratch):
             for model in opts.models.split(","):
                 out = os.path.join(scratch, "%s-%s-%s.json" % (name, label.split()[-1], model))
                 workers = ["--workers", "1" if model == "serial" else str(opts.workers)]
-                cmd = command + [os.path.join(PEERS, name + ".py"), "--model", model] + \
+                cmd = command + [peer_file(name), "--model", model] + \
                     workers + ["--repeat", str(opts.repeat), "--expect", answer,
                                "--json", out] + peer_args
                 got = subprocess.run(cmd, capture_output=True, text=True)

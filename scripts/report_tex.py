@@ -737,6 +737,7 @@ def flip_sections(w):
 	flip_report.io_section(w)
 	flip_report.wordcount_section(w)
 	flip_report.section(w)
+	flip_report.peers_section(w)
 
 
 SECTIONS = [Writer.machine, Writer.workloads, Writer.schedules, Writer.ipc, Writer.grep_input, Writer.gil,

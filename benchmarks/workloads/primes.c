@@ -108,15 +108,10 @@ static int primes_reduce(struct tvp_job *job, const struct tvp_result *const *or
 			 size_t ntasks, char answer[TVP_ANSWER_MAX])
 {
 	(void)job;
-	uint64_t total = 0;
-	for (size_t k = 0; k < ntasks; k++) {
-		uint64_t part;
-		if (ordered[k]->buf.len != sizeof part)
-			return tvp_err(TVP_ERUNTIME, "primes: task at unit %zu returned %zu bytes, not %zu",
-				       ordered[k]->first, ordered[k]->buf.len, sizeof part);
-		memcpy(&part, ordered[k]->buf.data, sizeof part);
-		total += part;
-	}
+	uint64_t total;
+	int status = tvp_sum_u64("primes", ordered, ntasks, &total);
+	if (status)
+		return status;
 	snprintf(answer, TVP_ANSWER_MAX, "%llu", (unsigned long long)total);
 	return 0;
 }

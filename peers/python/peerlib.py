@@ -23,6 +23,8 @@ and optionally, to send process workers their input (the talk's queue):
     run_packed(job, data, mark) -> partial result
     reduce(job, partials) -> answer string (partials in unit order)
     params(job) -> dict       the parameters, for the JSON
+and MODULE, the file's name, where it is not NAME (iowait.py: io.py would
+shadow Python's io module); spawned workers import it.
 
 Runs under Python 3 and under Python 2.7, so it avoids newer syntax.
 """
@@ -249,7 +251,12 @@ def _start_args(method, ready):
     parent = None if method == "forkserver" else os.getpid()
     if method == "fork":
         return (None, None, parent, ready)
-    return (_WORKLOAD.NAME, _JOB, parent, ready)
+    return (module_of(_WORKLOAD), _JOB, parent, ready)
+
+
+def module_of(workload):
+    """The module a spawned worker or subinterpreter imports for workload."""
+    return getattr(workload, "MODULE", workload.NAME)
 
 
 def _wait_ready(ready, workers):
@@ -508,7 +515,7 @@ def run_futures(job, tasks, workers, chunk, trace, kind):
 
 def run_subinterp(job, tasks, workers, chunk, trace):
     import xinterp
-    return xinterp.run(_WORKLOAD.NAME, job, tasks, workers, clock)
+    return xinterp.run(module_of(_WORKLOAD), job, tasks, workers, clock)
 
 
 def model_runner(model):
@@ -575,7 +582,7 @@ def positive_int(text):
 
 def parser_for(workload):
     p = argparse.ArgumentParser(
-        prog="%s.py" % workload.NAME,
+        prog="%s.py" % module_of(workload),
         description="Python peer of `tvp %s`: the same work and answer, in Python." % workload.NAME)
     p.add_argument("--model", choices=MODELS, default="serial")
     p.add_argument("--workers", type=positive_int, default=None,
@@ -599,32 +606,33 @@ def parser_for(workload):
 def main(workload, argv=None):
     """Parse, run the repeats, print the answer (and JSON); return the exit status."""
     global _JOB, _WORKLOAD
-    stop_on_signals(workload.NAME)
+    program = module_of(workload)  # messages name the file: "iowait.py: ..."
+    stop_on_signals(program)
     args = parser_for(workload).parse_args(argv)
     workers = 1 if args.model == "serial" else (args.workers or multiprocessing.cpu_count())
     if args.model == "serial" and args.workers not in (None, 1):
-        sys.stderr.write("%s.py: the serial model runs one worker\n" % workload.NAME)
+        sys.stderr.write("%s.py: the serial model runs one worker\n" % program)
         return 2
     reason = unavailable(args.model)
     if reason is not None:
-        sys.stderr.write("%s.py: %s skipped: %s\n" % (workload.NAME, args.model, reason))
+        sys.stderr.write("%s.py: %s skipped: %s\n" % (program, args.model, reason))
         return SKIPPED
     if args.switch_interval is not None:
         if not hasattr(sys, "setswitchinterval") or args.switch_interval <= 0:
             sys.stderr.write("%s.py: --switch-interval needs Python 3 and a time > 0\n"
-                             % workload.NAME)
+                             % program)
             return 2
         sys.setswitchinterval(args.switch_interval / 1000.0)
     if args.check_interval is not None:
         if sys.version_info[0] >= 3 or args.check_interval < 1:
-            sys.stderr.write("%s.py: --check-interval needs Python 2 and N >= 1\n" % workload.NAME)
+            sys.stderr.write("%s.py: --check-interval needs Python 2 and N >= 1\n" % program)
             return 2
         sys.setcheckinterval(args.check_interval)
     setup_start = clock()
     try:
         job = workload.prepare(args)
     except ValueError as e:
-        sys.stderr.write("%s.py: %s\n" % (workload.NAME, e))
+        sys.stderr.write("%s.py: %s\n" % (program, e))
         return 2
     _JOB, _WORKLOAD = job, workload
     tasks = tasks_of(job["units"], args.chunk)

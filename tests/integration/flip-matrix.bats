@@ -53,6 +53,15 @@ matrix() {
 		[[ "$stderr" =~ pagefault:\ ([0-9]+)\ minor\ faults.*\ ([0-9]+)\ pages ]] || { echo "$stderr"; return 1; }
 		[ "${BASH_REMATCH[1]}" -ge "${BASH_REMATCH[2]}" ] || { echo "$model: $stderr"; return 1; }
 	done
+	# The JSON carries getrusage's count of the run, pool workers' included (they are never reaped in a run).
+	for model in pthread fork pool; do
+		"$TVP" pagefault --mib 1 --regions 12 --repeat 3 --warmup 0 --format json --model "$model" --workers 2 |
+			python3 -c '
+import json, sys
+run = json.load(sys.stdin)["runs"][0]
+pages = 12 * 1048576 // int(sys.argv[1])
+assert pages <= run["minor_faults"] < 3 * pages, (run["model"], run["minor_faults"], pages)' "$(getconf PAGESIZE)"
+	done
 }
 
 @test "pagefault: Ctrl-C mid-run leaves no worker, mapping or shared-memory object" {
@@ -75,6 +84,16 @@ matrix() {
 	local tex="$BATS_TEST_TMPDIR/results/latest/report/generated.tex"
 	grep -q '\\section{Page faults: where processes should win}' "$tex"
 	grep -q '^\\texttt{fork} & 2 & .* M \\\\$' "$tex"
+	# getrusage's minor faults per run: at least one per page touched (16 regions of 2 MiB).
+	grep -Eq "^\\\\texttt\\{fork\\} & 2 & [^&]* & ([0-9]{4,}) & [0-9.]+ M" "$tex"
+	python3 - "$tex" "$(getconf PAGESIZE)" <<'PY'
+import re, sys
+pages = 16 * 2 * 1048576 // int(sys.argv[2])
+rows = re.findall(r"^\\texttt\{(\w+)\} & (\d+) & [^&]* & (\d+) & ([0-9.]+) M", open(sys.argv[1]).read(), re.M)
+assert len(rows) >= 5, rows
+for model, workers, faults, rate in rows:
+    assert int(faults) >= pages and float(rate) > 0, (model, workers, faults, pages)
+PY
 	grep -Eq 'Measured here:\} mib=2, regions=16, 4 workers: fork against pthread: .*faults/s' "$tex"
 	grep -Eq 'Verdict: (holds here|does not hold here)\.\} Processes fault' "$tex"
 }
@@ -154,9 +173,9 @@ io_sockets() { grep -o '@tvp-io-[0-9]*-[0-9]*' /proc/net/unix | sort -u || true;
 	no_new_shm
 }
 
-@test "io: the tiny sweep measures the convoy and the report gives its table and a verdict with sizes" {
+@test "io: the tiny sweep measures the convoy and the memory per worker; the report gives their tables and a verdict with sizes" {
 	local top="$BATS_TEST_DIRNAME/../.."
-	run python3 "$top/scripts/sweep.py" --tvp "$TVP" --profile tiny --only io-convoy \
+	run python3 "$top/scripts/sweep.py" --tvp "$TVP" --profile tiny --only io-convoy,io-memory \
 		--results "$BATS_TEST_TMPDIR/results" --corpus-dir "$BATS_TEST_TMPDIR/corpus"
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	run python3 "$top/scripts/analyze.py" report "$BATS_TEST_TMPDIR/results/latest"
@@ -165,6 +184,18 @@ io_sockets() { grep -o '@tvp-io-[0-9]*-[0-9]*' /proc/net/unix | sort -u || true;
 	grep -Eq '^\\texttt\{modern\} & .* & .* & ([0-9.]+x (slower|faster)|no measurable difference)' "$tex"
 	grep -Eq 'Measured here:\} requests=16, delay-us=2000, one pthread worker under the modern GIL, one CPU hog against none: ' "$tex"
 	grep -Eq 'Verdict: (holds here|does not hold here)\.\} The I/O thread comes back' "$tex"
+	# Memory per worker at 16 and 64 workers, every worker alive at once, a thread far below a process.
+	grep -q '^model & workers & alive & peak RSS & peak PSS & RSS/worker & PSS/worker' "$tex"
+	grep -Eq '^\\texttt\{pthread\} & 64 & 64 & [0-9.]+ MB & [0-9.]+ MB & -?[0-9]+ KB & -?[0-9]+ KB' "$tex"
+	grep -Eq '^\\texttt\{fork\} & 64 & 64 & ' "$tex"
+	python3 - "$BATS_TEST_TMPDIR/results/latest" <<'PY'
+import glob, json, sys
+data = json.load(open(glob.glob(sys.argv[1] + "/io-memory.json")[0]))
+cases = {(c["model"], c["workers"]): c for c in data["cases"]}
+assert cases[("fork", 64)]["alive"] == 64 and cases[("pthread", 64)]["alive"] == 64, cases
+assert cases[("fork", 64)]["per_worker_rss_kb"] > 4 * cases[("pthread", 64)]["per_worker_rss_kb"], cases
+PY
+	grep -Eq 'Memory per I/O worker at 64 workers: a thread -?[0-9]+ KB, a forked process [0-9]+ KB resident' "$tex"
 }
 
 # 20000 words drawn from 500: the checksum of the sorted "word count" lines, computed here in Python.
@@ -210,23 +241,48 @@ print("%016x" % h)'
 	[ "$status" -eq 1 ] || { echo "$status $stderr"; return 1; }
 }
 
-@test "wordcount: Ctrl-C mid-run leaves no worker or shared-memory object" {
+@test "wordcount --table shared: every model, schedule, ipc and GIL mode merges in place into one locked table, to the same checksum" {
+	matrix "$(wc_answer)" "${WC[@]}" --table shared
+}
+
+@test "wordcount --table shared: nothing travels but a count per task; repeats start from an empty table; a bad count is caught" {
+	run --separate-stderr "$TVP" "${WC[@]}" --table shared --model pool --workers 2 --schedule dynamic --repeat 3
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *",$(wc_answer),true,"* ]]
+	[[ "$stderr" == *"wordcount: 500 distinct words; 0 bytes of partial tables from 14 tasks in the last run (--table shared: merged in place under one lock)"* ]]
+	TVP_FAULT=wrong-answer run --separate-stderr "$TVP" "${WC[@]}" --table shared --model fork --workers 2
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"wordcount: the tasks say they counted"*"words, not 20000"* ]]
+	# A worker killed before its merge is replaced; its task merges once.
+	TVP_FAULT=die:worker=1:task=3 run --separate-stderr "$TVP" "${WC[@]}" --table shared --model pool \
+		--workers 2 --schedule dynamic --retry 1
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[[ "${lines[1]}" == *",$(wc_answer),true,"* ]]
+	run --separate-stderr "$TVP" wordcount --table both
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tvp: wordcount: --table must be private or shared, not 'both'" ]
+}
+
+@test "wordcount: Ctrl-C mid-run leaves no worker or shared-memory object (private and shared tables)" {
 	shm_list >"$BATS_TEST_TMPDIR/shm.before"
 	for model in pthread fork pool; do
-		local -a ipc=()
-		[ "$model" = pthread ] || ipc=(--ipc shm)
-		# --expect: no reference pass, so the signal lands in the run itself.
-		run --separate-stderr timeout 60 "$BATS_TEST_DIRNAME/orphans.py" --signal INT --children 0 -- \
-			"$TVP" wordcount --words 2000000000 --vocab 100000 --model "$model" --workers 2 "${ipc[@]}" --expect 0
-		[ "$status" -eq 130 ] || { echo "$model: status $status: $stderr"; return 1; }
-		[[ "$stderr" == *"orphans: 0 left"* ]] || { echo "$model: $stderr"; return 1; }
+		for table in private shared; do
+			local -a ipc=()
+			[ "$model" = pthread ] || ipc=(--ipc shm)
+			# --expect: no reference pass, so the signal lands in the run itself.
+			run --separate-stderr timeout 60 "$BATS_TEST_DIRNAME/orphans.py" --signal INT --children 0 -- \
+				"$TVP" wordcount --words 2000000000 --vocab 100000 --table "$table" --model "$model" --workers 2 \
+				"${ipc[@]}" --expect 0
+			[ "$status" -eq 130 ] || { echo "$model $table: status $status: $stderr"; return 1; }
+			[[ "$stderr" == *"orphans: 0 left"* ]] || { echo "$model $table: $stderr"; return 1; }
+		done
 	done
 	no_new_shm
 }
 
-@test "wordcount: the tiny sweep measures pthread and pool at two vocabularies; the report gives bytes moved and a verdict" {
+@test "wordcount: the tiny sweep measures pthread and pool at two vocabularies, private and shared tables; the report gives bytes moved and verdicts" {
 	local top="$BATS_TEST_DIRNAME/../.."
-	run python3 "$top/scripts/sweep.py" --tvp "$TVP" --profile tiny --only wordcount,wordcount-moved \
+	run python3 "$top/scripts/sweep.py" --tvp "$TVP" --profile tiny --only wordcount,wordcount-moved,wordcount-shared \
 		--results "$BATS_TEST_TMPDIR/results" --corpus-dir "$BATS_TEST_TMPDIR/corpus"
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	run python3 "$top/scripts/analyze.py" report "$BATS_TEST_TMPDIR/results/latest"
@@ -235,4 +291,8 @@ print("%016x" % h)'
 	grep -Eq '^\\texttt\{pool\} & 20000 & .* & [0-9.]+ MB \\\\$' "$tex"
 	grep -Eq 'Measured here:\} words=100000, 2 workers; vocabulary 1000 \([0-9.]+ MB moved\): pool against pthread .*; vocabulary 20000 \([0-9.]+ MB moved\)' "$tex"
 	grep -Eq 'Verdict: (holds here|does not hold here)\.\} The verdict is for the largest vocabulary' "$tex"
+	# --table shared beside the private tables, per model and vocabulary, with which wins.
+	grep -q '^model & vocabulary & private tables & one shared table & shared against private' "$tex"
+	grep -Eq '^\\texttt\{pthread\} & 20000 & .* & ([0-9.]+x (slower|faster)|no measurable difference)' "$tex"
+	grep -Eq 'One shared table against private tables \(words=100000, 2 workers\): pool at vocabulary 1000: (the shared table wins|the private tables win|neither wins);' "$tex"
 }
