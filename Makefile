@@ -26,7 +26,7 @@ LDLIBS += -lpng # mandelbrot --image FILE.png
 
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
-SRCS := $(wildcard benchmarks/*.c benchmarks/models/*.c benchmarks/workloads/*.c)
+SRCS := $(wildcard benchmarks/*.c benchmarks/models/*.c benchmarks/transport/*.c benchmarks/workloads/*.c)
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(filter-out $(BUILD)/benchmarks/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
