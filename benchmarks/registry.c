@@ -22,6 +22,7 @@ extern const struct tvp_command tvp_command_corpus;
 	MODEL(pthread)    \
 	MODEL(fork)       \
 	MODEL(pool)       \
+	MODEL(openmp)     \
 	/* a new model: one line above this one */
 
 #define DECLARE_MODEL(name) extern const struct tvp_model tvp_model_##name;
