@@ -15,10 +15,18 @@ extern const struct tvp_workload tvp_workload_wordcount;
 extern const struct tvp_command tvp_command_overhead;
 extern const struct tvp_command tvp_command_corpus;
 
-extern const struct tvp_model tvp_model_serial;
-extern const struct tvp_model tvp_model_pthread;
-extern const struct tvp_model tvp_model_fork;
-extern const struct tvp_model tvp_model_pool;
+/* The models, one line each: MODEL(name) is the descriptor tvp_model_name
+ * that models/name.c defines. Their order is --list's. */
+#define TVP_MODELS(MODEL) \
+	MODEL(serial)     \
+	MODEL(pthread)    \
+	MODEL(fork)       \
+	MODEL(pool)       \
+	MODEL(openmp)     \
+	/* a new model: one line above this one */
+
+#define DECLARE_MODEL(name) extern const struct tvp_model tvp_model_##name;
+TVP_MODELS(DECLARE_MODEL)
 
 const struct tvp_workload *const tvp_workloads[] = {
 	&tvp_workload_primes,
@@ -32,11 +40,9 @@ const struct tvp_workload *const tvp_workloads[] = {
 	NULL,
 };
 
+#define LIST_MODEL(name) &tvp_model_##name,
 const struct tvp_model *const tvp_models[] = {
-	&tvp_model_serial,
-	&tvp_model_pthread,
-	&tvp_model_fork,
-	&tvp_model_pool,
+	TVP_MODELS(LIST_MODEL)
 	NULL,
 };
 

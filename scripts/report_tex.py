@@ -657,8 +657,8 @@ class Writer:
 		if not getattr(self.a, "startup", None):
 			return
 		self.emit("\\section{Start-up}\n")
-		self.emit(figure(["startup"], "Starting the workers: the spawn phase of pthread and fork (paid on every run) and the "
-				 "pool's first run over its later ones (paid once); %s, no warm-up, log scale.\\label{fig:startup}" % (
+		self.emit(figure(["startup"], "Starting the workers: the spawn phase of models that start them on every run, and the "
+				 "start-up of those that start them once (the pool: \\texttt{startup\\_s}); %s, no warm-up, log scale.\\label{fig:startup}" % (
 					 sizes_tex(group_runs_of(self.a, "startup")[0]) if group_runs_of(self.a, "startup") else "?"), 0.7))
 
 	def image(self):

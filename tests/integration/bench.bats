@@ -85,13 +85,16 @@ within() {
 	[ -s "$dir/machine.txt" ]
 	[ "$(json_field "$dir/results.json" 'd["schema"]')" = "tvp/1" ]
 	cores=$(getconf _NPROCESSORS_ONLN)
-	# serial once, then three models at every worker count of the scale
+	# serial once, then every other model tvp --list names at every worker count of the scale
 	counts=$(python3 -c "import sys; sys.path.insert(0, '$TOP/scripts'); import sweep; print(len(sweep.worker_counts('scale', $cores)))")
-	[ "$(json_field "$dir/results.json" 'len(d["runs"])')" -eq $((1 + 3 * counts)) ]
+	local parallel models
+	parallel=$(listed_models | awk '$2 != "serial"' | wc -l)
+	models=$(listed_models | python3 -c "import sys; print(sorted(l.split()[0] for l in sys.stdin))")
+	[ "$(json_field "$dir/results.json" 'len(d["runs"])')" -eq $((1 + parallel * counts)) ]
 	[ "$(json_field "$dir/results.json" 'all(r["verified"] is True for r in d["runs"])')" = True ]
 	[ "$(json_field "$dir/results.json" 'sorted({r["sweep"]["group"] for r in d["runs"]})')" = "['primes']" ]
-	[ "$(json_field "$dir/results.json" 'sorted({r["model"] for r in d["runs"]})')" = "['fork', 'pool', 'pthread', 'serial']" ]
-	[ "$(ls "$dir/runs" | grep -vc -- -again.json)" -eq $((1 + 3 * counts)) ] # noisy ones measured again: -again.json
+	[ "$(json_field "$dir/results.json" 'sorted({r["model"] for r in d["runs"]})')" = "$models" ]
+	[ "$(ls "$dir/runs" | grep -vc -- -again.json)" -eq $((1 + parallel * counts)) ] # noisy ones measured again: -again.json
 	[[ "$stderr" == *"[  1/"*"so far, about"*"left"* ]]
 }
 

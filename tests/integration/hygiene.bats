@@ -20,20 +20,26 @@ under_valgrind() {
 	if sanitized; then skip "valgrind cannot run a sanitizer build"; fi
 	logs="$BATS_TEST_TMPDIR/vg"
 	rm -rf "$logs" && mkdir -p "$logs"
-	run --separate-stderr sh -c 'echo $$ >"$0/pid"; exec valgrind --log-file="$0/vg.%p" \
-		--error-exitcode=101 --leak-check=full --trace-children=no "$@"' "$logs" "$TVP" "$@"
+	run --separate-stderr sh -c 'echo $$ >"$0/pid"; supp=$1; shift; exec valgrind --log-file="$0/vg.%p" \
+		--error-exitcode=101 --leak-check=full --trace-children=no \
+		--suppressions="$supp" "$@"' "$logs" "$TOP/tests/valgrind-openmp.supp" "$TVP" "$@"
 	parent_log="$logs/vg.$(cat "$logs/pid")"
 }
 
 # clean_logs: no process had a memcheck error (a worker killed on purpose writes no
-# summary), and the parent had none and nothing in use at exit.
+# summary), and the parent had none and nothing in use at exit but what libgomp keeps
+# for the process's life (tests/valgrind-openmp.supp).
 clean_logs() {
 	[ -s "$parent_log" ] || { echo "no valgrind log for the parent"; return 1; }
 	grep -q 'ERROR SUMMARY: 0 errors' "$parent_log" || { cat "$parent_log"; return 1; }
 	local bad
 	bad=$(grep -l 'ERROR SUMMARY: [1-9]' "$logs"/vg.[0-9]* || true)
 	[ -z "$bad" ] || { cat $bad; return 1; }
-	grep -q 'in use at exit: 0 bytes in 0 blocks' "$parent_log" || { cat "$parent_log"; return 1; }
+	grep -q 'in use at exit: 0 bytes in 0 blocks' "$parent_log" && return 0
+	local kind
+	for kind in 'definitely lost' 'indirectly lost' 'possibly lost' 'still reachable'; do
+		grep -q "$kind: 0 bytes in 0 blocks" "$parent_log" || { cat "$parent_log"; return 1; }
+	done
 }
 
 @test "shellcheck passes on scripts/ and .ci/run" {
@@ -43,14 +49,15 @@ clean_logs() {
 }
 
 @test "valgrind: every model runs clean and the parent frees all it allocated" {
-	for model in serial pthread fork pool; do
+	local model kind
+	while read -r model kind; do
 		local workers=3
-		[ "$model" = serial ] && workers=1
+		[ "$kind" = serial ] && workers=1
 		under_valgrind primes --to 30000 --block 1000 --model "$model" --workers "$workers" \
 			--schedule dynamic --repeat 2 --warmup 1 --format json
 		[ "$status" -eq 0 ] || { echo "$model: status $status: $stderr"; cat "$logs"/vg.*; return 1; }
 		clean_logs
-	done
+	done < <(listed_models)
 }
 
 @test "valgrind: shared-memory results, big results and table output run clean" {
