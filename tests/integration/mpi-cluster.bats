@@ -50,15 +50,13 @@ cluster_up() {
 # namespaces (by inode, so deleted namespaces count too) or with its directory
 # in their environment (every process started on the cluster inherits it).
 processes_in_cluster() {
-	local proc inode
-	for proc in /proc/[0-9]*; do
-		inode=$(stat -L -c %i "$proc/ns/net" 2>/dev/null) || continue
-		if grep -qx "$inode" "$BATS_TEST_TMPDIR/inodes"; then
-			echo "${proc#/proc/}"
-		fi
-	done
-	grep -lzxF "NETNS_CLUSTER_DIR=$dir" /proc/[0-9]*/environ 2>/dev/null |
-		sed 's,/proc/\([0-9]*\)/environ,\1,' || true
+	{
+		stat -L -c '%i %n' /proc/[0-9]*/ns/net 2>/dev/null |
+		awk 'NR == FNR { ours[$1] = 1; next } ($1 in ours) { split($2, p, "/"); print p[3] }' \
+			"$BATS_TEST_TMPDIR/inodes" -
+		grep -lzxF "NETNS_CLUSTER_DIR=$dir" /proc/[0-9]*/environ 2>/dev/null |
+			sed 's,/proc/\([0-9]*\)/environ,\1,' || true
+	} | sort -u
 }
 
 # describe PIDS...: one line per process (for failure messages).
@@ -72,8 +70,8 @@ describe() {
 # ends_empty: within TIMEOUT seconds no process is left on the cluster (Open MPI's
 # own clean-up: nothing here kills them).
 ends_empty() {
-	local left tries
-	for ((tries = 0; tries < TIMEOUT * 4; tries++)); do
+	local left deadline=$((SECONDS + TIMEOUT))
+	while [ "$SECONDS" -le "$deadline" ]; do
 		left=$(processes_in_cluster)
 		[ -n "$left" ] || return 0
 		sleep 0.25
@@ -114,8 +112,8 @@ launch() {
 
 # wait_ready OUT RANKS: within TIMEOUT seconds OUT.stdout has RANKS "ready" lines.
 wait_ready() {
-	local tries
-	for ((tries = 0; tries < TIMEOUT * 4; tries++)); do
+	local deadline=$((SECONDS + TIMEOUT))
+	while [ "$SECONDS" -le "$deadline" ]; do
 		[ "$(grep -c '^ready rank' "$1.stdout")" -lt "$2" ] || return 0
 		sleep 0.25
 	done
@@ -126,12 +124,12 @@ wait_ready() {
 # wait_exit PID: wait (TIMEOUT seconds at most) for the background PID; sets
 # status. A launch that hangs is killed and fails the test.
 wait_exit() {
-	local tries
-	for ((tries = 0; tries < TIMEOUT * 4; tries++)); do
-		grep -q '^[^)]*) [^Z]' "/proc/$1/stat" 2>/dev/null || break
+	local deadline=$((SECONDS + TIMEOUT))
+	while grep -q '^[^)]*) [^Z]' "/proc/$1/stat" 2>/dev/null; do
+		[ "$SECONDS" -le "$deadline" ] || break
 		sleep 0.25
 	done
-	if [ "$tries" -eq $((TIMEOUT * 4)) ]; then
+	if [ "$SECONDS" -gt "$deadline" ]; then
 		kill -KILL "$1"
 		echo "pid $1 did not end in $TIMEOUT s"
 		return 1
@@ -140,9 +138,21 @@ wait_exit() {
 	wait "$1" || status=$?
 }
 
+# run_to_files CMD...: run CMD like bats' run (status, output, lines, stderr) but with
+# its output in files, so a process it leaves behind holding the output cannot
+# hang the test: ends_empty then names that process.
+run_to_files() {
+	local out="$BATS_TEST_TMPDIR/run.$RANDOM"
+	launch "$out" "$@"
+	wait_exit "$pid"
+	output=$(cat "$out.stdout")
+	stderr=$(cat "$out.stderr")
+	mapfile -t lines <"$out.stdout"
+}
+
 @test "two ranks on two hosts: distinct host names, the right sum, over the veth pair" {
 	cluster_up
-	run --separate-stderr timeout "$TIMEOUT" "$CLUSTER" exec "$dir" mpirun -np 2 "$PROBE" sum
+	run_to_files "$CLUSTER" exec "$dir" mpirun -np 2 "$PROBE" sum
 	[ "$status" -eq 0 ] || { echo "status $status: $output $stderr"; return 1; }
 	echo "$output"
 	[ "${#lines[@]}" -eq 2 ]
@@ -160,7 +170,7 @@ wait_exit() {
 
 @test "four ranks, two slots a host: ranks a, a, b, b and the sum 6" {
 	cluster_up --slots 2
-	run --separate-stderr timeout "$TIMEOUT" "$CLUSTER" exec "$dir" mpirun -np 4 "$PROBE" sum
+	run_to_files "$CLUSTER" exec "$dir" mpirun -np 4 "$PROBE" sum
 	[ "$status" -eq 0 ] || { echo "status $status: $output $stderr"; return 1; }
 	echo "$output"
 	local rank
@@ -226,7 +236,8 @@ wait_exit() {
 }
 
 @test "a failing command under 'netns-cluster.sh run': its status, and the cluster removed" {
-	run --separate-stderr "$CLUSTER" run sh -c 'echo "$NETNS_CLUSTER_DIR"; cat "$NETNS_CLUSTER_DIR/netns-inodes"; exit 3'
+	# shellcheck disable=SC2016 # expanded by the command, on the cluster
+	run_to_files "$CLUSTER" run sh -c 'echo "$NETNS_CLUSTER_DIR"; cat "$NETNS_CLUSTER_DIR/netns-inodes"; exit 3'
 	if [ "$status" -eq 77 ]; then
 		skip "no privilege to make network namespaces: $stderr"
 	fi
