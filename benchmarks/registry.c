@@ -19,6 +19,7 @@ extern const struct tvp_model tvp_model_serial;
 extern const struct tvp_model tvp_model_pthread;
 extern const struct tvp_model tvp_model_fork;
 extern const struct tvp_model tvp_model_pool;
+extern const struct tvp_model tvp_model_mpi;
 
 const struct tvp_workload *const tvp_workloads[] = {
 	&tvp_workload_primes,
@@ -37,6 +38,9 @@ const struct tvp_model *const tvp_models[] = {
 	&tvp_model_pthread,
 	&tvp_model_fork,
 	&tvp_model_pool,
+#ifdef TVP_HAVE_MPI /* built when mpicc is present (the Makefile) */
+	&tvp_model_mpi,
+#endif
 	NULL,
 };
 
@@ -98,6 +102,8 @@ const char *tvp_model_kind_name(enum tvp_model_kind kind)
 		return "threads";
 	case TVP_KIND_PROCESSES:
 		return "processes";
+	case TVP_KIND_RANKS:
+		return "ranks";
 	}
 	return "unknown";
 }

@@ -1,0 +1,228 @@
+/* mpirun.c - the mpi model's launcher: tvp starts mpirun on its own command line. */
+#define _GNU_SOURCE
+#include "mpirun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define MAX_EXTRA 64 /* words of TVP_MPIRUN_ARGS */
+#define DASHES "-----"
+
+bool tvp_mpirun_here(void)
+{
+	return getenv("OMPI_COMM_WORLD_SIZE") != NULL;
+}
+
+static volatile sig_atomic_t mpirun_pid, got_signal;
+
+/* A signal for tvp goes to mpirun, which ends every rank and exits. */
+static void forward(int sig)
+{
+	got_signal = sig;
+	if (mpirun_pid > 0)
+		kill((pid_t)mpirun_pid, sig);
+}
+
+/* The full path of a program on PATH, or false. */
+static bool on_path(const char *name, char *out, size_t size)
+{
+	const char *path = getenv("PATH");
+	for (const char *dir = path ? path : ""; *dir;) {
+		size_t len = strcspn(dir, ":");
+		snprintf(out, size, "%.*s/%s", (int)len, dir, name);
+		if (len && access(out, X_OK) == 0)
+			return true;
+		dir += len + (dir[len] == ':');
+	}
+	return false;
+}
+
+/* What mpirun's stderr said that tvp turns into one line of its own. */
+struct said {
+	bool died, unreachable;
+	char held[4][1024]; /* the launcher's last lines outside mpirun's boxes */
+	int nheld;
+};
+
+
+/* One of mpirun's boxed reports (the lines between its dashed rules). */
+static void read_box(struct said *said, const char *box)
+{
+	int rank, sig;
+	char node[256], name[64], exitcode[32];
+	const char *noticed = strstr(box, "noticed that process rank");
+	if (noticed && sscanf(noticed, "noticed that process rank %d with PID %*d on node %255s "
+			      "exited on signal %d (%63[^)])", &rank, node, &sig, name) == 4) {
+		fprintf(stderr, "tvp: mpi rank %d on %s died by signal %d (%s)\n", rank, node, sig, name);
+		said->died = true;
+		return;
+	}
+	if (strstr(box, "unable to reliably start one or more daemons") ||
+	    strstr(box, "daemon has unexpectedly failed") || strstr(box, "unable to reach")) {
+		said->unreachable = true;
+		return;
+	}
+	const char *process = strstr(box, "Process name: [[");
+	const char *code = strstr(box, "Exit code:");
+	if (strstr(box, "exited with non-zero status") && process && code) {
+		if (sscanf(process, "Process name: [[%*d,%*d],%d]", &rank) == 1 &&
+		    sscanf(code, "Exit code: %31s", exitcode) == 1 && strcmp(exitcode, "1") &&
+		    strcmp(exitcode, "2")) /* tvp's own statuses: the rank said why itself */
+			fprintf(stderr, "tvp: mpi rank %d exited with status %s\n", rank, exitcode);
+		return;
+	}
+	if (strstr(box, "Primary job") && strstr(box, "non-zero exit code"))
+		return; /* the line that names the rank follows in the next box */
+	fputs(box, stderr); /* anything else, as mpirun said it */
+}
+
+/* mpirun's stderr, line by line, until it closes. */
+static void filter(int fd, struct said *said)
+{
+	FILE *in = fdopen(fd, "r");
+	char line[1024];
+	char *box = NULL;
+	size_t box_len = 0;
+	bool in_box = false;
+	while (in) {
+		errno = 0;
+		if (!fgets(line, sizeof line, in)) {
+			if (errno == EINTR) {
+				clearerr(in);
+				continue;
+			}
+			break;
+		}
+		if (!strncmp(line, DASHES, strlen(DASHES))) {
+			if (in_box && box)
+				read_box(said, box);
+			if (in_box)
+				box_len = 0;
+			in_box = !in_box;
+			continue;
+		}
+		if (in_box) {
+			box = tvp_xrealloc(box, box_len + strlen(line) + 1);
+			strcpy(box + box_len, line);
+			box_len += strlen(line);
+		} else if (!strncmp(line, "tvp", 3)) {
+			fputs(line, stderr); /* a rank's own line, at once */
+		} else { /* the launcher's (ssh) or Open MPI's: held, to fold or show at the end */
+			if (said->nheld == 4)
+				memmove(said->held[0], said->held[1], sizeof said->held[0] * 3), said->nheld--;
+			snprintf(said->held[said->nheld++], sizeof said->held[0], "%s", line);
+		}
+	}
+	if (in_box && box_len) /* an unclosed box: show it */
+		fputs(box, stderr);
+	free(box);
+	if (in)
+		fclose(in);
+}
+
+int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
+{
+	char mpirun[PATH_MAX], self[PATH_MAX];
+	if (!on_path("mpirun", mpirun, sizeof mpirun))
+		return tvp_err(TVP_EUSAGE, "the mpi model needs mpirun, which is not on PATH "
+			       "(install openmpi-bin)");
+	if (cfg->hostfile && access(cfg->hostfile, R_OK) != 0)
+		return tvp_syserr(TVP_EUSAGE, "--hostfile %s", cfg->hostfile);
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (len <= 0)
+		return tvp_syserr(TVP_ERUNTIME, "cannot find tvp's own path (/proc/self/exe)");
+	self[len] = '\0';
+
+	char np[32], *extra = tvp_xstrdup(getenv("TVP_MPIRUN_ARGS") ? getenv("TVP_MPIRUN_ARGS") : "");
+	snprintf(np, sizeof np, "%zu", cfg->workers);
+	char **args = tvp_xcalloc((size_t)argc + MAX_EXTRA + 16, sizeof *args);
+	size_t n = 0;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	args[n++] = "mpirun";
+	args[n++] = "-np", args[n++] = np;
+	if (!cfg->hostfile && cpus > 0 && cfg->workers > (size_t)cpus)
+		args[n++] = "--oversubscribe"; /* more ranks than cores: time slicing, as fork does */
+	if (!cfg->pin)
+		args[n++] = "--bind-to", args[n++] = "none"; /* as the other models: --pin pins */
+	if (cfg->hostfile)
+		args[n++] = "--hostfile", args[n++] = (char *)cfg->hostfile;
+	size_t words = 0;
+	for (char *word = strtok(extra, " \t\n"); word; word = strtok(NULL, " \t\n"))
+		if (words++ < MAX_EXTRA)
+			args[n++] = word;
+	args[n++] = self;
+	for (int i = 1; i < argc; i++)
+		args[n++] = argv[i];
+	if (geteuid() == 0) { /* Open MPI refuses root unless told, by these documented variables */
+		setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
+		setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
+	}
+
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) != 0) {
+		free(args), free(extra);
+		return tvp_syserr(TVP_ERUNTIME, "cannot make a pipe for mpirun");
+	}
+	struct sigaction act = {.sa_handler = forward}, old[4];
+	const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+	for (int i = 0; i < 4; i++)
+		sigaction(signals[i], &act, &old[i]);
+	posix_spawn_file_actions_t actions;
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_adddup2(&actions, pipefd[1], STDERR_FILENO);
+	pid_t pid;
+	int err = posix_spawn(&pid, mpirun, &actions, NULL, args, environ);
+	posix_spawn_file_actions_destroy(&actions);
+	close(pipefd[1]);
+	free(args);
+	free(extra);
+	if (err) {
+		close(pipefd[0]);
+		errno = err;
+		return tvp_syserr(TVP_ERUNTIME, "cannot start %s", mpirun);
+	}
+	mpirun_pid = pid;
+	if (got_signal) /* it came before mpirun_pid was known */
+		kill(pid, got_signal);
+
+	struct said said = {0};
+	filter(pipefd[0], &said);
+	int wstatus = 0;
+	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+		continue;
+	mpirun_pid = 0;
+	for (int i = 0; i < 4; i++)
+		sigaction(signals[i], &old[i], NULL);
+
+	if (said.unreachable) {
+		char *why = said.nheld ? said.held[said.nheld - 1] : "";
+		why[strcspn(why, "\n")] = '\0';
+		return tvp_err(TVP_ERUNTIME, "mpirun could not start its daemon on a host of %s "
+			       "(unreachable, or no Open MPI there)%s%s",
+			       cfg->hostfile ? cfg->hostfile : "the allocation", *why ? ": " : "", why);
+	}
+	for (int i = 0; i < said.nheld; i++)
+		fputs(said.held[i], stderr);
+	if (got_signal) {
+		signal(got_signal, SIG_DFL);
+		raise(got_signal);
+	}
+	if (said.died)
+		return TVP_ERUNTIME;
+	if (WIFSIGNALED(wstatus))
+		return tvp_err(TVP_ERUNTIME, "mpirun died by signal %d", WTERMSIG(wstatus));
+	int status = WEXITSTATUS(wstatus);
+	if (status > TVP_EUSAGE)
+		return tvp_err(TVP_ERUNTIME, "mpirun exited with status %d", status);
+	return status;
+}

@@ -1,0 +1,21 @@
+/* mpirun.h - the mpi model's launcher: tvp starts mpirun on its own command line. */
+#ifndef TVP_MPIRUN_H
+#define TVP_MPIRUN_H
+
+#include "../plugin.h"
+
+/* True when this process was started by mpirun (it is an MPI rank). */
+bool tvp_mpirun_here(void);
+
+/* Run this command line (argv[0] is tvp, argv[1] the workload) as
+ * cfg->workers ranks under mpirun: `mpirun -np N [--oversubscribe]
+ * [--hostfile H] $TVP_MPIRUN_ARGS /path/to/tvp ARGS...`, as root with Open
+ * MPI's OMPI_ALLOW_RUN_AS_ROOT variables. mpirun's own reports become one
+ * line each ("tvp: mpi rank 1 on node2 died by signal 9 (Killed)"); a
+ * signal tvp gets is passed to mpirun, which ends every rank. Returns the
+ * exit status: the ranks' (0, 1, 2), 1 when a rank died or a host could
+ * not be reached, 2 when mpirun or the hostfile is missing; ends by the
+ * signal that ended the run, after mpirun is gone. */
+int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg);
+
+#endif
