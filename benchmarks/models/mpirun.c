@@ -50,9 +50,49 @@ static bool on_path(const char *name, char *out, size_t size)
 /* What mpirun's stderr said that tvp turns into one line of its own. */
 struct said {
 	bool died, unreachable;
-	char held[4][1024]; /* the launcher's last lines outside mpirun's boxes */
-	int nheld;
+	struct tvp_buf held;   /* the launcher's lines outside mpirun's boxes (ssh's, a sanitizer's) */
+	char last_held[1024];  /* the last of them */
+	struct tvp_buf rank0, ranks; /* lines of rank 0 (shown) and of the others (held) */
 };
+
+/* "tvp rank 1 on node2: MESSAGE": the MESSAGE, or NULL for another line. */
+static const char *rank_message(const char *line)
+{
+	if (strncmp(line, "tvp rank ", 9) != 0)
+		return NULL;
+	const char *colon = strstr(line, ": ");
+	return colon ? colon + 2 : NULL;
+}
+
+/* The other ranks' lines, except those rank 0 said too ("tvp: MESSAGE"):
+ * a bad --file on every host is one line, a file missing on one host its own. */
+static void show_ranks(struct said *said)
+{
+	tvp_buf_append(&said->rank0, "", 1);
+	tvp_buf_append(&said->ranks, "", 1);
+	for (char *line = (char *)said->ranks.data; *line;) {
+		char *end = strchr(line, '\n');
+		*end = '\0';
+		char same[1100];
+		snprintf(same, sizeof same, "tvp: %s\n", rank_message(line));
+		if (!strstr((char *)said->rank0.data, same))
+			fprintf(stderr, "%s\n", line);
+		line = end + 1;
+	}
+	tvp_buf_free(&said->rank0);
+	tvp_buf_free(&said->ranks);
+}
+
+/* A rank's "tvp: terminated (SIGTERM)" while mpirun ends the job: the
+ * reason is the line about the rank that died (or tvp's own signal). */
+static bool ending(const char *line)
+{
+	const char *message = rank_message(line);
+	message = message ? message : !strncmp(line, "tvp: ", 5) ? line + 5 : "";
+	return !strncmp(message, "terminated (SIGTERM)", 20) ||
+	       !strncmp(message, "interrupted (SIGINT)", 20) ||
+	       !strncmp(message, "hung up (SIGHUP)", 16) || !strncmp(message, "quit (SIGQUIT)", 14);
+}
 
 
 /* One of mpirun's boxed reports (the lines between its dashed rules). */
@@ -115,12 +155,16 @@ static void filter(int fd, struct said *said)
 			box = tvp_xrealloc(box, box_len + strlen(line) + 1);
 			strcpy(box + box_len, line);
 			box_len += strlen(line);
-		} else if (!strncmp(line, "tvp", 3)) {
-			fputs(line, stderr); /* a rank's own line, at once */
+		} else if (ending(line)) {
+			continue;
+		} else if (rank_message(line)) {
+			tvp_buf_append(&said->ranks, line, strlen(line)); /* shown at the end */
+		} else if (!strncmp(line, "tvp: ", 5)) {
+			fputs(line, stderr); /* rank 0's line, at once */
+			tvp_buf_append(&said->rank0, line, strlen(line));
 		} else { /* the launcher's (ssh) or Open MPI's: held, to fold or show at the end */
-			if (said->nheld == 4)
-				memmove(said->held[0], said->held[1], sizeof said->held[0] * 3), said->nheld--;
-			snprintf(said->held[said->nheld++], sizeof said->held[0], "%s", line);
+			tvp_buf_append(&said->held, line, strlen(line));
+			snprintf(said->last_held, sizeof said->last_held, "%s", line);
 		}
 	}
 	if (in_box && box_len) /* an unclosed box: show it */
@@ -197,6 +241,7 @@ int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 
 	struct said said = {0};
 	filter(pipefd[0], &said);
+	show_ranks(&said);
 	int wstatus = 0;
 	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 		continue;
@@ -205,15 +250,19 @@ int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 		sigaction(signals[i], &old[i], NULL);
 
 	if (said.unreachable) {
-		char *why = said.nheld ? said.held[said.nheld - 1] : "";
+		char *why = said.last_held;
 		why[strcspn(why, "\n")] = '\0';
+		tvp_buf_free(&said.held);
 		return tvp_err(TVP_ERUNTIME, "mpirun could not start its daemon on a host of %s "
 			       "(unreachable, or no Open MPI there)%s%s",
 			       cfg->hostfile ? cfg->hostfile : "the allocation", *why ? ": " : "", why);
 	}
-	for (int i = 0; i < said.nheld; i++)
-		fputs(said.held[i], stderr);
+	if (said.held.len && fwrite(said.held.data, 1, said.held.len, stderr) != said.held.len)
+		clearerr(stderr);
+	tvp_buf_free(&said.held);
 	if (got_signal) {
+		fprintf(stderr, "tvp: ended by signal %d (%s); mpirun ended every rank\n", (int)got_signal,
+			strsignal(got_signal));
 		signal(got_signal, SIG_DFL);
 		raise(got_signal);
 	}
