@@ -57,6 +57,10 @@ struct tvp_workload {
 	const char *summary;   /* one line for --list */
 	const char *reference; /* what answers are checked against */
 	const struct tvp_opt *opts; /* ends with an entry whose name is NULL */
+	/* Its workers must be threads of tvp or processes forked from it (a
+	 * server thread of tvp's answers them): models of kind ranks, whose
+	 * workers are separate programs, maybe on other hosts, refuse it. */
+	bool forked_workers_only;
 
 	/* Check the params, build the input, set job->units (>= 0) and
 	 * job->default_chunk. On bad input print one line and return

@@ -9,8 +9,11 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -174,6 +177,40 @@ static void filter(int fd, struct said *said)
 		fclose(in);
 }
 
+/* Ranks that mpirun left behind as it ended (it kills them, and does not
+ * always wait for them): tvp is their subreaper, so they are its children
+ * now. Wait up to two seconds for them to end, then kill what is left;
+ * return when none is left. */
+static void reap_orphans(void)
+{
+	const struct timespec nap = {0, 50 * 1000 * 1000};
+	for (int round = 0;; round++) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			continue;
+		if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD)
+			return;
+		if (round == 40) { /* still there after 2 s: kill them */
+			DIR *proc = opendir("/proc");
+			struct dirent *entry;
+			while (proc && (entry = readdir(proc))) {
+				char path[300], text[512];
+				snprintf(path, sizeof path, "/proc/%s/stat", entry->d_name);
+				FILE *stat = fopen(path, "r");
+				if (!stat)
+					continue;
+				const char *after = fgets(text, sizeof text, stat) ? strrchr(text, ')') : NULL;
+				fclose(stat);
+				int ppid;
+				if (after && sscanf(after, ") %*c %d", &ppid) == 1 && ppid == getpid())
+					kill(atoi(entry->d_name), SIGKILL);
+			}
+			if (proc)
+				closedir(proc);
+		}
+		nanosleep(&nap, NULL);
+	}
+}
+
 int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 {
 	char mpirun[PATH_MAX], self[PATH_MAX];
@@ -212,6 +249,7 @@ int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 		setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
 	}
 
+	prctl(PR_SET_CHILD_SUBREAPER, 1); /* ranks mpirun leaves behind come to tvp, which reaps them */
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) != 0) {
 		free(args), free(extra);
@@ -246,6 +284,7 @@ int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 		continue;
 	mpirun_pid = 0;
+	reap_orphans();
 	for (int i = 0; i < 4; i++)
 		sigaction(signals[i], &old[i], NULL);
 
