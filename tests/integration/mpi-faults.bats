@@ -4,15 +4,12 @@
 
 bats_require_minimum_version 1.5.0
 load ../cli/helpers
+load mpi_helper
 
 ORPHANS="$BATS_TEST_DIRNAME/orphans.py"
 
 setup() {
-	command -v mpicc >/dev/null || skip "Open MPI is not installed (no mpicc): tvp has no mpi model"
-	listed_models | grep -qx 'mpi ranks' || {
-		echo "mpicc is installed but tvp --list shows no mpi model"
-		return 1
-	}
+	need_mpi
 	scratch=$(mktemp -d)
 	# A mark on the command line of every process of this test's run: mpirun's and the
 	# ranks' (the seed orders only the random schedule, which these runs do not use).

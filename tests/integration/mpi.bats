@@ -4,17 +4,14 @@
 
 bats_require_minimum_version 1.5.0
 load ../cli/helpers
+load mpi_helper
 
 # Sum of the primes below 60000, in 60 units of 1000 integers.
 ANSWER=171848738
 PRIMES=(primes --from 0 --to 60000 --block 1000 --repeat 2 --warmup 1 --format csv)
 
 setup() {
-	command -v mpicc >/dev/null || skip "Open MPI is not installed (no mpicc): tvp has no mpi model"
-	listed_models | grep -qx 'mpi ranks' || {
-		echo "mpicc is installed but tvp --list shows no mpi model of kind ranks"
-		return 1
-	}
+	need_mpi
 	scratch=$(mktemp -d)
 }
 
