@@ -31,7 +31,7 @@ SRCS := $(wildcard benchmarks/*.c benchmarks/models/*.c benchmarks/workloads/*.c
 # Open MPI: where mpicc is present tvp gets the mpi model (its files compiled
 # with `mpicc --showme:compile`, linked with `--showme:link`, registered by
 # TVP_HAVE_MPI); without it tvp is built without the model. MPI=0 forces the latter.
-MPI_SRCS := benchmarks/models/mpi.c benchmarks/models/mpirun.c
+MPI_SRCS := benchmarks/models/mpi.c benchmarks/models/mpirun.c benchmarks/overhead_mpi.c
 MPICC := $(if $(filter 0,$(MPI)),,$(shell command -v mpicc 2>/dev/null))
 ifneq ($(MPICC),)
 MPI_CFLAGS := $(patsubst -I%,-isystem %,$(shell $(MPICC) --showme:compile))
@@ -89,7 +89,7 @@ $(BUILD)/mpi.stamp: FORCE
 	@echo '$(MPICC)' | cmp -s - $@ || echo '$(MPICC)' > $@
 $(BUILD)/benchmarks/registry.o: $(BUILD)/mpi.stamp
 $(BUILD)/benchmarks/registry.o: EXTRA_CPPFLAGS = $(if $(MPICC),-DTVP_HAVE_MPI)
-$(BUILD)/benchmarks/models/mpi.o: EXTRA_CPPFLAGS = $(MPI_CFLAGS)
+$(BUILD)/benchmarks/models/mpi.o $(BUILD)/benchmarks/overhead_mpi.o: EXTRA_CPPFLAGS = $(MPI_CFLAGS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)

@@ -14,6 +14,8 @@ extern const struct tvp_workload tvp_workload_wordcount;
 
 extern const struct tvp_command tvp_command_overhead;
 extern const struct tvp_command tvp_command_corpus;
+extern const struct tvp_command tvp_command_mpi_pingpong;
+extern const struct tvp_overhead_source tvp_overhead_mpi;
 
 extern const struct tvp_model tvp_model_serial;
 extern const struct tvp_model tvp_model_pthread;
@@ -47,6 +49,16 @@ const struct tvp_model *const tvp_models[] = {
 const struct tvp_command *const tvp_commands[] = {
 	&tvp_command_overhead,
 	&tvp_command_corpus,
+#ifdef TVP_HAVE_MPI
+	&tvp_command_mpi_pingpong,
+#endif
+	NULL,
+};
+
+const struct tvp_overhead_source *const tvp_overhead_sources[] = {
+#ifdef TVP_HAVE_MPI
+	&tvp_overhead_mpi,
+#endif
 	NULL,
 };
 

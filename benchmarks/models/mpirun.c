@@ -50,6 +50,43 @@ static bool on_path(const char *name, char *out, size_t size)
 	return false;
 }
 
+int tvp_mpirun_find(char *mpirun, char *self, const char *who)
+{
+	if (!on_path("mpirun", mpirun, PATH_MAX))
+		return tvp_err(TVP_EUSAGE, "%s needs mpirun, which is not on PATH (install openmpi-bin)",
+			       who);
+	ssize_t len = readlink("/proc/self/exe", self, PATH_MAX - 1);
+	if (len <= 0)
+		return tvp_syserr(TVP_ERUNTIME, "cannot find tvp's own path (/proc/self/exe)");
+	self[len] = '\0';
+	if (geteuid() == 0) { /* Open MPI refuses root unless told, by these documented variables */
+		setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
+		setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
+	}
+	return 0;
+}
+
+pid_t tvp_mpirun_spawn(const char *mpirun, char **args, int fd, int *read_end)
+{
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+		return tvp_syserr(TVP_ERUNTIME, "cannot make a pipe for mpirun"), -1;
+	posix_spawn_file_actions_t actions;
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_adddup2(&actions, pipefd[1], fd);
+	pid_t pid;
+	int err = posix_spawn(&pid, mpirun, &actions, NULL, args, environ);
+	posix_spawn_file_actions_destroy(&actions);
+	close(pipefd[1]);
+	if (err) {
+		close(pipefd[0]);
+		errno = err;
+		return tvp_syserr(TVP_ERUNTIME, "cannot start %s", mpirun), -1;
+	}
+	*read_end = pipefd[0];
+	return pid;
+}
+
 /* What mpirun's stderr said that tvp turns into one line of its own. */
 struct said {
 	bool died, unreachable;
@@ -214,15 +251,11 @@ static void reap_orphans(void)
 int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 {
 	char mpirun[PATH_MAX], self[PATH_MAX];
-	if (!on_path("mpirun", mpirun, sizeof mpirun))
-		return tvp_err(TVP_EUSAGE, "the mpi model needs mpirun, which is not on PATH "
-			       "(install openmpi-bin)");
+	int found = tvp_mpirun_find(mpirun, self, "the mpi model");
+	if (found)
+		return found;
 	if (cfg->hostfile && access(cfg->hostfile, R_OK) != 0)
 		return tvp_syserr(TVP_EUSAGE, "--hostfile %s", cfg->hostfile);
-	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (len <= 0)
-		return tvp_syserr(TVP_ERUNTIME, "cannot find tvp's own path (/proc/self/exe)");
-	self[len] = '\0';
 
 	char np[32], *extra = tvp_xstrdup(getenv("TVP_MPIRUN_ARGS") ? getenv("TVP_MPIRUN_ARGS") : "");
 	snprintf(np, sizeof np, "%zu", cfg->workers);
@@ -244,41 +277,27 @@ int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 	args[n++] = self;
 	for (int i = 1; i < argc; i++)
 		args[n++] = argv[i];
-	if (geteuid() == 0) { /* Open MPI refuses root unless told, by these documented variables */
-		setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
-		setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
-	}
 
 	prctl(PR_SET_CHILD_SUBREAPER, 1); /* ranks mpirun leaves behind come to tvp, which reaps them */
-	int pipefd[2];
-	if (pipe2(pipefd, O_CLOEXEC) != 0) {
-		free(args), free(extra);
-		return tvp_syserr(TVP_ERUNTIME, "cannot make a pipe for mpirun");
-	}
 	struct sigaction act = {.sa_handler = forward}, old[4];
 	const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 	for (int i = 0; i < 4; i++)
 		sigaction(signals[i], &act, &old[i]);
-	posix_spawn_file_actions_t actions;
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_adddup2(&actions, pipefd[1], STDERR_FILENO);
-	pid_t pid;
-	int err = posix_spawn(&pid, mpirun, &actions, NULL, args, environ);
-	posix_spawn_file_actions_destroy(&actions);
-	close(pipefd[1]);
+	int from_mpirun;
+	pid_t pid = tvp_mpirun_spawn(mpirun, args, STDERR_FILENO, &from_mpirun);
 	free(args);
 	free(extra);
-	if (err) {
-		close(pipefd[0]);
-		errno = err;
-		return tvp_syserr(TVP_ERUNTIME, "cannot start %s", mpirun);
+	if (pid < 0) {
+		for (int i = 0; i < 4; i++)
+			sigaction(signals[i], &old[i], NULL);
+		return TVP_ERUNTIME;
 	}
 	mpirun_pid = pid;
 	if (got_signal) /* it came before mpirun_pid was known */
 		kill(pid, got_signal);
 
 	struct said said = {0};
-	filter(pipefd[0], &said);
+	filter(from_mpirun, &said);
 	show_ranks(&said);
 	int wstatus = 0;
 	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)

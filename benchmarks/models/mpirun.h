@@ -4,8 +4,20 @@
 
 #include "../plugin.h"
 
+#include <sys/types.h>
+
 /* True when this process was started by mpirun (it is an MPI rank). */
 bool tvp_mpirun_here(void);
+
+/* Where mpirun is (on PATH) and this tvp (/proc/self/exe), each in PATH_MAX
+ * bytes; as root, Open MPI's OMPI_ALLOW_RUN_AS_ROOT variables set for it.
+ * 0, or after one line naming who needs mpirun: TVP_EUSAGE (no mpirun) or
+ * TVP_ERUNTIME. */
+int tvp_mpirun_find(char *mpirun, char *self, const char *who);
+
+/* Start mpirun (its path) with args, its descriptor fd (stdout or stderr)
+ * a pipe whose read end goes to *read_end. The pid, or -1 after one line. */
+pid_t tvp_mpirun_spawn(const char *mpirun, char **args, int fd, int *read_end);
 
 /* Run this command line (argv[0] is tvp, argv[1] the workload) as
  * cfg->workers ranks under mpirun: `mpirun -np N [--oversubscribe]
