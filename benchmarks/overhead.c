@@ -787,8 +787,9 @@ static int overhead_main(int argc, char **argv)
 								   set.transfer_mib * MIB);
 		     got--; n++, done++) {
 			extra[n] = (struct operation){.name = rows[n].name, .moves_bytes = rows[n].bytes_per_op};
-			ms[done] = (struct measurement){.op = &extra[n], .repeat = rows[n].repeat,
-							.bytes_per_op = rows[n].bytes_per_op};
+			ms[done] = (struct measurement){.op = &extra[n], .repeat = rows[n].repeat, .warmup = 1,
+							.bytes_per_op = rows[n].bytes_per_op,
+							.parent_rss_kb = resident_kb()};
 			ms[done].seconds = tvp_stats_of(rows[n].seconds, rows[n].repeat);
 			snprintf(ms[done].description, sizeof ms[done].description, "%s", rows[n].description);
 			free(rows[n].seconds);

@@ -164,3 +164,17 @@ mpi_run() {
 	expect_usage_error primes --model mpi --ipc shm
 	expect_usage_error primes --model mpi --retry 1
 }
+
+@test "tvp mpi-pingpong under mpirun -np 2: rank 0 prints every timed round trip and window" {
+	local root=()
+	[ "$(id -u)" -ne 0 ] || root=(env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1)
+	run --separate-stderr "${root[@]}" mpirun -np 2 --mca btl self,tcp "$TVP" mpi-pingpong \
+		--round-trips 7 --windows 3 --bytes 64K
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" =~ ^round_trip\ 0\ 7(\ [0-9.]+){7}$ ]]
+	[[ "${lines[1]}" =~ ^bytes\ 64000\ 3(\ [0-9.]+){3}$ ]] # 64 messages of 1000 bytes
+	run --separate-stderr "${root[@]}" mpirun -np 3 --oversubscribe "$TVP" mpi-pingpong --round-trips 2
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"tvp: mpi-pingpong runs as 2 ranks (mpirun -np 2), not 3"* ]]
+}
