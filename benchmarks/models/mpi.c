@@ -42,6 +42,7 @@ static struct {
 	bool initialized, checked_in, stopped;
 	int rank, size;
 	double init_s;       /* MPI_Init on this rank */
+	double launch_s;     /* from tvp starting mpirun (if it did, here) to MPI_Init done */
 	MPI_Win counter_win; /* dynamic, guided: the claim counter, on rank 0 */
 	uint64_t *counter;
 	MPI_Win input_win;   /* --input ship: every task's input bytes, on rank 0 */
@@ -105,8 +106,9 @@ static char *describe(const struct checkin *all, int size)
 		one_host = one_host && !strcmp(all[r].host, all[0].host);
 	used += (size_t)snprintf(json + used, cap - used,
 				 "{\"ranks\": %d, \"library\": \"%s\", \"transport\": \"%s\", "
-				 "\"mpi_init_s\": %.6f, \"hosts\": [", size, library,
-				 transport(one_host), mpi.init_s);
+				 "\"launched_by\": \"%s\", \"launch_s\": %.6f, \"mpi_init_s\": %.6f, "
+				 "\"hosts\": [", size, library, transport(one_host),
+				 mpi.launch_s > mpi.init_s ? "tvp" : "mpirun", mpi.launch_s, mpi.init_s);
 	for (int r = 0; r < size; r++) {
 		bool first = true;
 		int count = 0;
@@ -349,7 +351,7 @@ static int mpi_open(struct tvp_runner *runner, struct tvp_phases *first)
 	(void)first;
 	mpi.runner = runner;
 	int status = check_in(0, runner);
-	runner->launch_s = mpi.init_s; /* MPI_Init, before open: part of the first spawn */
+	runner->launch_s = mpi.launch_s; /* mpirun, exec, MPI_Init: before open, in the first spawn */
 	if (status)
 		return status; /* the failing rank said why */
 	open_windows(runner);
@@ -427,6 +429,19 @@ static void at_exit(void)
 	mpi.initialized = false;
 }
 
+/* Seconds since tvp started mpirun, when it did so on this machine (the
+ * same boot: the clocks agree); else 0, and spawn starts at MPI_Init. */
+static double launched_ago(double now)
+{
+	const char *text = getenv(TVP_MPI_LAUNCHED_AT);
+	char boot[64], here[64];
+	double at;
+	if (!text || sscanf(text, "%lf %63s", &at, boot) != 2 || !tvp_boot_id(here, sizeof here) ||
+	    strcmp(boot, here) || at > now)
+		return 0;
+	return now - at;
+}
+
 static int mpi_launch(int argc, char **argv, struct tvp_config *cfg)
 {
 	if (!tvp_mpirun_here()) /* not under mpirun: start it, with this command line */
@@ -434,6 +449,7 @@ static int mpi_launch(int argc, char **argv, struct tvp_config *cfg)
 	double start = tvp_now();
 	MPI_Init(NULL, NULL);
 	mpi.init_s = tvp_now() - start;
+	mpi.launch_s = mpi.init_s + launched_ago(start);
 	mpi.initialized = true;
 	MPI_Comm_rank(MPI_COMM_WORLD, &mpi.rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &mpi.size);

@@ -50,6 +50,17 @@ static bool on_path(const char *name, char *out, size_t size)
 	return false;
 }
 
+bool tvp_boot_id(char *out, size_t size)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+	bool ok = f && fgets(out, (int)size, f);
+	if (f)
+		fclose(f);
+	if (ok)
+		out[strcspn(out, "\n")] = '\0';
+	return ok && *out;
+}
+
 int tvp_mpirun_find(char *mpirun, char *self, const char *who)
 {
 	if (!on_path("mpirun", mpirun, PATH_MAX))
@@ -279,6 +290,11 @@ int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 		args[n++] = argv[i];
 
 	prctl(PR_SET_CHILD_SUBREAPER, 1); /* ranks mpirun leaves behind come to tvp, which reaps them */
+	char launched[160], boot[64];
+	if (tvp_boot_id(boot, sizeof boot)) { /* rank 0 on this machine starts spawn here */
+		snprintf(launched, sizeof launched, "%.9f %s", tvp_now(), boot);
+		setenv(TVP_MPI_LAUNCHED_AT, launched, 1);
+	}
 	struct sigaction act = {.sa_handler = forward}, old[4];
 	const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 	for (int i = 0; i < 4; i++)

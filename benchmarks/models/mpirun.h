@@ -6,6 +6,14 @@
 
 #include <sys/types.h>
 
+/* When tvp launched mpirun: "SECONDS BOOT_ID", tvp_now() as it started
+ * mpirun and this machine's boot id (CLOCK_MONOTONIC is comparable only
+ * on the same boot of the same machine). */
+#define TVP_MPI_LAUNCHED_AT "TVP_MPI_LAUNCHED_AT"
+
+/* This machine's boot id (/proc/sys/kernel/random/boot_id) into out; false if unknown. */
+bool tvp_boot_id(char *out, size_t size);
+
 /* True when this process was started by mpirun (it is an MPI rank). */
 bool tvp_mpirun_here(void);
 
