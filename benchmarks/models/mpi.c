@@ -95,7 +95,7 @@ static const char *transport(bool one_host)
 }
 
 /* Rank 0: the model_info object from every rank's check-in. */
-static char *describe(const struct checkin *all, int size)
+static char *describe(const struct checkin *all, int size, double checkin_s)
 {
 	char library[128];
 	library_name(library, sizeof library);
@@ -107,8 +107,8 @@ static char *describe(const struct checkin *all, int size)
 	used += (size_t)snprintf(json + used, cap - used,
 				 "{\"ranks\": %d, \"library\": \"%s\", \"transport\": \"%s\", "
 				 "\"launched_by\": \"%s\", \"launch_s\": %.6f, \"mpi_init_s\": %.6f, "
-				 "\"hosts\": [", size, library, transport(one_host),
-				 mpi.launch_s > mpi.init_s ? "tvp" : "mpirun", mpi.launch_s, mpi.init_s);
+				 "\"checkin_s\": %.6f, \"hosts\": [", size, library, transport(one_host),
+				 mpi.launch_s > mpi.init_s ? "tvp" : "mpirun", mpi.launch_s, mpi.init_s, checkin_s);
 	for (int r = 0; r < size; r++) {
 		bool first = true;
 		int count = 0;
@@ -133,6 +133,7 @@ static char *describe(const struct checkin *all, int size)
  * on. Rank 0 fills runner->model_json. Returns the first failing status. */
 static int check_in(int status, struct tvp_runner *runner)
 {
+	double start = tvp_now();
 	struct checkin mine = {.status = status, .pid = getpid()};
 	gethostname(mine.host, sizeof mine.host - 1);
 	for (char *c = mine.host; *c; c++)
@@ -148,7 +149,7 @@ static int check_in(int status, struct tvp_runner *runner)
 		for (int r = 0; r < mpi.size && !verdict; r++)
 			verdict = all[r].status;
 		if (runner)
-			runner->model_json = describe(all, mpi.size);
+			runner->model_json = describe(all, mpi.size, tvp_now() - start);
 		free(all);
 	}
 	verdict = broadcast(verdict);
