@@ -91,6 +91,13 @@ struct tvp_workload {
 	int (*finish)(struct tvp_job *job, const struct tvp_result *const *ordered,
 		      size_t ntasks);
 
+	/* Optional: a worker's own state in worker->scratch, made on the
+	 * worker's thread before its first task of a run, and freed by
+	 * worker_end after its last. 0, or TVP_ERUNTIME after one line: the
+	 * worker then fails the run (worker_end still runs). */
+	int (*worker_start)(struct tvp_worker *worker);
+	void (*worker_end)(struct tvp_worker *worker);
+
 	/* Optional: free what prepare made. */
 	void (*release)(struct tvp_job *job);
 };
@@ -127,6 +134,8 @@ struct tvp_worker {
 	struct tvp_buf *out;        /* the current task's result */
 	struct tvp_gil_thread *gil; /* NULL when the GIL is off */
 	bool overflow;              /* an emit did not fit its slot */
+	void *scratch;              /* the workload's own, per worker (worker_start) */
+	double cpu_start;           /* the worker loop's: thread CPU time at its begin */
 };
 
 /* Append result bytes for the current task. */
@@ -205,8 +214,8 @@ struct tvp_runner {
 	struct tvp_gil *gil;            /* this process's lock; NULL: --gil off */
 	unsigned retries;               /* workers replaced in this run (--retry) */
 	void *model_state;              /* the model's own */
-	double launch_s;                /* spawn time a launcher model spent before
-					 * open (MPI_Init): added to the first spawn */
+	double launch_s;                /* start-up a launcher model spent before open
+					 * (mpirun, MPI_Init): added to startup_s */
 	char *model_json;               /* optional, malloc'd by the model: a JSON object
 					 * of what it ran on, written as "model_info" */
 };
@@ -250,9 +259,10 @@ struct tvp_model {
 	 * from its check-in to the harness's last run. 0, or an error status. */
 	int (*serve)(struct tvp_runner *runner);
 
-	/* Optional: before the first run (the pool forks here; the time goes
-	 * to the first run's spawn phase). 0, or an error status. */
-	int (*open)(struct tvp_runner *runner, struct tvp_phases *first);
+	/* Optional: before the first run, start workers that every run reuses
+	 * (the pool forks here). The harness times it as the record's start-up
+	 * (startup_s), apart from every run's phases. 0, or an error status. */
+	int (*open)(struct tvp_runner *runner);
 
 	/* One run: every task of runner->plan done, every result in
 	 * runner->results. Fills spawn, compute and teardown. */
@@ -262,26 +272,5 @@ struct tvp_model {
 	 * TVP_ERUNTIME when a worker ended badly (the message is printed). */
 	int (*close)(struct tvp_runner *runner);
 };
-
-/* ---- Helpers models share (runner.c). */
-
-/* Run one task as worker: the kernel, its counters, its result into out.
- * Under TVP_FAULT=die:... the worker may die here instead (fault.h). */
-void tvp_run_task(struct tvp_runner *runner, struct tvp_worker *worker,
-		  size_t task_index, struct tvp_buf *out,
-		  const void *input, size_t input_len);
-
-/* Where task's result goes when it is written in place (threads, shm). */
-struct tvp_buf *tvp_result_buf(struct tvp_runner *runner, size_t task_index);
-
-/* The worker's thread enters its process's interpreter lock (when --gil
- * is on) before its first task, and leaves it after its last: takes and
- * drops the lock, counting into the worker's stats. Attach is idempotent. */
-void tvp_worker_attach(struct tvp_runner *runner, struct tvp_worker *worker);
-void tvp_worker_detach(struct tvp_runner *runner, struct tvp_worker *worker);
-
-/* Pin the calling thread to the worker's CPU (round robin over the CPUs
- * this process may use) when --pin was given. */
-void tvp_pin_worker(const struct tvp_runner *runner, size_t worker);
 
 #endif

@@ -17,11 +17,24 @@ extern const struct tvp_command tvp_command_corpus;
 extern const struct tvp_command tvp_command_mpi_pingpong;
 extern const struct tvp_overhead_source tvp_overhead_mpi;
 
-extern const struct tvp_model tvp_model_serial;
-extern const struct tvp_model tvp_model_pthread;
-extern const struct tvp_model tvp_model_fork;
-extern const struct tvp_model tvp_model_pool;
-extern const struct tvp_model tvp_model_mpi;
+/* The models, one line each: MODEL(name) is the descriptor tvp_model_name
+ * that models/name.c defines. Their order is --list's. */
+#ifdef TVP_HAVE_MPI /* built where mpicc is present (the Makefile) */
+#define TVP_MPI_MODEL(MODEL) MODEL(mpi)
+#else
+#define TVP_MPI_MODEL(MODEL)
+#endif
+#define TVP_MODELS(MODEL)     \
+	MODEL(serial)         \
+	MODEL(pthread)        \
+	MODEL(fork)           \
+	MODEL(pool)           \
+	MODEL(openmp)         \
+	TVP_MPI_MODEL(MODEL)  \
+	/* a new model: one line above this one */
+
+#define DECLARE_MODEL(name) extern const struct tvp_model tvp_model_##name;
+TVP_MODELS(DECLARE_MODEL)
 
 const struct tvp_workload *const tvp_workloads[] = {
 	&tvp_workload_primes,
@@ -35,14 +48,9 @@ const struct tvp_workload *const tvp_workloads[] = {
 	NULL,
 };
 
+#define LIST_MODEL(name) &tvp_model_##name,
 const struct tvp_model *const tvp_models[] = {
-	&tvp_model_serial,
-	&tvp_model_pthread,
-	&tvp_model_fork,
-	&tvp_model_pool,
-#ifdef TVP_HAVE_MPI /* built when mpicc is present (the Makefile) */
-	&tvp_model_mpi,
-#endif
+	TVP_MODELS(LIST_MODEL)
 	NULL,
 };
 

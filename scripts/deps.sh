@@ -27,6 +27,9 @@ test | bench) ;;
 esac
 
 need 'command -v cc' gcc
+# OpenMP (the openmp model): gcc's -fopenmp links libgomp1, which Debian's
+# gcc depends on; checked by linking, in case cc is another compiler.
+need 'printf "int main(void) { return 0; }\n" | cc -fopenmp -x c -o /dev/null -' libgomp1
 need 'command -v make' make
 need 'command -v python3' python3
 need 'has_header criterion/criterion.h' libcriterion-dev

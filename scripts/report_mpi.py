@@ -13,20 +13,10 @@ TRANSFERS = [("pipe_bytes", "pipe"), ("shm_bytes", "MAP_SHARED"), ("mpi_shm_byte
 	     ("mpi_tcp_bytes", "MPI, TCP (loopback)")]
 
 
-def startup_cost(a, model, workers):
-	"""Starting the workers, once. mpi: from tvp starting mpirun until every rank checked in
-	(its JSON); fork and the pool: from the startup group (no warm-up), fork's spawn phase and the
-	pool's first repeat over the median of its others (analyze.data_startup). None if not measured."""
-	if model == "mpi":
-		return None
-	points = dict((int(w), us) for w, us in getattr(a, "startup", {}).get(model, []))
-	return points[workers] / 1e6 if workers in points else None
-
-
-def mpi_startup(run):
-	"""mpi's start-up: mpirun, the exec of every rank, MPI_Init, the check-in (model_info)."""
-	info = run.get("model_info", {})
-	return info.get("launch_s", 0) + info.get("checkin_s", 0)
+def startup(run):
+	"""Starting the workers: once for the pool and mpi (startup_s: the pool's forks; mpi's mpirun,
+	the exec of every rank, MPI_Init and the check-in), every run for fork (its spawn phase)."""
+	return run.get("startup_s") or run.get("phases_s", {}).get("spawn")
 
 
 def by_workload(runs):
@@ -51,8 +41,7 @@ def launch_table(w, table):
 				i = stats.ratio_interval(stats.repeats(run), stats.repeats(models["pool"]))
 				extra = tex(stats.compare_words(i))
 				verdicts.append((workload, run, i))
-			start = mpi_startup(run) if model == "mpi" else startup_cost(w.a, model, run["workers"])
-			rows.append([tex(workload), code(model), str(run["workers"]), secs(start),
+			rows.append([tex(workload), code(model), str(run["workers"]), secs(startup(run)),
 				     secs(run["wall_s"]["median"]), secs(run["phases_s"]["compute"]), extra])
 		rows.append(None)
 	w.table("llrrrrp{0.3\\textwidth}", ["workload", "model", "workers", "start-up", "median run", "compute",
@@ -112,17 +101,16 @@ def section(w):
 	       "no message; dynamic and guided ranks claim tasks with one-sided \\texttt{MPI\\_Fetch\\_and\\_op} on a "
 	       "counter on rank 0; results come back by \\texttt{MPI\\_Gatherv}. Like the pool, the ranks start "
 	       "once and serve every repeat. Start-up is, for mpi, from tvp starting \\texttt{mpirun} until every "
-	       "rank has checked in (its exec, \\texttt{MPI\\_Init}, the check-in); for fork its spawn phase, paid "
-	       "every run; for the pool its first repeat over the others (section on start-up). The runs are "
-	       "measured after a warm-up.\n\n" % (
+	       "rank has checked in (its exec, \\texttt{MPI\\_Init}, the check-in); for the pool its forks, both "
+	       "paid once; for fork its spawn phase, paid every run. The runs are measured after a warm-up.\n\n" % (
 		       tex(info.get("library", "Open MPI")), tex(info.get("transport", "shared memory"))))
 	verdicts = launch_table(w, table)
-	fork_start = startup_cost(w.a, "fork", any_mpi["workers"]) if any_mpi else None
-	if any_mpi and fork_start:
+	fork = table.get(any_mpi["workload"], {}).get("fork") if any_mpi else None
+	if fork and startup(fork):
 		w.emit("Starting %d ranks took %s against %s for fork's %d processes (%.0fx): a cluster's launcher pays "
 		       "for daemons, process placement and a wire-up of every rank with every other before any "
-		       "work.\n\n" % (any_mpi["workers"], secs(mpi_startup(any_mpi)), secs(fork_start),
-					any_mpi["workers"], mpi_startup(any_mpi) / fork_start))
+		       "work.\n\n" % (any_mpi["workers"], secs(startup(any_mpi)), secs(startup(fork)),
+					fork["workers"], startup(any_mpi) / startup(fork)))
 	tcp_doc = w.a.extra_json(TCP_GROUP)
 	tcp = (tcp_doc or {}).get("runs", [None])[0]
 	shm = table.get("primes", {}).get("mpi")
@@ -142,4 +130,4 @@ def section(w):
 	for workload, run, i in verdicts:
 		w.conclusions.append("Beyond one machine (%s, %d ranks on one host, after a warm-up): mpi against the "
 				     "pool: %s; mpi's start-up %s." % (tex(workload), run["workers"],
-								  tex(stats.compare_words(i)), secs(mpi_startup(run))))
+								  tex(stats.compare_words(i)), secs(startup(run))))

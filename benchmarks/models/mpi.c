@@ -2,7 +2,7 @@
 #define _GNU_SOURCE
 #include <mpi.h>
 
-#include "../plugin.h"
+#include "../worker.h"
 #include "mpirun.h"
 
 #include <fcntl.h>
@@ -200,58 +200,61 @@ static void close_windows(void)
 	mpi.input_at = NULL;
 }
 
-/* The next task of this rank, or -1. Dynamic and guided claim from the
- * counter on rank 0 with one-sided MPI_Fetch_and_op: no rank has to stop
- * working to hand out tasks, and on one host (osc sm) it is an atomic add
- * in shared memory, as fork's counter is. Static and random need no message. */
-static long next_task(struct tvp_runner *runner, size_t *cursor)
+/* This rank's tasks for the shared worker loop. Static and random need
+ * no message (every rank builds the same plan). Dynamic and guided claim
+ * from the counter on rank 0 with one-sided MPI_Fetch_and_op: no rank has
+ * to stop working to hand out tasks, and on one host (osc sm) it is an
+ * atomic add in shared memory, as fork's counter is. With --input ship the
+ * task's bytes come from rank 0's memory by MPI_Get. */
+struct claims {
+	struct tvp_runner *runner;
+	size_t cursor;      /* tasks this rank took (static, random) */
+	struct tvp_buf input; /* the shipped bytes of the current task */
+};
+
+static long next_task(void *ctx, struct tvp_worker *worker, struct tvp_take *take)
 {
-	if (!tvp_plan_is_shared(&runner->plan))
-		return tvp_plan_next(&runner->plan, (size_t)mpi.rank, cursor, NULL);
-	uint64_t one = 1, claimed;
-	MPI_Fetch_and_op(&one, &claimed, MPI_UINT64_T, 0, 0, MPI_SUM, mpi.counter_win);
-	MPI_Win_flush(0, mpi.counter_win);
-	return claimed < runner->plan.ntasks ? (long)claimed : -1;
+	(void)worker;
+	struct claims *claims = ctx;
+	const struct tvp_plan *plan = &claims->runner->plan;
+	long task;
+	if (!tvp_plan_is_shared(plan)) {
+		task = tvp_plan_next(plan, (size_t)mpi.rank, &claims->cursor, NULL);
+	} else {
+		uint64_t one = 1, claimed;
+		MPI_Fetch_and_op(&one, &claimed, MPI_UINT64_T, 0, 0, MPI_SUM, mpi.counter_win);
+		MPI_Win_flush(0, mpi.counter_win);
+		task = claimed < plan->ntasks ? (long)claimed : -1;
+	}
+	if (task < 0 || !claims->runner->job->ship_input)
+		return task;
+	size_t at = mpi.input_at[task], len = mpi.input_at[task + 1] - at;
+	take->input_len = len;
+	if (mpi.rank == 0) {
+		take->input = mpi.input.data + at;
+		return task;
+	}
+	if (claims->input.cap < len) {
+		claims->input.data = tvp_xrealloc(claims->input.data, len);
+		claims->input.cap = len;
+	}
+	MPI_Get(claims->input.data, (int)len, MPI_BYTE, 0, (MPI_Aint)at, (int)len, MPI_BYTE,
+		mpi.input_win);
+	MPI_Win_flush(0, mpi.input_win);
+	take->input = claims->input.data;
+	return task;
 }
 
-/* One run's share of this rank: claim, run, emit, tick (results stay here). */
-static void work(struct tvp_runner *runner)
+/* One run's share of this rank: the shared worker loop over its claims
+ * (results stay here until the gather). */
+static int work(struct tvp_runner *runner)
 {
-	struct tvp_worker worker = {.job = runner->job, .id = (size_t)mpi.rank};
-	struct tvp_worker_stats *mine = &runner->stats[mpi.rank];
-	struct tvp_buf input = {0};
-	double cpu = tvp_thread_cpu();
-	size_t cursor = 0;
-	long task;
+	struct claims claims = {.runner = runner};
+	struct tvp_task_source source = {.next = next_task, .ctx = &claims};
 	tvp_pin_worker(runner, (size_t)mpi.rank);
-	tvp_worker_attach(runner, &worker);
-	while ((task = next_task(runner, &cursor)) >= 0) {
-		const void *bytes = NULL;
-		size_t len = 0;
-		if (runner->job->ship_input) {
-			size_t at = mpi.input_at[task];
-			len = mpi.input_at[task + 1] - at;
-			if (mpi.rank == 0) {
-				bytes = mpi.input.data + at;
-			} else {
-				input.len = 0;
-				if (input.cap < len) {
-					input.data = tvp_xrealloc(input.data, len);
-					input.cap = len;
-				}
-				MPI_Get(input.data, (int)len, MPI_BYTE, 0, (MPI_Aint)at, (int)len, MPI_BYTE,
-					mpi.input_win);
-				MPI_Win_flush(0, mpi.input_win);
-				bytes = input.data;
-			}
-		}
-		tvp_run_task(runner, &worker, (size_t)task, tvp_result_buf(runner, (size_t)task),
-			     bytes, len);
-	}
-	tvp_worker_detach(runner, &worker);
-	tvp_buf_free(&input);
-	mine->cpu_s = tvp_thread_cpu() - cpu;
-	mine->end_at = tvp_now();
+	int status = tvp_worker_loop(runner, (size_t)mpi.rank, &source);
+	tvp_buf_free(&claims.input);
+	return status;
 }
 
 /* This rank's results, packed for rank 0: struct packed + bytes each. */
@@ -343,16 +346,16 @@ static int gather(struct tvp_runner *runner, struct tvp_usage before, struct tvp
 static int one_run(struct tvp_runner *runner, struct tvp_phases *phases)
 {
 	struct tvp_usage before = tvp_usage_read(0);
-	work(runner);
-	return gather(runner, before, phases);
+	int status = work(runner);
+	int gathered = gather(runner, before, phases); /* every rank takes part, whatever its status */
+	return status ? status : gathered;
 }
 
-static int mpi_open(struct tvp_runner *runner, struct tvp_phases *first)
+static int mpi_open(struct tvp_runner *runner)
 {
-	(void)first;
 	mpi.runner = runner;
 	int status = check_in(0, runner);
-	runner->launch_s = mpi.launch_s; /* mpirun, exec, MPI_Init: before open, in the first spawn */
+	runner->launch_s = mpi.launch_s; /* mpirun, exec, MPI_Init: before open, in the start-up */
 	if (status)
 		return status; /* the failing rank said why */
 	open_windows(runner);
