@@ -120,6 +120,7 @@ static int pingpong_main(int argc, char **argv)
 		if (status)
 			return status;
 	}
+	tvp_mpi_prepare_rank();
 	MPI_Init(NULL, NULL);
 	int rank, size;
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);

@@ -451,6 +451,7 @@ static int mpi_launch(int argc, char **argv, struct tvp_config *cfg)
 	if (!tvp_mpirun_here()) /* not under mpirun: start it, with this command line */
 		return tvp_mpirun_launch(argc, argv, cfg);
 	double start = tvp_now();
+	tvp_mpi_prepare_rank();
 	MPI_Init(NULL, NULL);
 	mpi.init_s = tvp_now() - start;
 	mpi.launch_s = mpi.init_s + launched_ago(start);

@@ -14,6 +14,10 @@
 /* This machine's boot id (/proc/sys/kernel/random/boot_id) into out; false if unknown. */
 bool tvp_boot_id(char *out, size_t size);
 
+/* In a rank, before MPI_Init: where process_vm_readv is refused (a
+ * container's seccomp), tell Open MPI's shared memory not to use it. */
+void tvp_mpi_prepare_rank(void);
+
 /* True when this process was started by mpirun (it is an MPI rank). */
 bool tvp_mpirun_here(void);
 
