@@ -96,8 +96,10 @@ int tvp_gil_parse(const char *name, enum tvp_gil_mode *out)
  * and vanishes when both threads share one core. The state cursor, like
  * holder, is written only by the thread holding the lock.
  *
- * A process forked from the lock's creator owns a fresh copy: its first
- * enter re-initialises the lock (as CPython's _PyEval_ReInitThreads).
+ * A process forked from the lock's creator gets a copy in whatever state
+ * the fork caught it; the process model's worker start makes it that
+ * process's own, fresh and free, with tvp_gil_fresh_for_process (as
+ * CPython's _PyEval_ReInitThreads in PyOS_AfterFork_Child).
  */
 struct tvp_gil {
 	struct tvp_gil_config cfg;
@@ -171,6 +173,12 @@ static void gil_init(struct tvp_gil *gil)
 	gil->holder = NULL;
 	gil->slice_start = 0;
 	gil->owner = getpid();
+}
+
+void tvp_gil_fresh_for_process(struct tvp_gil *gil)
+{
+	if (gil)
+		gil_init(gil);
 }
 
 struct tvp_gil *tvp_gil_create(const struct tvp_gil_config *cfg)
@@ -495,8 +503,6 @@ void tvp_gil_tick_slow(struct tvp_gil_thread *pub)
 
 struct tvp_gil_thread *tvp_gil_enter(struct tvp_gil *gil, struct tvp_gil_stats *stats)
 {
-	if (gil->owner != getpid())
-		gil_init(gil);
 	struct gil_thread *self = aligned_alloc(64, (sizeof *self + 63) / 64 * 64);
 	if (!self)
 		fail(ENOMEM, "thread handle");

@@ -68,10 +68,14 @@ struct tvp_gil_thread {
 struct tvp_gil *tvp_gil_create(const struct tvp_gil_config *cfg);
 void tvp_gil_destroy(struct tvp_gil *gil);
 
+/* In a process just forked from the lock's process, with one thread:
+ * make the copy of gil this process's own lock, fresh and free, whatever
+ * state the fork caught it in (each process has its own lock). NULL: no
+ * lock (--gil off), nothing to do. */
+void tvp_gil_fresh_for_process(struct tvp_gil *gil);
+
 /* The calling thread enters the interpreter: takes gil (waiting as the
- * mode says) and returns its handle; counters go to stats. In a process
- * forked from the lock's creator, the first enter makes the lock that
- * process's own, fresh and free (only one thread may exist there then). */
+ * mode says) and returns its handle; counters go to stats. */
 struct tvp_gil_thread *tvp_gil_enter(struct tvp_gil *gil, struct tvp_gil_stats *stats);
 
 /* The thread leaves for good: drops the lock if it holds it (no forced

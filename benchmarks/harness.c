@@ -2,18 +2,15 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include "transport/shm.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SLOT_ALIGN TVP_CACHE_LINE
-
-static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
-
 /* Shared memory for results, stats and the claim counter; shm slots too. */
 static int runner_alloc(struct tvp_runner *r, const struct tvp_model *model)
 {
-	const struct tvp_job *job = r->job;
 	size_t ntasks = r->plan.ntasks;
 	r->results_size = (ntasks ? ntasks : 1) * sizeof *r->results;
 	r->results = tvp_shared_alloc(r->results_size);
@@ -23,17 +20,8 @@ static int runner_alloc(struct tvp_runner *r, const struct tvp_model *model)
 	if (!r->results || !r->stats || !r->counter)
 		return tvp_syserr(TVP_ERUNTIME, "cannot map shared memory for results");
 
-	if ((model->supports & TVP_SUPPORTS_IPC) && r->cfg->ipc == TVP_IPC_SHM) {
-		size_t total = 0;
-		for (size_t k = 0; k < ntasks; k++)
-			total += round_up(job->workload->result_bound(job, r->plan.tasks[k]) + 1,
-					  SLOT_ALIGN);
-		r->slots_size = total;
-		r->slots = tvp_shared_alloc(total);
-		if (!r->slots)
-			return tvp_syserr(TVP_ERUNTIME, "cannot map %zu bytes of shared memory for results",
-					  total);
-	}
+	if ((model->supports & TVP_SUPPORTS_IPC) && r->cfg->ipc == TVP_IPC_SHM)
+		return tvp_shm_slots_map(r);
 	return 0;
 }
 
@@ -45,34 +33,28 @@ static void runner_free(struct tvp_runner *r)
 	tvp_shared_free(r->results, r->results_size);
 	tvp_shared_free(r->stats, r->cfg->workers * sizeof *r->stats);
 	tvp_shared_free(r->counter, TVP_CACHE_LINE);
-	tvp_shared_free(r->slots, r->slots_size);
+	tvp_shm_slots_unmap(r);
 	tvp_plan_free(&r->plan);
 }
 
 /* Before each run: counters to zero, every result empty. */
 static void runner_reset(struct tvp_runner *r)
 {
-	const struct tvp_job *job = r->job;
 	atomic_store(r->counter, 0);
 	memset(r->stats, 0, r->cfg->workers * sizeof *r->stats);
 	for (size_t w = 0; w < r->cfg->workers; w++)
 		r->stats[w].current_task = -1; /* idle until it takes a task */
 	r->worker_usage = (struct tvp_usage){0};
 	r->retries = 0;
-	size_t offset = 0;
 	for (size_t k = 0; k < r->plan.ntasks; k++) {
 		struct tvp_result *result = &r->results[k];
 		result->first = r->plan.tasks[k].first;
 		result->count = r->plan.tasks[k].count;
 		result->worker = -1;
-		if (r->slots) {
-			size_t cap = job->workload->result_bound(job, r->plan.tasks[k]);
-			result->buf = (struct tvp_buf){r->slots + offset, 0, cap, true};
-			offset += round_up(cap + 1, SLOT_ALIGN);
-		} else {
-			result->buf.len = 0;
-		}
+		result->buf.len = 0;
 	}
+	if (r->slots)
+		tvp_shm_slots_reset(r);
 }
 
 static int by_first_unit(const void *a, const void *b)
@@ -105,9 +87,16 @@ static void inject_wrong_answer(struct tvp_runner *r)
 		}
 }
 
+/* This process's interpreter lock as cfg asks for it (NULL: --gil off). */
+static struct tvp_gil *process_gil(const struct tvp_config *cfg)
+{
+	return tvp_gil_create(&(struct tvp_gil_config){cfg->gil, cfg->gil_interval_s,
+			      cfg->gil_check, cfg->gil_free, cfg->gil_segment,
+			      cfg->gil_state_kib});
+}
+
 static int one_run(struct tvp_runner *r, const struct tvp_model *model,
-		   const struct tvp_result **ordered, double open_spawn,
-		   struct tvp_phases *ph, double *wall, struct tvp_usage *usage,
+		   const struct tvp_result **ordered, struct tvp_phases *ph, double *wall, struct tvp_usage *usage,
 		   char answer[TVP_ANSWER_MAX])
 {
 	struct tvp_usage self0 = tvp_usage_read(0), kids0 = tvp_usage_read(1);
@@ -119,14 +108,13 @@ static int one_run(struct tvp_runner *r, const struct tvp_model *model,
 	int status = model->run(r, ph);
 	if (status)
 		return status;
-	ph->spawn += open_spawn;
 
 	double collect = tvp_now();
 	if (r->job->fault_wrong)
 		inject_wrong_answer(r);
 	status = r->job->workload->reduce(r->job, ordered, r->plan.ntasks, answer);
-	ph->collect = tvp_now() - collect;
-	*wall = tvp_now() - start + open_spawn;
+	ph->collect += tvp_now() - collect; /* after what the model's own collecting took */
+	*wall = tvp_now() - start;
 
 	struct tvp_usage self = tvp_usage_diff(tvp_usage_read(0), self0);
 	struct tvp_usage kids = tvp_usage_diff(tvp_usage_read(1), kids0);
@@ -156,6 +144,17 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	tvp_plan_build(&r.plan, cfg->schedule, job->units, cfg->workers, cfg->chunk,
 		       job->default_chunk, cfg->seed);
 
+	if (cfg->worker_only) { /* a launched worker: it serves runs, the harness checks them */
+		status = runner_alloc(&r, model);
+		r.gil = process_gil(cfg);
+		if (!status)
+			status = model->serve(&r);
+		tvp_gil_destroy(r.gil);
+		free(r.model_json);
+		runner_free(&r);
+		return status;
+	}
+
 	char params[160];
 	tvp_params_line(params, sizeof params, job, " ", false);
 	tvp_activity_set("computing the reference answer of %s %s (%s)", wl->name, params,
@@ -176,9 +175,7 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	rec->ntasks = r.plan.ntasks;
 	rec->chunk = r.plan.chunk;
 	status = runner_alloc(&r, model);
-	r.gil = tvp_gil_create(&(struct tvp_gil_config){cfg->gil, cfg->gil_interval_s,
-			       cfg->gil_check, cfg->gil_free, cfg->gil_segment,
-			       cfg->gil_state_kib});
+	r.gil = process_gil(cfg);
 	const struct tvp_result **ordered = NULL;
 	if (status)
 		goto out;
@@ -191,13 +188,11 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	rec->retries = tvp_xcalloc(cfg->repeat, sizeof *rec->retries);
 	rec->workers = tvp_xcalloc(cfg->workers, sizeof *rec->workers);
 
-	double open_spawn = 0;
-	if (model->open) {
-		struct tvp_phases first = {0};
+	if (model->open) { /* start-up: a phase of its own, before every run */
 		tvp_activity_set("starting %zu %s workers", cfg->workers, model->name);
 		t = tvp_now();
-		status = model->open(&r, &first);
-		open_spawn = tvp_now() - t;
+		status = model->open(&r);
+		rec->startup_s = tvp_now() - t + r.launch_s; /* a launcher's time before open too */
 		if (status)
 			goto out;
 	}
@@ -212,8 +207,7 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 				 i < cfg->warmup ? "warm-up" : "repeat",
 				 i < cfg->warmup ? i + 1 : i - cfg->warmup + 1,
 				 i < cfg->warmup ? cfg->warmup : cfg->repeat, model->name, cfg->workers);
-		status = one_run(&r, model, ordered, i == 0 ? open_spawn : 0, &ph,
-				 &wall, &usage, answer);
+		status = one_run(&r, model, ordered, &ph, &wall, &usage, answer);
 		if (status)
 			break;
 		if (strcmp(answer, rec->reference) != 0) {
@@ -242,6 +236,7 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	}
 	rec->verified = status == 0;
 out:
+	rec->model_json = r.model_json;
 	free(ordered);
 	tvp_gil_destroy(r.gil);
 	runner_free(&r);
@@ -255,6 +250,7 @@ void tvp_record_free(struct tvp_record *rec)
 	free(rec->usage);
 	free(rec->retries);
 	free(rec->workers);
+	free(rec->model_json);
 	if (rec->job && rec->job->workload->release)
 		rec->job->workload->release((struct tvp_job *)rec->job);
 	memset(rec, 0, sizeof *rec);

@@ -13,6 +13,7 @@ struct tvp_record {
 	char answer[TVP_ANSWER_MAX];
 	char reference[TVP_ANSWER_MAX];
 	double reference_s;  /* time to compute the reference answer */
+	double startup_s;    /* the model's open: workers started once for every run (pool) */
 	const char *reference_method; /* the workload's reference, or --expect's */
 	bool verified;
 	size_t repeats;      /* measured repeats (warm-ups not included) */
@@ -22,6 +23,7 @@ struct tvp_record {
 	unsigned *retries;   /* per repeat: workers replaced (--retry); such a
 			      * repeat is kept out of the medians (report.c) */
 	struct tvp_worker_stats *workers; /* the last measured repeat */
+	char *model_json;    /* the model's "model_info" object, or NULL */
 };
 
 /* Prepare job, compute its reference answer, run cfg->warmup + cfg->repeat

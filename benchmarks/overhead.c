@@ -19,6 +19,7 @@
 #include "measure.h"
 #include "registry.h"
 #include "report.h"
+#include "transport/pipe.h"
 #include "util.h"
 
 extern char **environ;
@@ -30,7 +31,6 @@ extern char **environ;
 #define MAX_SCAN_MIB 65536
 #define SCAN_ABSENT 'y'    /* the byte the scan looks for: only the buffer's last byte */
 #define PIPE_WRITE 65536   /* bytes per write(2) when streaming through a pipe */
-#define TASK_BYTES 8       /* an "empty" pool task: its index, there and back */
 #define SPAWN_PROGRAM "/bin/true"
 
 struct settings {
@@ -55,6 +55,7 @@ struct context {
 	uint64_t round;           /* counts operations, so each can be checked */
 	long cpus;                /* CPUs online: the threads of scan_n_threads */
 	posix_spawnattr_t spawn_attr; /* the child's signal mask empty */
+	struct echo_pool *pool;   /* pool_task_round_trip: a one-worker pool's runner */
 };
 
 /* An operation: optional setup and teardown around a step timed once per
@@ -240,19 +241,34 @@ static void loop_echo_byte(struct context *ctx, int in, int out)
 			_exit(1);
 }
 
-/* Child: the pool worker's loop with an empty task: read a frame, send
- * the same payload back in a result frame; until end of file. */
-static void loop_echo_frame(struct context *ctx, int in, int out)
+/* ---- An empty pool task: the pool's own worker loop and pipe transport
+ * (transport/pipe.h), on a job of one unit whose kernel sends its input
+ * back. */
+
+static void echo_kernel(struct tvp_worker *worker, struct tvp_task task, const void *input,
+			size_t input_len)
 {
-	(void)ctx;
-	struct tvp_frame head;
-	unsigned char payload[TASK_BYTES];
-	while (tvp_read_all(in, &head, sizeof head) == 1) {
-		if (head.len != TASK_BYTES || tvp_read_all(in, payload, TASK_BYTES) != 1)
-			_exit(1);
-		if (tvp_frame_send(out, 2, 0, head.task, payload, TASK_BYTES) != 0)
-			_exit(1);
-	}
+	(void)task;
+	tvp_emit(worker, input, input_len);
+}
+
+static const struct tvp_workload echo_workload = {.name = "echo", .kernel = echo_kernel};
+
+/* The runner a pool worker serves: one task, one worker, results by pipe. */
+struct echo_pool {
+	struct tvp_job job;
+	struct tvp_config cfg;
+	struct tvp_task task;
+	struct tvp_runner runner;
+	struct tvp_result result;
+	struct tvp_worker_stats stats;
+	atomic_size_t counter;
+};
+
+/* Child: a pool worker, serving TASK commands until the pipe closes. */
+static void loop_pool_worker(struct context *ctx, int in, int out)
+{
+	_exit(tvp_pipe_serve(&ctx->pool->runner, 0, in, out));
 }
 
 /* Child: on each go byte, write the transfer buffer down the pipe. */
@@ -286,13 +302,44 @@ static void loop_fill_shared(struct context *ctx, int in, int out)
 /* ---- Operations with the helper child. */
 
 static int setup_echo_byte(struct context *ctx) { return start_child(ctx, loop_echo_byte); }
-static int setup_echo_frame(struct context *ctx) { return start_child(ctx, loop_echo_frame); }
 
 static int lost_child(const char *what)
 {
 	if (errno == 0)
 		errno = EPIPE;
 	return tvp_syserr(TVP_ERUNTIME, "overhead: the helper child stopped answering (%s)", what);
+}
+
+static int setup_pool_worker(struct context *ctx)
+{
+	struct echo_pool *p = aligned_alloc(TVP_CACHE_LINE, sizeof *p);
+	if (!p)
+		return tvp_syserr(TVP_ERUNTIME, "overhead: cannot allocate the pool's runner");
+	memset(p, 0, sizeof *p);
+	p->job = (struct tvp_job){.workload = &echo_workload, .units = 1, .default_chunk = 1};
+	p->cfg = (struct tvp_config){.workers = 1, .schedule = TVP_SCHED_DYNAMIC};
+	p->task = (struct tvp_task){0, 1};
+	p->runner = (struct tvp_runner){.job = &p->job, .cfg = &p->cfg, .results = &p->result,
+					.stats = &p->stats, .counter = &p->counter};
+	p->runner.plan = (struct tvp_plan){.schedule = TVP_SCHED_DYNAMIC, .units = 1, .chunk = 1,
+					   .workers = 1, .ntasks = 1, .tasks = &p->task};
+	ctx->pool = p;
+	int status = start_child(ctx, loop_pool_worker);
+	struct tvp_frame ready;
+	errno = 0;
+	if (!status && (tvp_read_all(ctx->from_child, &ready, sizeof ready) != 1 ||
+			ready.kind != TVP_FR_READY))
+		status = lost_child("pool worker start");
+	return status;
+}
+
+static void stop_pool_worker(struct context *ctx)
+{
+	stop_child(ctx);
+	if (ctx->pool)
+		tvp_buf_free(&ctx->pool->result.buf);
+	free(ctx->pool);
+	ctx->pool = NULL;
 }
 
 static int step_pipe_round_trip(struct context *ctx)
@@ -306,18 +353,24 @@ static int step_pipe_round_trip(struct context *ctx)
 	return 0;
 }
 
+/* One task to the pool worker and its result back, as the pool sends and
+ * reads them (the payload is the round, echoed). */
 static int step_pool_task(struct context *ctx)
 {
-	uint64_t task = ++ctx->round, echoed;
+	uint64_t round = ++ctx->round, echoed = 0;
+	struct tvp_runner *r = &ctx->pool->runner;
 	struct tvp_frame head;
+	struct tvp_usage usage = {0};
 	errno = 0;
-	if (tvp_frame_send(ctx->to_child, 1, 0, task, &task, sizeof task) != 0 ||
-	    tvp_read_all(ctx->from_child, &head, sizeof head) != 1 || head.len != sizeof echoed ||
-	    tvp_read_all(ctx->from_child, &echoed, sizeof echoed) != 1)
+	if (tvp_frame_send(ctx->to_child, TVP_CMD_TASK, 0, 0, &round, sizeof round) != 0 ||
+	    tvp_pipe_read_frame(r, ctx->from_child, &head, &usage) != 0)
 		return lost_child("pool task");
-	if (head.task != task || echoed != task)
-		return tvp_err(TVP_ERUNTIME, "overhead: the pool worker answered task %llu, not %llu",
-			       (unsigned long long)head.task, (unsigned long long)task);
+	const struct tvp_buf *got = &r->results[0].buf;
+	if (head.kind == TVP_FR_RESULT && got->len == sizeof echoed)
+		memcpy(&echoed, got->data, sizeof echoed);
+	if (echoed != round)
+		return tvp_err(TVP_ERUNTIME, "overhead: the pool worker answered round %llu, not %llu",
+			       (unsigned long long)echoed, (unsigned long long)round);
 	return 0;
 }
 
@@ -482,7 +535,7 @@ static const struct operation operations[] = {
 	{"posix_spawn_wait", "posix_spawn " SPAWN_PROGRAM " + wait (parent RSS %s)", 300, false, false,
 	 false, NULL, step_spawn, NULL},
 	{"pool_task_round_trip", "pool: an empty task to a worker and back", 5000, false,
-	 false, false, setup_echo_frame, step_pool_task, stop_child},
+	 false, false, setup_pool_worker, step_pool_task, stop_pool_worker},
 	{"pipe_round_trip", "pipe: one byte to a process and back", 5000, false, false,
 	 false, setup_echo_byte, step_pipe_round_trip, stop_child},
 	{"pipe_bytes", "pipe: move %s, child to parent", 10, false, true,
@@ -499,6 +552,7 @@ static const struct operation operations[] = {
 	 true, false, false, NULL, step_spawn, NULL},
 };
 #define NOPERATIONS (sizeof operations / sizeof *operations)
+#define EXTRA_ROWS 8 /* rows from registry.c's overhead sources (MPI) */
 
 /* Make the large parent: parent_mib of private memory in small pages (as
  * a heap of many objects is), every page written. */
@@ -659,8 +713,9 @@ static void usage(FILE *out)
 		"join a thread, fork and wait a child (small and large parent), posix_spawn, one\n"
 		"task to a pool worker and back, a pipe round trip, and bytes through a pipe vs\n"
 		"MAP_SHARED memory, and the scan limit: memchr over memory with 1 thread and one\n"
-		"thread per CPU online (no search of bytes can be faster). Each figure is the\n"
-		"median over the repetitions.\n\n"
+		"thread per CPU online (no search of bytes can be faster). Built with Open MPI:\n"
+		"an MPI round trip and bandwidth between 2 ranks over shared memory and over TCP.\n"
+		"Each figure is the median over the repetitions.\n\n"
 		"  --repeat N          repetitions of every operation (default: each its own, 10 to 5000)\n"
 		"  --parent-mib MIB    memory the large parent touches before it forks [1024]\n"
 		"  --transfer-mib MIB  bytes moved per pipe / MAP_SHARED operation [64]\n"
@@ -770,7 +825,7 @@ static int overhead_main(int argc, char **argv)
 	posix_spawnattr_setsigmask(&ctx.spawn_attr, &none);
 	posix_spawnattr_setsigdefault(&ctx.spawn_attr, &defaults);
 	posix_spawnattr_setflags(&ctx.spawn_attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	struct measurement ms[NOPERATIONS];
+	struct measurement ms[NOPERATIONS + EXTRA_ROWS];
 	memset(ms, 0, sizeof ms);
 	size_t done = 0;
 	for (; done < NOPERATIONS && !status; done++) {
@@ -778,6 +833,20 @@ static int overhead_main(int argc, char **argv)
 			break;
 		status = measure(&ctx, &operations[done], &ms[done]);
 	}
+	struct tvp_overhead_row rows[EXTRA_ROWS];
+	static struct operation extra[EXTRA_ROWS];
+	for (size_t s = 0, n = 0; !status && tvp_overhead_sources[s]; s++) /* the MPI rows */
+		for (size_t got = tvp_overhead_sources[s]->measure(rows + n, EXTRA_ROWS - n, set.repeat,
+								   set.transfer_mib * MIB);
+		     got--; n++, done++) {
+			extra[n] = (struct operation){.name = rows[n].name, .moves_bytes = rows[n].bytes_per_op};
+			ms[done] = (struct measurement){.op = &extra[n], .repeat = rows[n].repeat, .warmup = 1,
+							.bytes_per_op = rows[n].bytes_per_op,
+							.parent_rss_kb = resident_kb()};
+			ms[done].seconds = tvp_stats_of(rows[n].seconds, rows[n].repeat);
+			snprintf(ms[done].description, sizeof ms[done].description, "%s", rows[n].description);
+			free(rows[n].seconds);
+		}
 	if (ctx.big)
 		munmap(ctx.big, ctx.big_size);
 	posix_spawnattr_destroy(&ctx.spawn_attr);

@@ -14,11 +14,27 @@ extern const struct tvp_workload tvp_workload_wordcount;
 
 extern const struct tvp_command tvp_command_overhead;
 extern const struct tvp_command tvp_command_corpus;
+extern const struct tvp_command tvp_command_mpi_pingpong;
+extern const struct tvp_overhead_source tvp_overhead_mpi;
 
-extern const struct tvp_model tvp_model_serial;
-extern const struct tvp_model tvp_model_pthread;
-extern const struct tvp_model tvp_model_fork;
-extern const struct tvp_model tvp_model_pool;
+/* The models, one line each: MODEL(name) is the descriptor tvp_model_name
+ * that models/name.c defines. Their order is --list's. */
+#ifdef TVP_HAVE_MPI /* built where mpicc is present (the Makefile) */
+#define TVP_MPI_MODEL(MODEL) MODEL(mpi)
+#else
+#define TVP_MPI_MODEL(MODEL)
+#endif
+#define TVP_MODELS(MODEL)     \
+	MODEL(serial)         \
+	MODEL(pthread)        \
+	MODEL(fork)           \
+	MODEL(pool)           \
+	MODEL(openmp)         \
+	TVP_MPI_MODEL(MODEL)  \
+	/* a new model: one line above this one */
+
+#define DECLARE_MODEL(name) extern const struct tvp_model tvp_model_##name;
+TVP_MODELS(DECLARE_MODEL)
 
 const struct tvp_workload *const tvp_workloads[] = {
 	&tvp_workload_primes,
@@ -32,17 +48,25 @@ const struct tvp_workload *const tvp_workloads[] = {
 	NULL,
 };
 
+#define LIST_MODEL(name) &tvp_model_##name,
 const struct tvp_model *const tvp_models[] = {
-	&tvp_model_serial,
-	&tvp_model_pthread,
-	&tvp_model_fork,
-	&tvp_model_pool,
+	TVP_MODELS(LIST_MODEL)
 	NULL,
 };
 
 const struct tvp_command *const tvp_commands[] = {
 	&tvp_command_overhead,
 	&tvp_command_corpus,
+#ifdef TVP_HAVE_MPI
+	&tvp_command_mpi_pingpong,
+#endif
+	NULL,
+};
+
+const struct tvp_overhead_source *const tvp_overhead_sources[] = {
+#ifdef TVP_HAVE_MPI
+	&tvp_overhead_mpi,
+#endif
 	NULL,
 };
 
@@ -98,6 +122,8 @@ const char *tvp_model_kind_name(enum tvp_model_kind kind)
 		return "threads";
 	case TVP_KIND_PROCESSES:
 		return "processes";
+	case TVP_KIND_RANKS:
+		return "ranks";
 	}
 	return "unknown";
 }

@@ -178,6 +178,9 @@ static void write_table(FILE *out, const struct tvp_record *rec, const struct su
 			s->retries, s->retries == 1 ? "" : "s", rec->repeats - s->clean, rec->repeats,
 			s->clean ? "those repeats are left out of the wall, phase and cpu figures"
 				 : "every repeat had one; these figures include the replacements");
+	if (rec->model->open)
+		fprintf(out, "  startup   %.4f s  (workers started once, before every run; in no repeat)\n",
+			rec->startup_s);
 	fprintf(out, "  phases    setup %.4f  spawn %.4f  compute %.4f  collect %.4f  teardown %.4f  (medians, s)\n",
 		s->phases.setup, s->phases.spawn, s->phases.compute, s->phases.collect,
 		s->phases.teardown);
@@ -197,7 +200,7 @@ static void write_table(FILE *out, const struct tvp_record *rec, const struct su
 static const char csv_header[] =
 	"workload,model,workers,schedule,chunk,tasks,ipc,gil,params,answer,verified,repeats,"
 	"wall_median_s,wall_min_s,wall_max_s,wall_stddev_s,setup_s,spawn_s,compute_s,collect_s,"
-	"teardown_s,cpu_user_s,cpu_sys_s,ctx_voluntary,ctx_involuntary,max_rss_kb,retries,"
+	"teardown_s,startup_s,cpu_user_s,cpu_sys_s,ctx_voluntary,ctx_involuntary,max_rss_kb,retries,"
 	"clean_repeats,model_kind\n";
 
 /* A CSV field in double quotes, quotes inside doubled (RFC 4180). */
@@ -223,10 +226,10 @@ static void write_csv(FILE *out, const struct tvp_record *rec, const struct summ
 		ipc_of(rec), tvp_gil_name(cfg->gil));
 	csv_quoted(out, params);
 	fprintf(out, ",%s,%s,%zu,", rec->answer, rec->verified ? "true" : "false", rec->repeats);
-	fprintf(out, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%ld,%ld,%ld,%u,%zu,%s\n",
+	fprintf(out, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%ld,%ld,%ld,%u,%zu,%s\n",
 		s->wall.median, s->wall.min, s->wall.max, s->wall.stddev, s->phases.setup,
 		s->phases.spawn, s->phases.compute, s->phases.collect, s->phases.teardown,
-		s->usage.user_s, s->usage.sys_s, s->usage.voluntary, s->usage.involuntary,
+		rec->startup_s, s->usage.user_s, s->usage.sys_s, s->usage.voluntary, s->usage.involuntary,
 		s->usage.max_rss_kb, s->retries, s->clean, tvp_model_kind_name(rec->model->kind));
 }
 
@@ -421,9 +424,9 @@ static void write_json(FILE *out, const struct tvp_record *rec, const struct sum
 	for (size_t i = 0; i < rec->repeats; i++)
 		fprintf(out, "%s%.6f", i ? ", " : "", rec->wall_s[i]);
 	fprintf(out, "]},\n  \"phases_s\": {\"setup\": %.6f, \"spawn\": %.6f, \"compute\": %.6f, "
-		     "\"collect\": %.6f, \"teardown\": %.6f},\n",
+		     "\"collect\": %.6f, \"teardown\": %.6f},\n  \"startup_s\": %.6f,\n",
 		s->phases.setup, s->phases.spawn, s->phases.compute, s->phases.collect,
-		s->phases.teardown);
+		s->phases.teardown, rec->startup_s);
 	fprintf(out, "  \"cpu_s\": {\"user\": %.6f, \"sys\": %.6f}, "
 		     "\"ctx_switches\": {\"voluntary\": %ld, \"involuntary\": %ld}, \"max_rss_kb\": %ld,\n",
 		s->usage.user_s, s->usage.sys_s, s->usage.voluntary, s->usage.involuntary,
@@ -435,6 +438,8 @@ static void write_json(FILE *out, const struct tvp_record *rec, const struct sum
 			(unsigned long long)rec->workers[w].units, rec->workers[w].busy_s,
 			rec->workers[w].cpu_s);
 	fputs("]", out);
+	if (rec->model_json) /* what the model ran on: ranks, hosts, library (SCHEMA.md) */
+		fprintf(out, ",\n  \"model_info\": %s", rec->model_json);
 	write_gil_json(out, rec);
 	fputs("}]}\n", out);
 }

@@ -1,12 +1,8 @@
-/* runner.c - what every model shares: running a task, result slots, pinning. */
+/* runner.c - what workloads share: their params, and tvp_emit. */
 #define _GNU_SOURCE
 #include "plugin.h"
 
-#include "fault.h"
-
-#include <pthread.h>
 #include <stdio.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,66 +64,4 @@ void tvp_emit(struct tvp_worker *worker, const void *bytes, size_t len)
 {
 	if (tvp_buf_append(worker->out, bytes, len) != 0)
 		worker->overflow = true;
-}
-
-struct tvp_buf *tvp_result_buf(struct tvp_runner *runner, size_t task_index)
-{
-	return &runner->results[task_index].buf;
-}
-
-void tvp_run_task(struct tvp_runner *runner, struct tvp_worker *worker,
-		  size_t task_index, struct tvp_buf *out,
-		  const void *input, size_t input_len)
-{
-	struct tvp_task task = runner->plan.tasks[task_index];
-	struct tvp_worker_stats *mine = &runner->stats[worker->id];
-	out->len = 0;
-	worker->out = out;
-	tvp_fault_at_task(worker->id, task_index); /* TVP_FAULT=die:...: the tests' crash */
-	double start = tvp_now();
-	runner->job->workload->kernel(worker, task, input, input_len);
-	mine->busy_s += tvp_now() - start;
-	mine->tasks++;
-	mine->units += task.count;
-	struct tvp_result *result = &runner->results[task_index];
-	result->first = task.first;
-	result->count = task.count;
-	result->worker = (int)worker->id;
-}
-
-void tvp_worker_attach(struct tvp_runner *runner, struct tvp_worker *worker)
-{
-	if (runner->gil && !worker->gil)
-		worker->gil = tvp_gil_enter(runner->gil, &runner->stats[worker->id].gil);
-}
-
-void tvp_worker_detach(struct tvp_runner *runner, struct tvp_worker *worker)
-{
-	(void)runner;
-	if (worker->gil)
-		tvp_gil_leave(worker->gil);
-	worker->gil = NULL;
-}
-
-void tvp_pin_worker(const struct tvp_runner *runner, size_t worker)
-{
-	if (!runner->cfg->pin)
-		return;
-	cpu_set_t allowed, one;
-	if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
-		return;
-	int cpus = CPU_COUNT(&allowed);
-	if (cpus <= 0)
-		return;
-	int want = (int)(worker % (size_t)cpus), seen = 0;
-	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-		if (!CPU_ISSET(cpu, &allowed))
-			continue;
-		if (seen++ == want) {
-			CPU_ZERO(&one);
-			CPU_SET(cpu, &one);
-			pthread_setaffinity_np(pthread_self(), sizeof one, &one);
-			return;
-		}
-	}
 }

@@ -459,18 +459,17 @@ class Analysis:
 		self.add_plot("plots/mandelimg.gp", ["mandelbrot-image"], name="mandelbrot-image", maxval=maxval, step=step)
 
 	def data_startup(self):
-		"""Start-up per model and worker count (group startup, no warm-up): the spawn phase for
-		pthread and fork (paid every repeat), and for the pool the first repeat's extra time over
-		the median of the others (it forks its workers once, in that repeat)."""
+		"""Start-up per model and worker count (group startup, no warm-up): a model that starts
+		its workers once (the pool) reports it as startup_s; the others pay the spawn phase on
+		every repeat."""
 		self.startup = {}
+		once = set()  # the models that start their workers once (startup_s)
 		for model, runs in split_by(group_runs(self.results, "startup"), lambda r: r["model"]).items():
 			points = []
 			for run in sorted(runs, key=lambda r: r["workers"]):
-				times = stats.repeats(run)
-				if model == "pool":
-					if len(times) < 2:
-						continue
-					cost = times[0] - sorted(times[1:])[len(times[1:]) // 2]
+				if run.get("startup_s"):
+					cost = run["startup_s"]
+					once.add(model)
 				else:
 					cost = run.get("phases_s", {}).get("spawn", float("nan"))
 				points.append([run["workers"], max(cost, 0) * 1e6])
@@ -478,7 +477,8 @@ class Analysis:
 				self.startup[model] = points
 				write_dat(os.path.join(self.data, "startup-%s.dat" % model), ["workers", "startup_us"], points)
 		if self.startup:
-			self.add_plot("plots/startup.gp", ["startup"], name="startup", models=" ".join(sorted(self.startup, key=model_rank)))
+			self.add_plot("plots/startup.gp", ["startup"], name="startup", models=" ".join(sorted(self.startup, key=model_rank)),
+				      once=" ".join(sorted(once)))
 
 	def extra_json(self, group):
 		"""The JSON a cmd line of the sweep kept as GROUP.json, or None."""

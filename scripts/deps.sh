@@ -27,6 +27,9 @@ test | bench) ;;
 esac
 
 need 'command -v cc' gcc
+# OpenMP (the openmp model): gcc's -fopenmp links libgomp1, which Debian's
+# gcc depends on; checked by linking, in case cc is another compiler.
+need 'printf "int main(void) { return 0; }\n" | cc -fopenmp -x c -o /dev/null -' libgomp1
 need 'command -v make' make
 need 'command -v python3' python3
 need 'has_header criterion/criterion.h' libcriterion-dev
@@ -45,6 +48,9 @@ need 'command -v latexmk' latexmk
 need 'kpsewhich booktabs.sty' texlive-latex-base texlive-latex-recommended texlive-fonts-recommended
 need 'kpsewhich ptmr8t.tfm' texlive-fonts-recommended
 need 'command -v pdftoppm' poppler-utils
+# Open MPI: the mpi model is built where mpicc is, run by mpirun; its tests
+# and its sweep lines need both, so both sets install them.
+need 'command -v mpicc && command -v mpirun' libopenmpi-dev openmpi-bin
 
 [ "${#missing[@]}" -eq 0 ] && exit 0
 

@@ -614,8 +614,8 @@ class Writer:
 		if not getattr(self.a, "startup", None):
 			return
 		self.emit("\\section{Start-up}\n")
-		self.emit(figure(["startup"], "Starting the workers: the spawn phase of pthread and fork (paid on every run) and the "
-				 "pool's first run over its later ones (paid once); primes to 2000, no warm-up, log scale.\\label{fig:startup}", 0.7))
+		self.emit(figure(["startup"], "Starting the workers: the spawn phase of models that start them on every run, and the "
+				 "start-up of those that start them once (the pool: \\texttt{startup\\_s}); primes to 2000, no warm-up, log scale.\\label{fig:startup}", 0.7))
 
 	def image(self):
 		"""The Mandelbrot image, when the sweep wrote one."""
@@ -697,8 +697,14 @@ def flip_sections(w):
 	flip_report.section(w)
 
 
+def mpi_section(w):
+	"""Beyond one machine: the mpi model (scripts/report_mpi.py)."""
+	import report_mpi  # imported here: it imports this module
+	report_mpi.section(w)
+
+
 SECTIONS = [Writer.machine, Writer.workloads, Writer.schedules, Writer.ipc, Writer.grep_input, Writer.gil,
-	    python_tools, Writer.overhead, Writer.startup, Writer.image, flip_sections, Writer.claims]
+	    python_tools, Writer.overhead, Writer.startup, Writer.image, flip_sections, mpi_section, Writer.claims]
 
 
 def model_rank_of(model):

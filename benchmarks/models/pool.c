@@ -1,11 +1,12 @@
 /* pool.c - the pool model: N children forked once and reused for every run. */
 #include <stdlib.h>
 
-#include "proc.h"
+#include "../supervise.h"
 
-static int pool_open(struct tvp_runner *runner, struct tvp_phases *first)
+static int pool_open(struct tvp_runner *runner)
 {
-	struct tvp_proc *crew = tvp_xcalloc(1, sizeof *crew);
+	struct tvp_crew *crew = tvp_xcalloc(1, sizeof *crew);
+	crew->start = tvp_fork_worker; /* the same workers as fork's, forked once */
 	/* With --ipc pipe the parent sends tasks down each worker's pipe, the
 	 * way Python's Pool feeds its task queue; with --ipc shm the workers
 	 * claim tasks from the plan in shared memory. */
@@ -13,7 +14,8 @@ static int pool_open(struct tvp_runner *runner, struct tvp_phases *first)
 	crew->retries = runner->cfg->retry;
 	crew->own_usage = true; /* not reaped until close: they report their CPU */
 	runner->model_state = crew;
-	int status = tvp_proc_start(runner, crew, runner->cfg->workers, &first->spawn);
+	double spawn_s;
+	int status = tvp_crew_start(runner, crew, runner->cfg->workers, &spawn_s);
 	if (status) {
 		free(crew);
 		runner->model_state = NULL;
@@ -23,16 +25,16 @@ static int pool_open(struct tvp_runner *runner, struct tvp_phases *first)
 
 static int pool_run(struct tvp_runner *runner, struct tvp_phases *phases)
 {
-	struct tvp_proc *crew = runner->model_state;
-	return tvp_proc_run(runner, crew, phases);
+	struct tvp_crew *crew = runner->model_state;
+	return tvp_crew_run(runner, crew, phases);
 }
 
 static int pool_close(struct tvp_runner *runner)
 {
-	struct tvp_proc *crew = runner->model_state;
+	struct tvp_crew *crew = runner->model_state;
 	if (!crew)
 		return 0;
-	int status = tvp_proc_stop(crew, false);
+	int status = tvp_crew_stop(crew, false);
 	free(crew);
 	runner->model_state = NULL;
 	return status;

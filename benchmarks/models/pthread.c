@@ -1,6 +1,6 @@
 /* pthread.c - the pthread model: N threads share the address space and a claim counter. */
 #define _GNU_SOURCE
-#include "../plugin.h"
+#include "../worker.h"
 #include "../rlimit.h"
 
 #include <errno.h>
@@ -23,6 +23,7 @@ struct thread {
 	size_t index;
 	struct tvp_runner *runner;
 	struct gate *gate;
+	int status; /* what its worker loop returned */
 };
 
 static void *thread_main(void *arg)
@@ -42,18 +43,7 @@ static void *thread_main(void *arg)
 	if (state == GATE_ABORT)
 		return NULL;
 
-	struct tvp_worker worker = {.job = runner->job, .id = self->index};
-	struct tvp_worker_stats *mine = &runner->stats[self->index];
-	double cpu = tvp_thread_cpu();
-	size_t cursor = 0;
-	long task;
-	tvp_worker_attach(runner, &worker);
-	while ((task = tvp_plan_next(&runner->plan, self->index, &cursor, runner->counter)) >= 0)
-		tvp_run_task(runner, &worker, (size_t)task, tvp_result_buf(runner, (size_t)task),
-			     NULL, 0);
-	tvp_worker_detach(runner, &worker);
-	mine->cpu_s = tvp_thread_cpu() - cpu;
-	mine->end_at = tvp_now();
+	self->status = tvp_worker_loop(runner, self->index, NULL);
 	return NULL;
 }
 
@@ -95,8 +85,11 @@ static int pthread_run(struct tvp_runner *runner, struct tvp_phases *phases)
 	phases->spawn = go - spawn;
 	open_gate(&gate, status ? GATE_ABORT : GATE_GO);
 
-	for (size_t i = 0; i < started; i++)
+	for (size_t i = 0; i < started; i++) {
 		pthread_join(threads[i].id, NULL);
+		if (!status)
+			status = threads[i].status;
+	}
 	double joined = tvp_now(), last = go;
 	for (size_t i = 0; i < started; i++)
 		if (runner->stats[i].end_at > last)

@@ -1,23 +1,13 @@
 /* serial.c - the serial model: the caller runs every unit, in unit order. */
-#include "../plugin.h"
+#include "../worker.h"
 
 static int serial_run(struct tvp_runner *runner, struct tvp_phases *phases)
 {
-	struct tvp_worker worker = {.job = runner->job, .id = 0};
 	tvp_pin_worker(runner, 0);
-	double start = tvp_now(), cpu = tvp_thread_cpu();
-	size_t cursor = 0;
-	long task;
-	tvp_worker_attach(runner, &worker);
-	while ((task = tvp_plan_next(&runner->plan, 0, &cursor, runner->counter)) >= 0)
-		tvp_run_task(runner, &worker, (size_t)task, tvp_result_buf(runner, (size_t)task),
-			     NULL, 0);
-	tvp_worker_detach(runner, &worker);
-	runner->stats[0].cpu_s = tvp_thread_cpu() - cpu;
+	double start = tvp_now();
+	int status = tvp_worker_loop(runner, 0, NULL);
 	phases->compute = tvp_now() - start;
-	if (worker.overflow)
-		return tvp_err(TVP_ERUNTIME, "internal: a result outgrew its slot");
-	return 0;
+	return status;
 }
 
 const struct tvp_model tvp_model_serial = {

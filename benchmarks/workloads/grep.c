@@ -32,8 +32,8 @@
 enum grep_engine { GREP_PCRE2, GREP_POSIX };
 enum grep_input { GREP_SHARED, GREP_SHIP };
 
-/* What one worker needs to match with one engine, made by that worker on
- * its first task and kept for the job: PCRE2's match data and JIT stack,
+/* What one worker needs to match with one engine, made by that worker as
+ * its share of a run begins (worker->scratch): PCRE2's match data and JIT stack,
  * or a private copy of the GNU regex (glibc's re_search locks the pattern
  * it is given, which would serialise threads sharing one). */
 struct grep_scratch {
@@ -71,7 +71,6 @@ struct grep {
 	size_t longest, longest_at; /* the longest line: its length and offset */
 	bool truncate_hook; /* TVP_GREP_TRUNCATE (tests): the first task truncates the file */
 	bool sigsegv_caught; /* on_sigsegv installed (release puts back the one before) */
-	struct grep_scratch *scratch; /* TVP_MAX_WORKERS, one per worker id */
 };
 
 /* What a task emits, after its --print records: the last bytes of its result. */
@@ -269,29 +268,27 @@ static void altstack_leave(void *memory)
 	free(memory);
 }
 
-/* Fill s for engine; out of memory ends the process (status 1). */
-static void scratch_make(const struct grep *g, struct grep_scratch *s, enum grep_engine engine)
+/* Fill s for engine. 0, or TVP_ERUNTIME after one line (out of memory). */
+static int scratch_make(const struct grep *g, struct grep_scratch *s, enum grep_engine engine)
 {
 	s->engine = engine;
 	if (engine == GREP_PCRE2) {
 		s->match = pcre2_match_data_create_from_pattern(g->code, NULL);
 		s->context = pcre2_match_context_create(NULL);
 		s->jit_stack = pcre2_jit_stack_create(GREP_JIT_STACK_MIN, GREP_JIT_STACK_MAX, NULL);
-		if (!s->match || !s->context || !s->jit_stack) {
-			tvp_err(TVP_ERUNTIME, "out of memory for PCRE2 match data");
-			_exit(TVP_ERUNTIME);
-		}
+		s->ready = true; /* scratch_free frees what was made */
+		if (!s->match || !s->context || !s->jit_stack)
+			return tvp_err(TVP_ERUNTIME, "grep: out of memory for PCRE2 match data");
 		pcre2_jit_stack_assign(s->context, NULL, s->jit_stack);
 	} else {
 		if (compile_gnu(g, &s->gnu) != 0)
-			_exit(TVP_ERUNTIME); /* it compiled in prepare: only memory can fail here */
-		if (g->filter && !(s->filter_match = pcre2_match_data_create(1, NULL))) {
-			tvp_err(TVP_ERUNTIME, "out of memory for PCRE2 match data");
-			_exit(TVP_ERUNTIME);
-		}
+			return TVP_ERUNTIME; /* it compiled in prepare: only memory can fail here */
+		s->ready = true;
+		if (g->filter && !(s->filter_match = pcre2_match_data_create(1, NULL)))
+			return tvp_err(TVP_ERUNTIME, "grep: out of memory for PCRE2 match data");
 		s->altstack = altstack_enter();
 	}
-	s->ready = true;
+	return 0;
 }
 
 /* Free what scratch_make made (nothing if it never ran). */
@@ -385,7 +382,12 @@ static int line_decided(const struct grep *g, struct grep_scratch *s, const char
 	if (found < 0 && s->engine == GREP_PCRE2 && pcre2_gave_up(found) && len <= INT_MAX) {
 		if (!s->fallback) {
 			s->fallback = tvp_xcalloc(1, sizeof *s->fallback);
-			scratch_make(g, s->fallback, GREP_POSIX);
+			if (scratch_make(g, s->fallback, GREP_POSIX) != 0) {
+				scratch_free(s->fallback);
+				free(s->fallback);
+				s->fallback = NULL;
+				return GREP_GNU_FAILED;
+			}
 		}
 		found = line_matches(g, s->fallback, line, len);
 	}
@@ -577,15 +579,28 @@ static void search_candidates(struct tvp_worker *worker, const struct grep *g,
 	}
 }
 
-/* The calling worker's scratch, made on its first task. Only worker id
- * touches slot id: threads never share one; processes own their copies. */
-static struct grep_scratch *scratch_of(struct tvp_worker *worker)
+/* The worker's own scratch (worker_start), on its own thread: threads
+ * never share one, processes make their own. 0, or TVP_ERUNTIME said. */
+static int grep_worker_start(struct tvp_worker *worker)
 {
 	const struct grep *g = worker->job->state;
-	struct grep_scratch *s = &g->scratch[worker->id];
-	if (!s->ready)
-		scratch_make(g, s, g->engine);
-	return s;
+	struct grep_scratch *s = aligned_alloc(TVP_CACHE_LINE, sizeof *s);
+	if (!s)
+		return tvp_err(TVP_ERUNTIME, "grep: out of memory for worker %zu's match data",
+			       worker->id);
+	memset(s, 0, sizeof *s);
+	worker->scratch = s;
+	return scratch_make(g, s, g->engine);
+}
+
+/* Free what grep_worker_start made (worker_end). */
+static void grep_worker_end(struct tvp_worker *worker)
+{
+	if (!worker->scratch)
+		return;
+	scratch_free(worker->scratch);
+	free(worker->scratch);
+	worker->scratch = NULL;
 }
 
 /* ---- The workload. */
@@ -751,11 +766,6 @@ static int grep_prepare(struct tvp_job *job)
 			       g->longest_at, g->path, g->longest, INT_MAX);
 	job->default_chunk = 1;
 	job->ship_input = g->input == GREP_SHIP; /* threads and serial read the mapping anyway */
-	size_t scratch_size = TVP_MAX_WORKERS * sizeof *g->scratch;
-	g->scratch = aligned_alloc(TVP_CACHE_LINE, scratch_size);
-	if (!g->scratch)
-		return tvp_syserr(TVP_ERUNTIME, "grep: cannot allocate the workers' match data");
-	memset(g->scratch, 0, scratch_size);
 	g->truncate_hook = getenv("TVP_GREP_TRUNCATE") != NULL;
 	return 0;
 }
@@ -770,20 +780,19 @@ static int grep_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX])
 {
 	const struct grep *g = job->state;
 	struct grep_scratch other = {0}, pcre2 = {0}, own = {0};
-	scratch_make(g, &other, g->engine == GREP_PCRE2 ? GREP_POSIX : GREP_PCRE2);
-	if (g->longest > INT_MAX)
-		scratch_make(g, &pcre2, GREP_PCRE2);
+	int status = scratch_make(g, &other, g->engine == GREP_PCRE2 ? GREP_POSIX : GREP_PCRE2);
+	if (!status && g->longest > INT_MAX)
+		status = scratch_make(g, &pcre2, GREP_PCRE2);
 	uint64_t matches = 0;
-	int status = 0;
-	for (size_t pos = 0; pos < g->size;) {
+	for (size_t pos = 0; !status && pos < g->size;) {
 		size_t stop = line_stop(g->text, g->size, pos);
 		struct grep_scratch *s = stop - pos > INT_MAX ? &pcre2 : &other;
 		int found = line_matches(g, s, g->text + pos, stop - pos);
 		if (found < 0 && s->engine == GREP_PCRE2 && g->engine == GREP_POSIX) {
 			/* PCRE2 gave up (its match limit) where GNU regex has no limit:
 			 * this line alone is asked of GNU regex, on its own. */
-			if (!own.ready)
-				scratch_make(g, &own, GREP_POSIX);
+			if (!own.ready && (status = scratch_make(g, &own, GREP_POSIX)) != 0)
+				break;
 			found = line_matches(g, s = &own, g->text + pos, stop - pos);
 		}
 		if (found < 0) {
@@ -813,7 +822,7 @@ static void grep_kernel(struct tvp_worker *worker, struct tvp_task task, const v
 	const char *text = input ? input : g->text ? g->text + begin : "";
 	size_t len = input ? input_len : end - begin;
 	struct grep_part part = {.bytes = len};
-	struct grep_scratch *s = scratch_of(worker);
+	struct grep_scratch *s = worker->scratch;
 	if (g->truncate_hook && task.first == 0 && truncate(g->path, 0) != 0)
 		tvp_syserr(TVP_ERUNTIME, "grep: TVP_GREP_TRUNCATE: cannot truncate %s", g->path);
 	if (g->literal_len)
@@ -959,10 +968,6 @@ static void grep_release(struct tvp_job *job)
 	struct grep *g = job->state;
 	if (!g)
 		return;
-	if (g->scratch)
-		for (size_t w = 0; w < TVP_MAX_WORKERS; w++)
-			scratch_free(&g->scratch[w]);
-	free(g->scratch);
 	if (g->code)
 		pcre2_code_free(g->code);
 	if (g->filter)
@@ -992,6 +997,8 @@ const struct tvp_workload tvp_workload_grep = {
 	.prepare = grep_prepare,
 	.reference_answer = grep_reference,
 	.kernel = grep_kernel,
+	.worker_start = grep_worker_start,
+	.worker_end = grep_worker_end,
 	.result_bound = grep_result_bound,
 	.reduce = grep_reduce,
 	.pack = grep_pack,

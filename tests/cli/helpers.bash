@@ -25,3 +25,23 @@ json_field() {
 listed_models() {
 	"$TVP" --list | awk '/^models:/ { on = 1; next } /^[a-z]/ { on = 0 } on { print $1, $2 }'
 }
+
+# model_runs [KIND...]: "NAME KIND IPC" for every way to run each model `tvp --list`
+# names (of the given kinds; all when none given): a process model once per
+# --ipc (pipe, shm), the others with IPC "none". A new model is in every matrix.
+model_runs() {
+	local name kind
+	listed_models | while read -r name kind; do
+		[ $# -eq 0 ] || [[ " $* " == *" $kind "* ]] || continue
+		case $kind in
+		processes) printf '%s %s pipe\n%s %s shm\n' "$name" "$kind" "$name" "$kind" ;;
+		*) printf '%s %s none\n' "$name" "$kind" ;;
+		esac
+	done
+}
+
+# sweep_each KIND...: the calling file's `sweep MODEL IPC` for every line of model_runs KIND...
+sweep_each() {
+	local model kind ipc
+	while read -r model kind ipc; do sweep "$model" "$ipc" || return 1; done < <(model_runs "$@")
+}

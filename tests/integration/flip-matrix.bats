@@ -25,26 +25,22 @@ no_new_shm() {
 
 # matrix ANSWER ARGS...: every model x schedule x GIL mode (and both ipc for processes) gives ANSWER.
 matrix() {
-	local answer=$1 model schedule gil ipc
+	local answer=$1 model kind schedule gil ipc
 	shift
-	for model in serial pthread fork pool; do
+	while read -r model kind ipc; do
 		for schedule in static dynamic guided random; do
 			for gil in off modern legacy; do
-				local -a ipcs=(none)
-				case $model in fork | pool) ipcs=(pipe shm) ;; esac
-				for ipc in "${ipcs[@]}"; do
-					local -a extra=(--model "$model" --schedule "$schedule" --gil "$gil")
-					[ "$model" = serial ] || extra+=(--workers 3)
-					[ "$ipc" = none ] || extra+=(--ipc "$ipc")
-					run --separate-stderr "$TVP" "$@" "${extra[@]}"
-					if [ "$status" -ne 0 ] || [[ "${lines[1]}" != *",$answer,true,"* ]]; then
-						echo "tvp $* ${extra[*]}: exit $status, want $answer: $output $stderr"
-						return 1
-					fi
-				done
+				local -a extra=(--model "$model" --schedule "$schedule" --gil "$gil")
+				[ "$kind" = serial ] || extra+=(--workers 3)
+				[ "$ipc" = none ] || extra+=(--ipc "$ipc")
+				run --separate-stderr "$TVP" "$@" "${extra[@]}"
+				if [ "$status" -ne 0 ] || [[ "${lines[1]}" != *",$answer,true,"* ]]; then
+					echo "tvp $* ${extra[*]}: exit $status, want $answer: $output $stderr"
+					return 1
+				fi
 			done
 		done
-	done
+	done < <(model_runs)
 }
 
 @test "pagefault: every model, schedule, ipc and GIL mode sums the values written back to the closed form" {
@@ -110,17 +106,17 @@ io_sockets() { grep -o '@tvp-io-[0-9]*-[0-9]*' /proc/net/unix | sort -u || true;
 }
 
 @test "io: with a CPU hog beside the requests, every model and GIL mode still verifies" {
-	local answer model gil
+	local answer model kind gil
 	answer=$(io_answer)
-	for model in serial pthread fork pool; do
+	while read -r model kind; do
 		for gil in off modern legacy; do
 			local -a extra=(--model "$model" --gil "$gil" --cpu-hogs 1 --schedule dynamic)
-			[ "$model" = serial ] || extra+=(--workers 2)
+			[ "$kind" = serial ] || extra+=(--workers 2)
 			run --separate-stderr "$TVP" "${IO[@]}" "${extra[@]}"
 			[ "$status" -eq 0 ] && [[ "${lines[1]}" == *",$answer,true,"* ]] ||
 				{ echo "${extra[*]}: exit $status: $output $stderr"; return 1; }
 		done
-	done
+	done < <(listed_models)
 }
 
 @test "io: a corrupted result disagrees with the server's own log (exit 1)" {

@@ -23,22 +23,22 @@ row() {
 
 @test "every GIL mode x model returns the sieve's answer" {
 	for gil in off modern legacy; do
-		for model in serial pthread fork pool; do
+		while read -r model kind; do
 			workers=3
-			[ "$model" = serial ] && workers=1
+			[ "$kind" = serial ] && workers=1
 			row --gil "$gil" --model "$model" --workers "$workers" --schedule dynamic
-		done
+		done < <(listed_models)
 	done
 }
 
 @test "every GIL mode x model with GIL-free work, coarse and fine, returns the answer" {
 	for gil in modern legacy; do
-		for model in serial pthread fork pool; do
+		while read -r model kind; do
 			workers=3
-			[ "$model" = serial ] && workers=1
+			[ "$kind" = serial ] && workers=1
 			row --gil "$gil" --model "$model" --workers "$workers" --gil-free 0.5 --gil-segment 1
 			row --gil "$gil" --model "$model" --workers "$workers" --gil-free 0.9 --gil-segment 1000
-		done
+		done < <(listed_models)
 	done
 	row --gil modern --model pthread --workers 4 --gil-free 1
 	row --gil modern --model pthread --workers 4 --gil-interval 0.1 --schedule guided
@@ -88,9 +88,9 @@ PY
 @test "the GIL is workload-agnostic: mandelbrot verifies under every mode x model" {
 	"$TVP" --list | grep -Eq '^  mandelbrot ' || skip "tvp has no mandelbrot yet"
 	for gil in modern legacy; do
-		for model in serial pthread fork pool; do
+		while read -r model kind; do
 			workers=3
-			[ "$model" = serial ] && workers=1
+			[ "$kind" = serial ] && workers=1
 			run "$TVP" mandelbrot --width 120 --height 90 --repeat 1 --warmup 0 --format json \
 				--gil "$gil" --model "$model" --workers "$workers" --gil-free 0.3
 			[ "$status" -eq 0 ] || { echo "$gil $model: $output"; return 1; }
@@ -101,7 +101,7 @@ g = r["gil_stats"]
 assert r["verified"] and r["gil"] == sys.argv[1] and g["ticks"] > 0, r
 assert g["acquisitions"] == g["handoffs"] + g["retakes"] + g["idle_takes"], g
 ' "$gil" <<<"$output"
-		done
+		done < <(listed_models)
 	done
 }
 

@@ -86,11 +86,8 @@ sweep() {
 	[ "$(count "$file" '^')" -eq 30000 ]
 }
 
-@test "pthread: every schedule x input x engine gives the serial answer" { sweep pthread none; }
-@test "fork --ipc pipe: every schedule x input x engine gives the serial answer" { sweep fork pipe; }
-@test "fork --ipc shm: every schedule x input x engine gives the serial answer" { sweep fork shm; }
-@test "pool --ipc pipe: every schedule x input x engine gives the serial answer" { sweep pool pipe; }
-@test "pool --ipc shm: every schedule x input x engine gives the serial answer" { sweep pool shm; }
+@test "every thread model tvp --list names: every schedule x input x engine gives the serial answer" { sweep_each threads; }
+@test "every process model tvp --list names, --ipc pipe and shm: every schedule x input x engine gives the serial answer" { sweep_each processes; }
 
 @test "both engines count what GNU grep counts, on corpora and edge files" {
 	local file re want got engine

@@ -48,11 +48,8 @@ sweep() {
 	done
 }
 
-@test "pthread: every row order draws the serial image" { sweep pthread none; }
-@test "fork --ipc pipe: every row order draws the serial image" { sweep fork pipe; }
-@test "fork --ipc shm: every row order draws the serial image" { sweep fork shm; }
-@test "pool --ipc pipe: every row order draws the serial image" { sweep pool pipe; }
-@test "pool --ipc shm: every row order draws the serial image" { sweep pool shm; }
+@test "every thread model tvp --list names: every row order draws the serial image" { sweep_each threads; }
+@test "every process model tvp --list names, --ipc pipe and shm: every row order draws the serial image" { sweep_each processes; }
 
 # 4000 pixels a row at two bytes a count: 8000 bytes a row, so one block of
 # 32 rows is 256 KB, four times a pipe's 64 KiB buffer, in one result.

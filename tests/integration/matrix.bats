@@ -42,18 +42,18 @@ sweep() {
 	done
 }
 
-@test "pthread: every schedule x workers x chunk" { sweep pthread none; }
-@test "fork --ipc pipe: every schedule x workers x chunk" { sweep fork pipe; }
-@test "fork --ipc shm: every schedule x workers x chunk" { sweep fork shm; }
-@test "pool --ipc pipe: every schedule x workers x chunk" { sweep pool pipe; }
-@test "pool --ipc shm: every schedule x workers x chunk" { sweep pool shm; }
+@test "every thread model tvp --list names: every schedule x workers x chunk" { sweep_each threads; }
+@test "every process model tvp --list names, --ipc pipe and shm: every schedule x workers x chunk" { sweep_each processes; }
 
 @test "pinned workers still return the answer" {
-	for model in pthread fork pool; do
-		run "$TVP" "${ARGS[@]}" --model "$model" --workers 3 --pin
-		[ "$status" -eq 0 ]
+	local model kind ipc
+	while read -r model kind ipc; do
+		local -a extra=(--model "$model" --workers 3 --pin)
+		[ "$ipc" = none ] || extra+=(--ipc "$ipc")
+		run "$TVP" "${ARGS[@]}" "${extra[@]}"
+		[ "$status" -eq 0 ] || { echo "$model $ipc: $output"; return 1; }
 		[[ "${lines[1]}" == *",$ANSWER,true,"* ]]
-	done
+	done < <(model_runs threads processes)
 }
 
 @test "no worker process outlives a run" {

@@ -201,6 +201,7 @@ Test(gil, a_forked_child_has_its_own_free_lock)
 		/* The parent holds its lock; this copy must be free. */
 		memset(&child_stats, 0, sizeof child_stats);
 		alarm(10);
+		tvp_gil_fresh_for_process(gil); /* as a process model's worker starts */
 		struct tvp_gil_thread *child = tvp_gil_enter(gil, &child_stats);
 		tvp_gil_leave(child);
 		_exit(child_stats.idle_takes == 1 && child_stats.wait_s == 0 ? 0 : 3);

@@ -271,6 +271,7 @@ static void check_kernel(const char *text, const char *regex, const char *unit_b
 
 		struct tvp_buf out = {0};
 		struct tvp_worker worker = {.job = &job, .out = &out};
+		cr_assert_eq(tvp_workload_grep.worker_start(&worker), 0); /* its match data */
 		size_t results_size = (job.units + 1) * sizeof(struct tvp_result);
 		struct tvp_result *results = aligned_alloc(TVP_CACHE_LINE, results_size); /* its alignment */
 		cr_assert_not_null(results);
@@ -297,6 +298,7 @@ static void check_kernel(const char *text, const char *regex, const char *unit_b
 		tvp_buf_free(&out);
 		free(results);
 		free(ordered);
+		tvp_workload_grep.worker_end(&worker);
 		tvp_workload_grep.release(&job);
 	}
 	unlink(path);

@@ -1,6 +1,6 @@
-/* proc.c - process workers, shared by the fork and pool models. */
+/* supervise.c - a crew of worker processes: start, feed, watch, replace, reap (fork and pool share it). */
 #define _GNU_SOURCE
-#include "proc.h"
+#include "supervise.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,133 +14,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../cleanup.h"
-#include "../fault.h"
-#include "../rlimit.h"
-
-/* Commands, parent -> worker. */
-enum { CMD_RUN = 1, CMD_TASK, CMD_END };
-/* Frames, worker -> parent. */
-enum { FR_READY = 1, FR_RESULT, FR_DONE, FR_RUN_END };
+#include "cleanup.h"
+#include "rlimit.h"
+#include "transport/pipe.h"
 
 #define INFLIGHT 2 /* tasks a dispatching parent keeps queued per worker */
-
-/* ---- The worker side. */
-
-struct worker_side {
-	struct tvp_runner *runner;
-	struct tvp_worker worker;
-	int cmd, res;
-	struct tvp_buf scratch, input;
-	struct tvp_usage since;
-	double cpu_since;
-};
-
-static _Noreturn void worker_fail(const char *what)
-{
-	if (errno != EPIPE) /* EPIPE: the parent is gone; nobody to tell */
-		tvp_syserr(TVP_ERUNTIME, "worker: %s", what);
-	_exit(TVP_ERUNTIME);
-}
-
-static void do_task(struct worker_side *ws, size_t task, const void *input, size_t len)
-{
-	struct tvp_runner *r = ws->runner;
-	struct tvp_worker_stats *mine = &r->stats[ws->worker.id];
-	bool in_place = r->slots != NULL;
-	struct tvp_buf *out = in_place ? tvp_result_buf(r, task) : &ws->scratch;
-	mine->current_task = (int64_t)task;
-	tvp_worker_attach(r, &ws->worker);
-	tvp_run_task(r, &ws->worker, task, out, input, len);
-	mine->current_task = -1;
-	if (ws->worker.overflow) {
-		tvp_err(TVP_ERUNTIME, "internal: the result of task %zu outgrew its slot", task);
-		_exit(TVP_ERUNTIME);
-	}
-	int sent = in_place ? tvp_frame_send(ws->res, FR_DONE, (uint32_t)ws->worker.id, task, NULL, 0)
-			    : tvp_frame_send(ws->res, FR_RESULT, (uint32_t)ws->worker.id, task,
-					     out->data, out->len);
-	if (sent)
-		worker_fail("cannot send a result");
-}
-
-static void send_run_end(struct worker_side *ws)
-{
-	struct tvp_worker_stats *mine = &ws->runner->stats[ws->worker.id];
-	tvp_worker_detach(ws->runner, &ws->worker);
-	struct tvp_usage now = tvp_usage_read(0);
-	struct tvp_usage used = tvp_usage_diff(now, ws->since);
-	double cpu = tvp_thread_cpu();
-	mine->cpu_s = cpu - ws->cpu_since;
-	mine->end_at = tvp_now();
-	ws->since = now;
-	ws->cpu_since = cpu;
-	if (tvp_frame_send(ws->res, FR_RUN_END, (uint32_t)ws->worker.id, 0, &used, sizeof used))
-		worker_fail("cannot report the end of a run");
-	tvp_fault_when_idle(ws->worker.id); /* TVP_FAULT=die:idle: the tests' idle death */
-}
-
-static _Noreturn void worker_main(struct tvp_runner *r, size_t id, int cmd, int res,
-				  pid_t parent)
-{
-	/* Die with the parent, even if it died before this line. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(TVP_ERUNTIME);
-	tvp_pin_worker(r, id);
-
-	struct worker_side ws = {
-		.runner = r,
-		.worker = {.job = r->job, .id = id},
-		.cmd = cmd,
-		.res = res,
-		.since = tvp_usage_read(0),
-		.cpu_since = tvp_thread_cpu(),
-	};
-	r->stats[id].current_task = -1;
-	if (tvp_frame_send(res, FR_READY, (uint32_t)id, 0, NULL, 0))
-		worker_fail("cannot report ready");
-
-	for (;;) {
-		struct tvp_frame command;
-		int got = tvp_read_all(cmd, &command, sizeof command);
-		if (got == 0)
-			_exit(0); /* the parent closed the pipe: done */
-		if (got < 0)
-			worker_fail("cannot read a command");
-		ws.input.len = 0;
-		if (command.len) {
-			if (ws.input.cap < command.len) {
-				ws.input.data = tvp_xrealloc(ws.input.data, command.len);
-				ws.input.cap = command.len;
-			}
-			if (tvp_read_all(cmd, ws.input.data, command.len) != 1)
-				worker_fail("cannot read a task's input");
-			ws.input.len = command.len;
-		}
-		switch (command.kind) {
-		case CMD_RUN: {
-			size_t cursor = 0;
-			long task;
-			while ((task = tvp_plan_next(&r->plan, id, &cursor, r->counter)) >= 0)
-				do_task(&ws, (size_t)task, NULL, 0);
-			send_run_end(&ws);
-			break;
-		}
-		case CMD_TASK:
-			do_task(&ws, command.task, ws.input.len ? ws.input.data : NULL, ws.input.len);
-			break;
-		case CMD_END:
-			send_run_end(&ws);
-			break;
-		default:
-			errno = EPROTO;
-			worker_fail("unknown command");
-		}
-	}
-}
-
-/* ---- The parent side. */
 
 static void raise_fd_limit(size_t workers)
 {
@@ -225,15 +103,15 @@ static const char *state_phrase(char state)
 }
 
 /* Worker w made progress at now (a frame came; no system call). */
-static void watch_progress(struct tvp_proc *proc, size_t w, double now)
+static void watch_progress(struct tvp_crew *crew, size_t w, double now)
 {
-	proc->watch_at[w] = now;
+	crew->watch_at[w] = now;
 }
 
 /* How long a poll may wait before the watchdog looks again. */
-static int watch_interval_ms(const struct tvp_proc *proc)
+static int watch_interval_ms(const struct tvp_crew *crew)
 {
-	double ms = proc->stall_s * 1000 / 4;
+	double ms = crew->stall_s * 1000 / 4;
 	return ms < 10 ? 10 : ms > 1000 ? 1000 : (int)ms;
 }
 
@@ -241,112 +119,116 @@ static int watch_interval_ms(const struct tvp_proc *proc)
  * why ("is stopped (state T) and has made no progress for 60 s"). A
  * worker that used CPU time since the last look is making progress.
  * Reads /proc/PID/stat: call it once per watch interval, not per frame. */
-static bool stalled(struct tvp_proc *proc, size_t w, double now, char *why, size_t size)
+static bool stalled(struct tvp_crew *crew, size_t w, double now, char *why, size_t size)
 {
 	char state = '?';
 	unsigned long long ticks = 0;
-	if (read_proc_stat(proc->pids[w], &state, &ticks) == 0 && ticks != proc->watch_ticks[w]) {
-		proc->watch_ticks[w] = ticks;
-		proc->watch_at[w] = now;
+	if (read_proc_stat(crew->pids[w], &state, &ticks) == 0 && ticks != crew->watch_ticks[w]) {
+		crew->watch_ticks[w] = ticks;
+		crew->watch_at[w] = now;
 		return false;
 	}
-	if (now - proc->watch_at[w] < proc->stall_s)
+	if (now - crew->watch_at[w] < crew->stall_s)
 		return false;
 	snprintf(why, size, "%s and has made no progress for %g s (--stall-timeout)",
-		 state_phrase(state), proc->stall_s);
+		 state_phrase(state), crew->stall_s);
 	return true;
 }
 
-/* Fork worker i into slot i, with fresh pipes. 0, or a status after one line. */
-static int start_worker(struct tvp_runner *runner, struct tvp_proc *proc, size_t i)
+void tvp_crew_child(const struct tvp_crew *crew)
+{
+	for (size_t j = 0; j < crew->workers; j++) {
+		if (crew->cmd_fd[j] >= 0)
+			close(crew->cmd_fd[j]);
+		if (crew->res_fd[j] >= 0)
+			close(crew->res_fd[j]);
+	}
+	/* Die with the parent, even if it died before this line. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != crew->parent)
+		_exit(TVP_ERUNTIME);
+}
+
+/* Start worker i in slot i (the model's start), with fresh pipes. 0, or a
+ * status after one line. */
+static int start_worker(struct tvp_runner *runner, struct tvp_crew *crew, size_t i)
 {
 	int cmd[2], res[2];
 	if (pipe2(cmd, O_CLOEXEC) != 0)
-		return pipe_failed(i, proc->workers);
+		return pipe_failed(i, crew->workers);
 	if (pipe2(res, O_CLOEXEC) != 0) {
-		int status = pipe_failed(i, proc->workers);
+		int status = pipe_failed(i, crew->workers);
 		close(cmd[0]), close(cmd[1]);
 		return status;
 	}
-	fflush(NULL); /* nothing buffered may be written twice */
-	pid_t pid = tvp_cleanup_fork(); /* registered before any signal can act */
-	if (pid < 0) {
-		int status = fork_failed(i, proc->workers);
-		close(cmd[0]), close(cmd[1]), close(res[0]), close(res[1]);
-		return status;
-	}
-	if (pid == 0) {
-		close(cmd[1]);
-		close(res[0]);
-		for (size_t j = 0; j < proc->workers; j++) {
-			if (proc->cmd_fd[j] >= 0)
-				close(proc->cmd_fd[j]);
-			if (proc->res_fd[j] >= 0)
-				close(proc->res_fd[j]);
-		}
-		worker_main(runner, i, cmd[0], res[1], proc->parent);
-	}
+	crew->cmd_fd[i] = cmd[1]; /* the parent's ends: the child closes them */
+	crew->res_fd[i] = res[0];
+	pid_t pid = crew->start(runner, crew, i, cmd[0], res[1]);
 	close(cmd[0]);
 	close(res[1]);
-	proc->pids[i] = pid;
-	proc->cmd_fd[i] = cmd[1];
-	proc->res_fd[i] = res[0];
+	if (pid < 0) {
+		int status = fork_failed(i, crew->workers);
+		close(cmd[1]), close(res[0]);
+		crew->cmd_fd[i] = crew->res_fd[i] = -1;
+		return status;
+	}
+	crew->pids[i] = pid;
 	fcntl(cmd[1], F_SETFL, fcntl(cmd[1], F_GETFL) | O_NONBLOCK);
-	watch_progress(proc, i, tvp_now());
+	watch_progress(crew, i, tvp_now());
 	return 0;
 }
 
 /* Wait for worker i's READY frame, minding the watchdog. 0, or a status
  * after one line. */
-static int wait_ready(struct tvp_proc *proc, size_t i)
+static int wait_ready(struct tvp_crew *crew, size_t i)
 {
-	struct pollfd one = {.fd = proc->res_fd[i], .events = POLLIN};
+	struct pollfd one = {.fd = crew->res_fd[i], .events = POLLIN};
 	char stall[160];
 	for (;;) {
-		int got = poll(&one, 1, watch_interval_ms(proc));
+		int got = poll(&one, 1, watch_interval_ms(crew));
 		if (got < 0 && errno != EINTR)
 			return tvp_syserr(TVP_ERUNTIME, "poll");
 		if (got > 0)
 			break;
-		if (stalled(proc, i, tvp_now(), stall, sizeof stall)) {
-			kill(proc->pids[i], SIGKILL);
+		if (stalled(crew, i, tvp_now(), stall, sizeof stall)) {
+			kill(crew->pids[i], SIGKILL);
 			return tvp_err(TVP_ERUNTIME, "worker %zu (pid %d) %s while starting",
-				       i, (int)proc->pids[i], stall);
+				       i, (int)crew->pids[i], stall);
 		}
 	}
 	struct tvp_frame ready;
-	if (tvp_read_all(proc->res_fd[i], &ready, sizeof ready) != 1 || ready.kind != FR_READY)
+	if (tvp_read_all(crew->res_fd[i], &ready, sizeof ready) != 1 || ready.kind != TVP_FR_READY)
 		return tvp_err(TVP_ERUNTIME, "worker %zu (pid %d) died while starting (workers 0 to %zu)",
-			       i, (int)proc->pids[i], proc->workers - 1);
-	watch_progress(proc, i, tvp_now());
+			       i, (int)crew->pids[i], crew->workers - 1);
+	watch_progress(crew, i, tvp_now());
 	return 0;
 }
 
-int tvp_proc_start(struct tvp_runner *runner, struct tvp_proc *proc,
+int tvp_crew_start(struct tvp_runner *runner, struct tvp_crew *crew,
 		   size_t workers, double *spawn_s)
 {
-	proc->workers = workers;
-	proc->started = 0;
-	proc->parent = getpid();
-	proc->pids = tvp_xcalloc(workers, sizeof *proc->pids);
-	proc->cmd_fd = tvp_xcalloc(workers, sizeof *proc->cmd_fd);
-	proc->res_fd = tvp_xcalloc(workers, sizeof *proc->res_fd);
-	proc->watch_at = tvp_xcalloc(workers, sizeof *proc->watch_at);
-	proc->watch_ticks = tvp_xcalloc(workers, sizeof *proc->watch_ticks);
-	proc->stall_s = runner->cfg->stall_timeout_s > 0 ? runner->cfg->stall_timeout_s : 60;
+	crew->workers = workers;
+	crew->started = 0;
+	crew->parent = getpid();
+	crew->pids = tvp_xcalloc(workers, sizeof *crew->pids);
+	crew->cmd_fd = tvp_xcalloc(workers, sizeof *crew->cmd_fd);
+	crew->res_fd = tvp_xcalloc(workers, sizeof *crew->res_fd);
+	crew->watch_at = tvp_xcalloc(workers, sizeof *crew->watch_at);
+	crew->watch_ticks = tvp_xcalloc(workers, sizeof *crew->watch_ticks);
+	crew->stall_s = runner->cfg->stall_timeout_s > 0 ? runner->cfg->stall_timeout_s : 60;
 	for (size_t i = 0; i < workers; i++)
-		proc->cmd_fd[i] = proc->res_fd[i] = -1;
+		crew->cmd_fd[i] = crew->res_fd[i] = -1;
 	raise_fd_limit(workers);
 	int status = 0;
 
 	double start = tvp_now();
 	for (size_t i = 0; i < workers && !status; i++)
-		if ((status = start_worker(runner, proc, i)) == 0)
-			proc->started++;
-	for (size_t i = 0; i < proc->started && !status; i++)
-		status = wait_ready(proc, i);
+		if ((status = start_worker(runner, crew, i)) == 0)
+			crew->started++;
+	for (size_t i = 0; i < crew->started && !status; i++)
+		status = wait_ready(crew, i);
 	if (status) {
-		tvp_proc_stop(proc, true);
+		tvp_crew_stop(crew, true);
 		return status;
 	}
 	*spawn_s = tvp_now() - start;
@@ -372,10 +254,10 @@ static void ending_phrase(pid_t got, pid_t pid, int wstatus, char *how, size_t s
  * share of the run done, or no task of it begun), in one line. Then either start a replacement in its slot (when
  * --retry allows one more; return 0) or stop every other worker (return
  * TVP_ERUNTIME). */
-static int worker_lost(struct tvp_runner *runner, struct tvp_proc *proc, size_t w,
+static int worker_lost(struct tvp_runner *runner, struct tvp_crew *crew, size_t w,
 		       const char *stall, bool ended)
 {
-	pid_t pid = proc->pids[w];
+	pid_t pid = crew->pids[w];
 	int64_t task = runner->stats[w].current_task;
 	int wstatus = 0;
 	if (stall)
@@ -394,7 +276,7 @@ static int worker_lost(struct tvp_runner *runner, struct tvp_proc *proc, size_t 
 	}
 	if (got == pid) {
 		tvp_cleanup_remove_child(pid);
-		proc->pids[w] = 0;
+		crew->pids[w] = 0;
 	}
 	/* Idle: its share of the run done, or none of it begun (it died
 	 * between pool runs); else it was between two of its tasks. */
@@ -409,27 +291,27 @@ static int worker_lost(struct tvp_runner *runner, struct tvp_proc *proc, size_t 
 		snprintf(how, sizeof how, "%s", stall);
 	else
 		ending_phrase(got, pid, wstatus, how, sizeof how);
-	bool retry = proc->retries_used < proc->retries;
+	bool retry = crew->retries_used < crew->retries;
 	char then[64];
 	if (retry)
-		snprintf(then, sizeof then, "replacing it (retry %u of %u)", proc->retries_used + 1,
-			 proc->retries);
+		snprintf(then, sizeof then, "replacing it (retry %u of %u)", crew->retries_used + 1,
+			 crew->retries);
 	else
 		snprintf(then, sizeof then, "stopping the other workers");
 	tvp_err(TVP_ERUNTIME, "worker %zu (pid %d) %s %s; %s", w, (int)pid, how, during, then);
 	if (!retry) {
-		tvp_proc_stop(proc, true);
+		tvp_crew_stop(crew, true);
 		return TVP_ERUNTIME;
 	}
-	proc->retries_used++;
+	crew->retries_used++;
 	runner->retries++;
-	close(proc->cmd_fd[w]), close(proc->res_fd[w]);
-	proc->cmd_fd[w] = proc->res_fd[w] = -1;
-	int status = start_worker(runner, proc, w);
+	close(crew->cmd_fd[w]), close(crew->res_fd[w]);
+	crew->cmd_fd[w] = crew->res_fd[w] = -1;
+	int status = start_worker(runner, crew, w);
 	if (!status)
-		status = wait_ready(proc, w);
+		status = wait_ready(crew, w);
 	if (status)
-		tvp_proc_stop(proc, true);
+		tvp_crew_stop(crew, true);
 	return status;
 }
 
@@ -443,14 +325,6 @@ struct dispatch {
 	size_t redo_len;
 	struct tvp_buf packed;
 };
-
-static void queue_command(struct dispatch *d, size_t w, uint32_t kind, uint64_t task,
-			  const void *payload, size_t len)
-{
-	struct tvp_frame head = {kind, (uint32_t)w, task, len};
-	tvp_buf_append(&d->out[w], &head, sizeof head);
-	tvp_buf_append(&d->out[w], payload, len);
-}
 
 /* The next task the parent sends worker w, or -1: first any task to redo,
  * then (when the parent dispatches) the plan's. */
@@ -476,64 +350,12 @@ static int refill(struct tvp_runner *r, struct dispatch *d, size_t w)
 			if (status)
 				return status;
 		}
-		queue_command(d, w, CMD_TASK, (uint64_t)task, d->packed.data, d->packed.len);
+		tvp_pipe_queue(&d->out[w], TVP_CMD_TASK, w, (uint64_t)task, d->packed.data, d->packed.len);
 		d->inflight[w]++;
 	}
 	if (d->inflight[w] == 0 && !d->end_sent[w]) {
-		queue_command(d, w, CMD_END, 0, NULL, 0);
+		tvp_pipe_queue(&d->out[w], TVP_CMD_END, w, 0, NULL, 0);
 		d->end_sent[w] = true;
-	}
-	return 0;
-}
-
-/* Write what the pipe takes now; 0, or -1 when the worker is gone. */
-static int flush_commands(int fd, struct tvp_buf *out, size_t *sent)
-{
-	while (*sent < out->len) {
-		ssize_t n = write(fd, out->data + *sent, out->len - *sent);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return errno == EAGAIN ? 0 : -1;
-		}
-		*sent += (size_t)n;
-	}
-	out->len = 0;
-	*sent = 0;
-	return 0;
-}
-
-/* Read one frame from worker w. 0, or -1 when the worker is gone. */
-static int read_frame(struct tvp_runner *r, struct tvp_proc *proc, size_t w,
-		      struct tvp_frame *head)
-{
-	if (tvp_read_all(proc->res_fd[w], head, sizeof *head) != 1)
-		return -1;
-	if (head->kind == FR_RESULT || head->kind == FR_DONE) {
-		if (head->task >= r->plan.ntasks) {
-			errno = EPROTO;
-			return -1;
-		}
-	}
-	if (head->kind == FR_RESULT) {
-		struct tvp_buf *buf = tvp_result_buf(r, head->task);
-		buf->len = 0;
-		if (buf->cap < head->len) {
-			buf->data = tvp_xrealloc(buf->data, head->len);
-			buf->cap = head->len;
-		}
-		if (head->len && tvp_read_all(proc->res_fd[w], buf->data, head->len) != 1)
-			return -1;
-		buf->len = head->len;
-	} else if (head->kind == FR_RUN_END) {
-		struct tvp_usage used;
-		if (head->len != sizeof used || tvp_read_all(proc->res_fd[w], &used, sizeof used) != 1)
-			return -1;
-		if (proc->own_usage)
-			r->worker_usage = tvp_usage_add(r->worker_usage, used);
-	} else if (head->kind != FR_DONE) {
-		errno = EPROTO;
-		return -1;
 	}
 	return 0;
 }
@@ -560,9 +382,9 @@ static int recover_tasks(struct tvp_runner *r, struct dispatch *d, size_t n, boo
 	return 0;
 }
 
-int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases *phases)
+int tvp_crew_run(struct tvp_runner *r, struct tvp_crew *crew, struct tvp_phases *phases)
 {
-	size_t n = proc->started, ntasks = r->plan.ntasks;
+	size_t n = crew->started, ntasks = r->plan.ntasks;
 	if (n == 0)
 		return tvp_err(TVP_ERUNTIME, "internal: no workers to run on");
 	struct dispatch d = {
@@ -571,28 +393,29 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 		.inflight = tvp_xcalloc(n, sizeof *d.inflight),
 		.cursor = tvp_xcalloc(n, sizeof *d.cursor),
 		.end_sent = tvp_xcalloc(n, sizeof *d.end_sent),
-		.from_plan = proc->dispatch,
+		.from_plan = crew->dispatch,
 		.redo = tvp_xcalloc(ntasks, sizeof *d.redo),
 	};
 	bool *ended = tvp_xcalloc(n, sizeof *ended);
 	bool *received = tvp_xcalloc(ntasks, sizeof *received);
-	bool dispatching = proc->dispatch; /* workers take TASK commands now */
+	bool dispatching = crew->dispatch; /* workers take TASK commands now */
 	struct pollfd *fds = tvp_xcalloc(2 * n, sizeof *fds);
 	size_t *owner = tvp_xcalloc(2 * n, sizeof *owner);
 	size_t ended_count = 0, received_count = 0, replaced = 0;
+	struct tvp_usage usage = {0}; /* the workers' own reports of their CPU */
 	int status = 0;
 
 	double go = tvp_now(), scanned = go;
 	for (size_t w = 0; w < n; w++)
-		watch_progress(proc, w, go); /* idle time between runs is not a stall */
+		watch_progress(crew, w, go); /* idle time between runs is not a stall */
 	for (size_t w = 0; w < n && !status; w++) {
-		if (proc->dispatch)
+		if (crew->dispatch)
 			status = refill(r, &d, w);
 		else
-			queue_command(&d, w, CMD_RUN, 0, NULL, 0);
+			tvp_pipe_queue(&d.out[w], TVP_CMD_RUN, w, 0, NULL, 0);
 	}
 	if (status)
-		tvp_proc_stop(proc, true);
+		tvp_crew_stop(crew, true);
 	while (!status) {
 		if (ended_count == n) {
 			if (received_count == ntasks)
@@ -600,14 +423,14 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 			if (!replaced) {
 				status = tvp_err(TVP_ERUNTIME, "internal: %zu of %zu tasks got no result",
 						 ntasks - received_count, ntasks);
-				tvp_proc_stop(proc, true);
+				tvp_crew_stop(crew, true);
 				break;
 			}
 			replaced = 0;
 			dispatching = true;
 			ended_count = 0;
 			if ((status = recover_tasks(r, &d, n, ended, received))) {
-				tvp_proc_stop(proc, true);
+				tvp_crew_stop(crew, true);
 				break;
 			}
 		}
@@ -615,57 +438,57 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 		for (size_t w = 0; w < n; w++) {
 			/* An idle worker's pipe is watched too: if it dies, it is
 			 * named (and replaced) at once, not at teardown. */
-			fds[m] = (struct pollfd){.fd = proc->res_fd[w], .events = ended[w] ? 0 : POLLIN};
+			fds[m] = (struct pollfd){.fd = crew->res_fd[w], .events = ended[w] ? 0 : POLLIN};
 			owner[m++] = w;
 			if (d.out[w].len) {
-				fds[m] = (struct pollfd){.fd = proc->cmd_fd[w], .events = POLLOUT};
+				fds[m] = (struct pollfd){.fd = crew->cmd_fd[w], .events = POLLOUT};
 				owner[m++] = w;
 			}
 		}
-		int ready = poll(fds, m, watch_interval_ms(proc));
+		int ready = poll(fds, m, watch_interval_ms(crew));
 		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			status = tvp_syserr(TVP_ERUNTIME, "poll");
-			tvp_proc_stop(proc, true);
+			tvp_crew_stop(crew, true);
 			break;
 		}
 		double now = tvp_now();
 		char stall[160];
 		size_t stuck = n;
-		if (now - scanned >= watch_interval_ms(proc) / 1000.0) { /* not at every frame */
+		if (now - scanned >= watch_interval_ms(crew) / 1000.0) { /* not at every frame */
 			scanned = now;
 			for (size_t w = 0; w < n && stuck == n; w++)
-				if (!ended[w] && stalled(proc, w, now, stall, sizeof stall))
+				if (!ended[w] && stalled(crew, w, now, stall, sizeof stall))
 					stuck = w;
 		}
 		if (stuck < n) {
-			if ((status = worker_lost(r, proc, stuck, stall, false)))
+			if ((status = worker_lost(r, crew, stuck, stall, false)))
 				break;
 			replaced++;
 			size_t w = stuck;
 			d.out[w].len = 0, d.sent[w] = 0, d.inflight[w] = 0, d.end_sent[w] = false;
 			if ((status = refill(r, &d, w)))
-				tvp_proc_stop(proc, true);
+				tvp_crew_stop(crew, true);
 			continue;
 		}
 		for (size_t i = 0; i < m && !status && ready > 0; i++) {
 			size_t w = owner[i];
 			bool lost = false, flushed = false;
 			struct tvp_frame head = {0};
-			if (fds[i].revents & (POLLOUT | POLLERR) && fds[i].fd == proc->cmd_fd[w]) {
-				lost = flush_commands(proc->cmd_fd[w], &d.out[w], &d.sent[w]) != 0;
+			if (fds[i].revents & (POLLOUT | POLLERR) && fds[i].fd == crew->cmd_fd[w]) {
+				lost = tvp_pipe_flush(crew->cmd_fd[w], &d.out[w], &d.sent[w]) != 0;
 				flushed = true;
 			} else if (fds[i].revents & (POLLIN | POLLHUP | POLLERR) &&
-				   fds[i].fd == proc->res_fd[w]) {
-				lost = read_frame(r, proc, w, &head) != 0;
+				   fds[i].fd == crew->res_fd[w]) {
+				lost = tvp_pipe_read_frame(r, crew->res_fd[w], &head, &usage) != 0;
 				if (!lost)
-					watch_progress(proc, w, now);
+					watch_progress(crew, w, now);
 			} else {
 				continue;
 			}
 			if (lost) {
-				if ((status = worker_lost(r, proc, w, NULL, ended[w])))
+				if ((status = worker_lost(r, crew, w, NULL, ended[w])))
 					break;
 				/* A replacement now holds slot w: it starts afresh. What
 				 * the dead one left undone is handed out again when every
@@ -675,12 +498,12 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 				if (ended[w])
 					ended[w] = false, ended_count--;
 				if ((status = refill(r, &d, w)))
-					tvp_proc_stop(proc, true);
+					tvp_crew_stop(crew, true);
 				break; /* fds[] still names the dead worker's pipes */
 			}
 			if (flushed)
 				continue; /* commands went out; no frame came in */
-			if (head.kind == FR_RUN_END) {
+			if (head.kind == TVP_FR_RUN_END) {
 				ended[w] = true;
 				ended_count++;
 				continue;
@@ -692,11 +515,13 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 			if (dispatching) {
 				d.inflight[w]--;
 				if ((status = refill(r, &d, w)))
-					tvp_proc_stop(proc, true);
+					tvp_crew_stop(crew, true);
 			}
 		}
 	}
 	phases->compute = tvp_now() - go;
+	if (crew->own_usage)
+		r->worker_usage = tvp_usage_add(r->worker_usage, usage);
 
 	for (size_t w = 0; w < n; w++)
 		tvp_buf_free(&d.out[w]);
@@ -706,45 +531,45 @@ int tvp_proc_run(struct tvp_runner *r, struct tvp_proc *proc, struct tvp_phases 
 	return status;
 }
 
-int tvp_proc_stop(struct tvp_proc *proc, bool kill_first)
+int tvp_crew_stop(struct tvp_crew *crew, bool kill_first)
 {
 	int status = 0;
 	if (kill_first)
-		for (size_t w = 0; w < proc->started; w++)
-			if (proc->pids[w] > 0)
-				kill(proc->pids[w], SIGKILL);
-	for (size_t w = 0; w < proc->started; w++) {
-		if (proc->cmd_fd[w] >= 0)
-			close(proc->cmd_fd[w]);
-		if (proc->res_fd[w] >= 0)
-			close(proc->res_fd[w]);
+		for (size_t w = 0; w < crew->started; w++)
+			if (crew->pids[w] > 0)
+				kill(crew->pids[w], SIGKILL);
+	for (size_t w = 0; w < crew->started; w++) {
+		if (crew->cmd_fd[w] >= 0)
+			close(crew->cmd_fd[w]);
+		if (crew->res_fd[w] >= 0)
+			close(crew->res_fd[w]);
 	}
-	for (size_t w = 0; w < proc->started; w++) {
-		if (proc->pids[w] <= 0)
+	for (size_t w = 0; w < crew->started; w++) {
+		if (crew->pids[w] <= 0)
 			continue;
 		int wstatus;
 		pid_t got;
 		do
-			got = waitpid(proc->pids[w], &wstatus, 0);
+			got = waitpid(crew->pids[w], &wstatus, 0);
 		while (got < 0 && errno == EINTR);
-		tvp_cleanup_remove_child(proc->pids[w]);
-		if (!kill_first && got == proc->pids[w] &&
+		tvp_cleanup_remove_child(crew->pids[w]);
+		if (!kill_first && got == crew->pids[w] &&
 		    !(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) && !status) {
 			/* It died after its last task, its results already in. */
 			char how[96];
-			ending_phrase(got, proc->pids[w], wstatus, how, sizeof how);
-			bool spare = proc->retries_used < proc->retries;
+			ending_phrase(got, crew->pids[w], wstatus, how, sizeof how);
+			bool spare = crew->retries_used < crew->retries;
 			status = spare ? 0 : TVP_ERUNTIME;
 			tvp_err(status, "worker %zu (pid %d) %s while idle, after its work was done%s", w,
-				(int)proc->pids[w], how,
+				(int)crew->pids[w], how,
 				spare ? " (its results were in: nothing to retry)" : "");
 		}
-		proc->pids[w] = 0;
+		crew->pids[w] = 0;
 	}
-	free(proc->pids), free(proc->cmd_fd), free(proc->res_fd);
-	free(proc->watch_at), free(proc->watch_ticks);
-	proc->pids = NULL, proc->cmd_fd = NULL, proc->res_fd = NULL;
-	proc->watch_at = NULL, proc->watch_ticks = NULL;
-	proc->started = 0;
+	free(crew->pids), free(crew->cmd_fd), free(crew->res_fd);
+	free(crew->watch_at), free(crew->watch_ticks);
+	crew->pids = NULL, crew->cmd_fd = NULL, crew->res_fd = NULL;
+	crew->watch_at = NULL, crew->watch_ticks = NULL;
+	crew->started = 0;
 	return status;
 }
