@@ -1,10 +1,13 @@
 #!/usr/bin/env bats
 # mpi-cluster.bats - two hosts made from network namespaces on this machine
 # (scripts/netns-cluster.sh): MPI ranks on both reduce over TCP across the veth
-# pair, and no path (success, a killed rank, Ctrl-C, SIGINT/SIGTERM of the
-# launcher, a failing command) leaves a namespace, a veth link or a process.
+# pair, tvp --model mpi runs primes and grep across them, and no path (success,
+# a killed rank, Ctrl-C, SIGINT/SIGTERM of the launcher, a failing command)
+# leaves a namespace, a veth link or a process.
 
 bats_require_minimum_version 1.5.0
+load ../cli/helpers
+load mpi_helper
 
 TOP="$BATS_TEST_DIRNAME/../.."
 CLUSTER="$TOP/scripts/netns-cluster.sh"
@@ -254,6 +257,86 @@ usage_error() {
 	run --separate-stderr "$CLUSTER" "$@"
 	[ "$status" -eq 2 ] || { echo "$*: status $status: $stderr"; return 1; }
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "$*: not one line: $stderr"; return 1; }
+}
+
+# tvp_json_check FILE ANSWER: the run in FILE (tvp's JSON) carries ANSWER, verified,
+# over TCP, with one rank on each host of the cluster, the hosts told apart.
+tvp_json_check() {
+	local info='d["runs"][0]["model_info"]'
+	[ "$(json_field "$1" 'd["runs"][0]["answer"]')" = "$2" ]
+	[ "$(json_field "$1" 'd["runs"][0]["verified"]')" = True ]
+	[ "$(json_field "$1" "$info['transport']")" = "tcp (btl tcp)" ]
+	[ "$(json_field "$1" "sorted((h['name'], h['ranks']) for h in $info['hosts'])")" = \
+		"[('tvp-$id-a', 1), ('tvp-$id-b', 1)]" ]
+	[ "$(json_field "$1" "$info['rank_hosts']")" = "['tvp-$id-a', 'tvp-$id-b']" ]
+}
+
+# tvp_on_cluster NAME ARGS...: tvp ARGS --model mpi --workers 2 across the cluster's
+# hosts (its hostfile), JSON into $BATS_TEST_TMPDIR/NAME.json.
+tvp_on_cluster() {
+	local name=$1
+	shift
+	run_to_files "$CLUSTER" exec "$dir" "$TVP" "$@" --model mpi --workers 2 \
+		--hostfile "$dir/hostfile" --repeat 1 --warmup 0 --format json \
+		--output "$BATS_TEST_TMPDIR/$name.json"
+	[ "$status" -eq 0 ] || { echo "tvp $*: status $status: $stderr"; return 1; }
+}
+
+@test "tvp primes --model mpi across both hosts: the sieve's answer, the JSON tells the hosts apart" {
+	need_mpi
+	cluster_up
+	local schedule answer
+	# The reference: a sieve in Python, sharing nothing with tvp.
+	answer=$(python3 -c 'n = 400000; s = bytearray([1]) * n; s[:2] = b"\0\0"
+for i in range(2, int(n ** 0.5) + 1):
+    if s[i]: s[i * i::i] = bytearray(len(range(i * i, n, i)))
+print(sum(i for i in range(n) if s[i]))')
+	for schedule in static dynamic; do
+		tvp_on_cluster "primes-$schedule" primes --to 400000 --schedule "$schedule"
+		tvp_json_check "$BATS_TEST_TMPDIR/primes-$schedule.json" "$answer"
+	done
+	ends_empty
+	"$CLUSTER" down "$dir"
+	cluster_gone
+}
+
+@test "tvp grep --model mpi across both hosts: shared and shipped input, grep -c's count" {
+	need_mpi
+	cluster_up
+	# Both hosts see the file at the same path: the namespaces share the file system.
+	local corpus="$BATS_TEST_TMPDIR/corpus.txt" input answer
+	"$TVP" corpus --out "$corpus" --lines 30000 >/dev/null 2>&1
+	answer=$(LC_ALL=C grep -c -E 'ab[c-f]|^q' "$corpus")
+	[ "$answer" -gt 0 ]
+	for input in shared ship; do
+		tvp_on_cluster "grep-$input" grep --file "$corpus" --regex 'ab[c-f]|^q' \
+			--unit-bytes 65536 --input "$input" --schedule guided
+		tvp_json_check "$BATS_TEST_TMPDIR/grep-$input.json" "$answer"
+	done
+	ends_empty
+	"$CLUSTER" down "$dir"
+	cluster_gone
+}
+
+@test "Ctrl-C (SIGINT) of tvp --model mpi mid-run across both hosts: no rank or orted is left" {
+	need_mpi
+	cluster_up
+	local out="$BATS_TEST_TMPDIR/tvp-ctrlc" deadline=$((SECONDS + TIMEOUT))
+	launch "$out" "$CLUSTER" exec "$dir" "$TVP" primes --to 2000000000 --model mpi --workers 2 \
+		--hostfile "$dir/hostfile" --repeat 1 --warmup 0
+	# Mid-run: a tvp rank is working on host b.
+	until ip netns pids "tvp-$id-b" | xargs -r ps -o comm= -p | grep -qx tvp; do
+		[ "$SECONDS" -le "$deadline" ] || { cat "$out.stderr"; return 1; }
+		sleep 0.25
+	done
+	[ "$(cat "/proc/$pid/comm")" = tvp ]
+	kill -INT "$pid"
+	wait_exit "$pid"
+	cat "$out.stderr"
+	[ "$status" -ne 0 ]
+	ends_empty
+	"$CLUSTER" down "$dir"
+	cluster_gone
 }
 
 @test "bad usage: one line and exit 2; down refuses a directory that is not a cluster's" {
