@@ -56,7 +56,7 @@ GIL_EXCLUSION := $(BUILD)/gil-exclusion
 SEMPROBE := build/semprobe.so
 
 .PHONY: help all build deps deps-bench test test-run unit cli integration asan tsan \
-	bench plots report clean lint student peers fidelity probe tick-cost fuzz-grep
+	bench plots report clean lint student peers fidelity probe tick-cost fuzz-grep cluster
 
 help: ## list the targets
 	@echo "tvp - threads versus processes, measured"
@@ -172,6 +172,12 @@ fuzz-grep: N ?= 1000
 fuzz-grep: SEED ?= 1
 fuzz-grep: $(TVP) ## tvp grep's two engines against GNU grep on N random regexes (N=1000 SEED=1)
 	python3 tests/tools/fuzz-grep.py --tvp $(TVP) --cases $(N) --seed $(SEED)
+
+# Two hosts made of network namespaces on this machine (root): tvp ARGS on the
+# first, mpi ranks spread over both by the cluster's hostfile, talking TCP.
+cluster: ARGS ?= primes --model mpi --workers 2 --to 3000000
+cluster: $(TVP) ## tvp ARGS across two namespace hosts (root; ARGS='primes --model mpi --workers 2')
+	@scripts/netns-cluster.sh run $(TVP) $(ARGS)
 
 student: ## the exercises' student edition (no solutions) as build/tvp-student.tar.gz
 	@bash exercises/tools/student-edition.sh build/tvp-student.tar.gz

@@ -37,8 +37,17 @@ static int wait_forever(int rank, int size, const char *host)
 	return 0;
 }
 
+/* compare_doubles: qsort's order of two doubles, ascending. */
+static int compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
 /* pingpong: ranks 0 and 1 bounce one byte `rounds` times after a warm-up; rank 0
- * prints "roundtrip_us X from HOST to HOST" (the mean). Other ranks wait. */
+ * prints "roundtrip_us median M min N mean A from HOST to HOST" (each round trip
+ * timed: on a loaded machine the mean is the descheduled outliers'). Other ranks
+ * wait. Returns 2 with fewer than 2 ranks, 1 when out of memory. */
 static int pingpong(int rank, int size, const char *host, long rounds)
 {
 	char byte = 0, peer_host[MPI_MAX_PROCESSOR_NAME] = "";
@@ -46,14 +55,16 @@ static int pingpong(int rank, int size, const char *host, long rounds)
 		fprintf(stderr, "mpi_probe: pingpong needs 2 ranks\n");
 		return 2;
 	}
+	double *times = calloc((size_t)rounds, sizeof *times);
+	if (times == NULL)
+		return 1;
 	if (rank == 1)
 		MPI_Send(host, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 0, 1, MPI_COMM_WORLD);
 	if (rank == 0)
 		MPI_Recv(peer_host, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 1, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-	double start = 0;
+	double total = 0;
 	for (long i = 0; i < PINGPONG_WARMUP + rounds && rank < 2; i++) {
-		if (i == PINGPONG_WARMUP)
-			start = MPI_Wtime();
+		double start = MPI_Wtime();
 		if (rank == 0) {
 			MPI_Send(&byte, 1, MPI_CHAR, 1, 0, MPI_COMM_WORLD);
 			MPI_Recv(&byte, 1, MPI_CHAR, 1, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
@@ -61,9 +72,17 @@ static int pingpong(int rank, int size, const char *host, long rounds)
 			MPI_Recv(&byte, 1, MPI_CHAR, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 			MPI_Send(&byte, 1, MPI_CHAR, 0, 0, MPI_COMM_WORLD);
 		}
+		if (i >= PINGPONG_WARMUP) {
+			times[i - PINGPONG_WARMUP] = MPI_Wtime() - start;
+			total += times[i - PINGPONG_WARMUP];
+		}
 	}
-	if (rank == 0)
-		printf("roundtrip_us %.2f from %s to %s\n", (MPI_Wtime() - start) / rounds * 1e6, host, peer_host);
+	if (rank == 0) {
+		qsort(times, (size_t)rounds, sizeof *times, compare_doubles);
+		printf("roundtrip_us median %.2f min %.2f mean %.2f from %s to %s\n", times[rounds / 2] * 1e6,
+		       times[0] * 1e6, total / rounds * 1e6, host, peer_host);
+	}
+	free(times);
 	MPI_Barrier(MPI_COMM_WORLD);
 	return 0;
 }
