@@ -29,10 +29,15 @@ setup() {
 	PROBE="$BATS_FILE_TMPDIR/mpi_probe"
 	[ -x "$PROBE" ]
 	dir=
+	pid=
 }
 
-# teardown: a test that failed half-way still removes its cluster.
+# teardown: a test that failed half-way still ends what it launched (SIGTERM: run
+# then removes its cluster) and removes its cluster.
 teardown() {
+	if [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; then
+		wait_exit "$pid" || true
+	fi
 	[ -z "$dir" ] || "$CLUSTER" down "$dir" 2>/dev/null || true
 }
 
@@ -109,6 +114,8 @@ cluster_gone() {
 launch() {
 	local out=$1
 	shift
+	: >"$out.stdout"
+	: >"$out.stderr"
 	env --default-signal=INT "$@" >"$out.stdout" 2>"$out.stderr" 3>&- &
 	pid=$!
 }
@@ -117,7 +124,7 @@ launch() {
 wait_ready() {
 	local deadline=$((SECONDS + TIMEOUT))
 	while [ "$SECONDS" -le "$deadline" ]; do
-		[ "$(grep -c '^ready rank' "$1.stdout")" -lt "$2" ] || return 0
+		[ "$(grep -c '^ready rank' "$1.stdout")" -ge "$2" ] && return 0
 		sleep 0.25
 	done
 	echo "not ready: $(cat "$1.stdout" "$1.stderr")"
@@ -139,6 +146,7 @@ wait_exit() {
 	fi
 	status=0
 	wait "$1" || status=$?
+	[ "$1" != "$pid" ] || pid= # reaped: teardown must not signal a reused pid
 }
 
 # run_to_files CMD...: run CMD like bats' run (status, output, lines, stderr) but with
