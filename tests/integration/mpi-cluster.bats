@@ -260,6 +260,19 @@ run_to_files() {
 	cluster_gone
 }
 
+@test "without privilege (as nobody): up says why, exits 77 (the status tests skip on), leaves nothing" {
+	[ "$(id -u)" -eq 0 ] || skip "not root: cannot become nobody to check the refusal"
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
+	local as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	"${as_nobody[@]}" test -x "$CLUSTER" || skip "nobody cannot run $CLUSTER (its directory is closed)"
+	run --separate-stderr "${as_nobody[@]}" "$CLUSTER" up
+	[ "$status" -eq 77 ] || { echo "status $status: $stderr"; return 1; }
+	[[ "$stderr" == "netns-cluster: cannot make a network namespace: ip netns add: "* ]]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[ -z "$output" ]
+	[ -z "$(find /tmp -maxdepth 1 -name 'tvp-netns.*' -user 65534)" ]
+}
+
 # usage_error ARGS...: netns-cluster.sh ARGS exits 2 with one line on stderr.
 usage_error() {
 	run --separate-stderr "$CLUSTER" "$@"
