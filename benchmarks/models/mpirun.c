@@ -98,6 +98,9 @@ pid_t tvp_mpirun_spawn(const char *mpirun, char **args, int fd, int *read_end)
 	posix_spawn_file_actions_t actions;
 	posix_spawn_file_actions_init(&actions);
 	posix_spawn_file_actions_adddup2(&actions, pipefd[1], fd);
+	/* tvp reads no input: mpirun would forward its stdin to rank 0, and
+	 * take lines a calling script meant for itself. */
+	posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	pid_t pid;
 	int err = posix_spawn(&pid, mpirun, &actions, NULL, args, environ);
 	posix_spawn_file_actions_destroy(&actions);

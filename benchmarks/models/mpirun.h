@@ -28,7 +28,8 @@ bool tvp_mpirun_here(void);
 int tvp_mpirun_find(char *mpirun, char *self, const char *who);
 
 /* Start mpirun (its path) with args, its descriptor fd (stdout or stderr)
- * a pipe whose read end goes to *read_end. The pid, or -1 after one line. */
+ * a pipe whose read end goes to *read_end, its stdin /dev/null. The pid,
+ * or -1 after one line. */
 pid_t tvp_mpirun_spawn(const char *mpirun, char **args, int fd, int *read_end);
 
 /* Run this command line (argv[0] is tvp, argv[1] the workload) as

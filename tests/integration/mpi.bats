@@ -181,3 +181,12 @@ mpi_run() {
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"tvp: mpi-pingpong runs as 2 ranks (mpirun -np 2), not 3"* ]]
 }
+
+@test "tvp --model mpi leaves its stdin alone: a script's loop over lines keeps every line" {
+	local seen=0
+	while read -r line; do
+		seen=$((seen + 1))
+		"$TVP" primes --to 20000 --repeat 1 --warmup 0 --model mpi --workers 2 --format csv >/dev/null
+	done < <(printf 'a\nb\nc\n')
+	[ "$seen" -eq 3 ] # mpirun forwarding stdin to rank 0 ate b and c
+}
