@@ -30,6 +30,18 @@ LDLIBS += -lpng # mandelbrot --image FILE.png
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 SRCS := $(wildcard benchmarks/*.c benchmarks/models/*.c benchmarks/transport/*.c benchmarks/workloads/*.c)
+
+# Open MPI: where mpicc is present tvp gets the mpi model (its files compiled
+# with `mpicc --showme:compile`, linked with `--showme:link`, registered by
+# TVP_HAVE_MPI); without it tvp is built without the model. MPI=0 forces the latter.
+MPI_SRCS := benchmarks/models/mpi.c benchmarks/models/mpirun.c benchmarks/overhead_mpi.c
+MPICC := $(if $(filter 0,$(MPI)),,$(shell command -v mpicc 2>/dev/null))
+ifneq ($(MPICC),)
+MPI_CFLAGS := $(patsubst -I%,-isystem %,$(shell $(MPICC) --showme:compile))
+MPI_LIBS := $(shell $(MPICC) --showme:link)
+else
+SRCS := $(filter-out $(MPI_SRCS),$(SRCS))
+endif
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(filter-out $(BUILD)/benchmarks/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -44,7 +56,7 @@ GIL_EXCLUSION := $(BUILD)/gil-exclusion
 SEMPROBE := build/semprobe.so
 
 .PHONY: help all build deps deps-bench test test-run unit cli integration asan tsan \
-	bench plots report clean lint student peers fidelity probe tick-cost fuzz-grep
+	bench plots report clean lint student peers fidelity probe tick-cost fuzz-grep cluster
 
 help: ## list the targets
 	@echo "tvp - threads versus processes, measured"
@@ -55,7 +67,8 @@ help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/:.*## /\t/' | \
 		awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo
-	@echo "variables: SAN=asan|tsan (sanitizer build), OPT=-O2, PROFILE=tiny|default|full"
+	@echo "variables: SAN=asan|tsan (sanitizer build), OPT=-O2, PROFILE=tiny|default|full,"
+	@echo "           MPI=0 (build without the mpi model even where mpicc is present)"
 
 all: build ## same as build
 build: $(TVP) ## build the tvp binary into build/
@@ -71,6 +84,15 @@ $(BUILD)/gitrev.stamp: FORCE
 $(BUILD)/benchmarks/report.o $(BUILD)/benchmarks/main.o: $(BUILD)/gitrev.stamp
 $(BUILD)/benchmarks/report.o $(BUILD)/benchmarks/main.o: \
 	EXTRA_CPPFLAGS = -DTVP_GIT_REV='"$(GIT_REV)"' -DTVP_CFLAGS='"$(CFLAGS)"'
+
+# The registry lists mpi only when it is built; rebuild it when that changes.
+LDLIBS += $(MPI_LIBS)
+$(BUILD)/mpi.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(MPICC)' | cmp -s - $@ || echo '$(MPICC)' > $@
+$(BUILD)/benchmarks/registry.o: $(BUILD)/mpi.stamp
+$(BUILD)/benchmarks/registry.o: EXTRA_CPPFLAGS = $(if $(MPICC),-DTVP_HAVE_MPI)
+$(BUILD)/benchmarks/models/mpi.o $(BUILD)/benchmarks/overhead_mpi.o: EXTRA_CPPFLAGS = $(MPI_CFLAGS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -150,6 +172,12 @@ fuzz-grep: N ?= 1000
 fuzz-grep: SEED ?= 1
 fuzz-grep: $(TVP) ## tvp grep's two engines against GNU grep on N random regexes (N=1000 SEED=1)
 	python3 tests/tools/fuzz-grep.py --tvp $(TVP) --cases $(N) --seed $(SEED)
+
+# Two hosts made of network namespaces on this machine (root): tvp ARGS on the
+# first, mpi ranks spread over both by the cluster's hostfile, talking TCP.
+cluster: ARGS ?= primes --model mpi --workers 2 --to 3000000
+cluster: $(TVP) ## tvp ARGS across two namespace hosts (root; ARGS='primes --model mpi --workers 2')
+	@scripts/netns-cluster.sh run $(TVP) $(ARGS)
 
 student: ## the exercises' student edition (no solutions) as build/tvp-student.tar.gz
 	@bash exercises/tools/student-edition.sh build/tvp-student.tar.gz

@@ -36,6 +36,7 @@ enum {
 	OPT_EXPECT,
 	OPT_TIMEOUT,
 	OPT_STALL_TIMEOUT,
+	OPT_HOSTFILE,
 	OPT_HELP,
 };
 
@@ -62,6 +63,7 @@ static const struct tvp_opt common_opts[] = {
 	{"expect", TVP_OPT_TEXT, "ANSWER", NULL, "check every repeat against ANSWER, skipping the reference pass"},
 	{"timeout", TVP_OPT_DOUBLE, "S", "0", "end the run (exit 1) after S seconds, reference included; 0: never"},
 	{"stall-timeout", TVP_OPT_DOUBLE, "S", "60", "a worker with no progress for S s fails the run, for"},
+	{"hostfile", TVP_OPT_TEXT, "FILE", NULL, "the hosts to start workers on (mpirun's format), for"},
 	{"help", TVP_OPT_FLAG, NULL, NULL, "show this help"},
 	{NULL},
 };
@@ -78,6 +80,8 @@ static long opt_supports(const struct tvp_opt *opt)
 		return TVP_SUPPORTS_RETRY;
 	if (opt == &common_opts[OPT_STALL_TIMEOUT])
 		return TVP_SUPPORTS_STALL;
+	if (opt == &common_opts[OPT_HOSTFILE])
+		return TVP_SUPPORTS_HOSTS;
 	return -1;
 }
 
@@ -157,8 +161,14 @@ static int apply_common(struct tvp_cli *cli, struct tvp_param *common)
 		return tvp_err(TVP_EUSAGE, "unknown model '%s' (models: %s)", p->text, names);
 	}
 	cfg->model = cli->model->name;
+	if (cli->job.workload->forked_workers_only && cli->model->kind == TVP_KIND_RANKS)
+		return tvp_err(TVP_EUSAGE, "%s: its workers must be threads of tvp or processes forked "
+			       "from it, not %s's %s (separate programs, maybe on other hosts)",
+			       cli->job.workload->name, cli->model->name,
+			       tvp_model_kind_name(cli->model->kind));
 
 	p = &common[OPT_WORKERS];
+	cfg->workers_given = p->given;
 	if (p->given) {
 		if (check_range(p, 1, TVP_MAX_WORKERS))
 			return TVP_EUSAGE;
@@ -236,6 +246,10 @@ static int apply_common(struct tvp_cli *cli, struct tvp_param *common)
 		return tvp_err(TVP_EUSAGE, "--stall-timeout must be above 0 and at most %.0f seconds, "
 			       "not '%s'", MAX_TIMEOUT_S, p->text);
 	cfg->stall_timeout_s = p->real;
+	cfg->hostfile = common[OPT_HOSTFILE].text;
+	if (cfg->hostfile && !supported(cli->model, OPT_HOSTFILE, names, sizeof names))
+		return tvp_err(TVP_EUSAGE, "--hostfile applies to the models that start workers on "
+			       "other hosts (%s), not %s", names, cli->model->name);
 	cli->help = common[OPT_HELP].given;
 	return 0;
 }

@@ -87,6 +87,14 @@ static void inject_wrong_answer(struct tvp_runner *r)
 		}
 }
 
+/* This process's interpreter lock as cfg asks for it (NULL: --gil off). */
+static struct tvp_gil *process_gil(const struct tvp_config *cfg)
+{
+	return tvp_gil_create(&(struct tvp_gil_config){cfg->gil, cfg->gil_interval_s,
+			      cfg->gil_check, cfg->gil_free, cfg->gil_segment,
+			      cfg->gil_state_kib});
+}
+
 static int one_run(struct tvp_runner *r, const struct tvp_model *model,
 		   const struct tvp_result **ordered, struct tvp_phases *ph, double *wall, struct tvp_usage *usage,
 		   char answer[TVP_ANSWER_MAX])
@@ -105,7 +113,7 @@ static int one_run(struct tvp_runner *r, const struct tvp_model *model,
 	if (r->job->fault_wrong)
 		inject_wrong_answer(r);
 	status = r->job->workload->reduce(r->job, ordered, r->plan.ntasks, answer);
-	ph->collect = tvp_now() - collect;
+	ph->collect += tvp_now() - collect; /* after what the model's own collecting took */
 	*wall = tvp_now() - start;
 
 	struct tvp_usage self = tvp_usage_diff(tvp_usage_read(0), self0);
@@ -136,6 +144,17 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	tvp_plan_build(&r.plan, cfg->schedule, job->units, cfg->workers, cfg->chunk,
 		       job->default_chunk, cfg->seed);
 
+	if (cfg->worker_only) { /* a launched worker: it serves runs, the harness checks them */
+		status = runner_alloc(&r, model);
+		r.gil = process_gil(cfg);
+		if (!status)
+			status = model->serve(&r);
+		tvp_gil_destroy(r.gil);
+		free(r.model_json);
+		runner_free(&r);
+		return status;
+	}
+
 	char params[160];
 	tvp_params_line(params, sizeof params, job, " ", false);
 	tvp_activity_set("computing the reference answer of %s %s (%s)", wl->name, params,
@@ -156,9 +175,7 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	rec->ntasks = r.plan.ntasks;
 	rec->chunk = r.plan.chunk;
 	status = runner_alloc(&r, model);
-	r.gil = tvp_gil_create(&(struct tvp_gil_config){cfg->gil, cfg->gil_interval_s,
-			       cfg->gil_check, cfg->gil_free, cfg->gil_segment,
-			       cfg->gil_state_kib});
+	r.gil = process_gil(cfg);
 	const struct tvp_result **ordered = NULL;
 	if (status)
 		goto out;
@@ -175,7 +192,7 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 		tvp_activity_set("starting %zu %s workers", cfg->workers, model->name);
 		t = tvp_now();
 		status = model->open(&r);
-		rec->startup_s = tvp_now() - t;
+		rec->startup_s = tvp_now() - t + r.launch_s; /* a launcher's time before open too */
 		if (status)
 			goto out;
 	}
@@ -219,6 +236,7 @@ int tvp_harness_run(struct tvp_job *job, const struct tvp_model *model,
 	}
 	rec->verified = status == 0;
 out:
+	rec->model_json = r.model_json;
 	free(ordered);
 	tvp_gil_destroy(r.gil);
 	runner_free(&r);
@@ -232,6 +250,7 @@ void tvp_record_free(struct tvp_record *rec)
 	free(rec->usage);
 	free(rec->retries);
 	free(rec->workers);
+	free(rec->model_json);
 	if (rec->job && rec->job->workload->release)
 		rec->job->workload->release((struct tvp_job *)rec->job);
 	memset(rec, 0, sizeof *rec);

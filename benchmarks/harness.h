@@ -23,6 +23,7 @@ struct tvp_record {
 	unsigned *retries;   /* per repeat: workers replaced (--retry); such a
 			      * repeat is kept out of the medians (report.c) */
 	struct tvp_worker_stats *workers; /* the last measured repeat */
+	char *model_json;    /* the model's "model_info" object, or NULL */
 };
 
 /* Prepare job, compute its reference answer, run cfg->warmup + cfg->repeat

@@ -61,6 +61,13 @@ int main(int argc, char **argv)
 		tvp_cli_free(&cli);
 		return check_stdout(status);
 	}
+	if (cli.model->launch) { /* its workers are copies of tvp: launched here, or this is one */
+		status = cli.model->launch(argc, argv, &cli.cfg);
+		if (status != TVP_LAUNCH_HERE) {
+			tvp_cli_free(&cli);
+			return status;
+		}
+	}
 	if ((status = tvp_fault_setup(getenv("TVP_FAULT")))) {
 		tvp_cli_free(&cli);
 		return status;
@@ -69,7 +76,7 @@ int main(int argc, char **argv)
 	tvp_cleanup_install(); /* Ctrl-C from here on: workers killed and reaped */
 
 	struct tvp_outfile out = {0};
-	if (cli.output && (status = tvp_outfile_open(&out, cli.output, "--output"))) {
+	if (cli.output && !cli.cfg.worker_only && (status = tvp_outfile_open(&out, cli.output, "--output"))) {
 		tvp_cli_free(&cli);
 		return status;
 	}
@@ -77,7 +84,7 @@ int main(int argc, char **argv)
 	struct tvp_record rec;
 	status = tvp_harness_run(&cli.job, cli.model, &cli.cfg, &rec);
 	tvp_activity_set("writing the results");
-	if (!status && tvp_report_write(out.file ? out.file : stdout, cli.format, &rec) != 0)
+	if (!status && !cli.cfg.worker_only && tvp_report_write(out.file ? out.file : stdout, cli.format, &rec) != 0)
 		status = tvp_syserr(TVP_ERUNTIME, "cannot write the results");
 	if (out.file && !status)
 		status = tvp_outfile_commit(&out);

@@ -552,6 +552,7 @@ static const struct operation operations[] = {
 	 true, false, false, NULL, step_spawn, NULL},
 };
 #define NOPERATIONS (sizeof operations / sizeof *operations)
+#define EXTRA_ROWS 8 /* rows from registry.c's overhead sources (MPI) */
 
 /* Make the large parent: parent_mib of private memory in small pages (as
  * a heap of many objects is), every page written. */
@@ -774,7 +775,7 @@ static int overhead_run(const struct tvp_param *params)
 	posix_spawnattr_setsigmask(&ctx.spawn_attr, &none);
 	posix_spawnattr_setsigdefault(&ctx.spawn_attr, &defaults);
 	posix_spawnattr_setflags(&ctx.spawn_attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	struct measurement ms[NOPERATIONS];
+	struct measurement ms[NOPERATIONS + EXTRA_ROWS];
 	memset(ms, 0, sizeof ms);
 	size_t done = 0;
 	for (; done < NOPERATIONS && !status; done++) {
@@ -782,6 +783,20 @@ static int overhead_run(const struct tvp_param *params)
 			break;
 		status = measure(&ctx, &operations[done], &ms[done]);
 	}
+	struct tvp_overhead_row rows[EXTRA_ROWS];
+	static struct operation extra[EXTRA_ROWS];
+	for (size_t s = 0, n = 0; !status && tvp_overhead_sources[s]; s++) /* the MPI rows */
+		for (size_t got = tvp_overhead_sources[s]->measure(rows + n, EXTRA_ROWS - n, set.repeat,
+								   set.transfer_mib * MIB);
+		     got--; n++, done++) {
+			extra[n] = (struct operation){.name = rows[n].name, .moves_bytes = rows[n].bytes_per_op};
+			ms[done] = (struct measurement){.op = &extra[n], .repeat = rows[n].repeat, .warmup = 1,
+							.bytes_per_op = rows[n].bytes_per_op,
+							.parent_rss_kb = resident_kb()};
+			ms[done].seconds = tvp_stats_of(rows[n].seconds, rows[n].repeat);
+			snprintf(ms[done].description, sizeof ms[done].description, "%s", rows[n].description);
+			free(rows[n].seconds);
+		}
 	if (ctx.big)
 		munmap(ctx.big, ctx.big_size);
 	posix_spawnattr_destroy(&ctx.spawn_attr);
@@ -808,8 +823,9 @@ const struct tvp_command tvp_command_overhead = {
 		       "join a thread, fork and wait a child (small and large parent), posix_spawn, one\n"
 		       "task to a pool worker and back, a pipe round trip, and bytes through a pipe vs\n"
 		       "MAP_SHARED memory, and the scan limit: memchr over memory with 1 thread and one\n"
-		       "thread per CPU online (no search of bytes can be faster). Each figure is the\n"
-		       "median over the repetitions.",
+		       "thread per CPU online (no search of bytes can be faster). Built with Open MPI:\n"
+		       "an MPI round trip and bandwidth between 2 ranks over shared memory and over TCP.\n"
+		       "Each figure is the median over the repetitions.",
 	.opts = overhead_opts,
 	.run = overhead_run,
 };

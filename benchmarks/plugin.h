@@ -37,6 +37,10 @@ struct tvp_workload {
 	const char *summary;   /* one line for --list */
 	const char *reference; /* what answers are checked against */
 	const struct tvp_opt *opts; /* ends with an entry whose name is NULL */
+	/* Its workers must be threads of tvp or processes forked from it (a
+	 * server thread of tvp's answers them): models of kind ranks, whose
+	 * workers are separate programs, maybe on other hosts, refuse it. */
+	bool forked_workers_only;
 
 	/* Check the params, build the input, set job->units (>= 0) and
 	 * job->default_chunk. On bad input print one line and return
@@ -165,6 +169,9 @@ struct tvp_config {
 	bool pin;
 	uint64_t seed;
 	const char *expect; /* --expect: the known answer to check against, or NULL */
+	bool workers_given; /* --workers was on the command line */
+	const char *hostfile; /* --hostfile: the hosts a launcher model starts workers on */
+	bool worker_only; /* set by a model's launch: this process serves tasks only */
 };
 
 /* ---- A model: who runs which units, and how results come back. */
@@ -198,6 +205,10 @@ struct tvp_runner {
 	struct tvp_gil *gil;            /* this process's lock; NULL: --gil off */
 	unsigned retries;               /* workers replaced in this run (--retry) */
 	void *model_state;              /* the model's own */
+	double launch_s;                /* start-up a launcher model spent before open
+					 * (mpirun, MPI_Init): added to startup_s */
+	char *model_json;               /* optional, malloc'd by the model: a JSON object
+					 * of what it ran on, written as "model_info" */
 };
 
 /* What a model's workers are: the analysis and the sweep group by it. */
@@ -205,6 +216,7 @@ enum tvp_model_kind {
 	TVP_KIND_SERIAL,    /* the caller itself: the baseline */
 	TVP_KIND_THREADS,   /* threads of one process, sharing its memory */
 	TVP_KIND_PROCESSES, /* processes: memory copied, results sent back */
+	TVP_KIND_RANKS,     /* ranks of a launcher (MPI): processes on one or more hosts */
 };
 
 /* What a model supports beyond a plain run (its .supports, or'ed). */
@@ -213,7 +225,11 @@ enum {
 	TVP_SUPPORTS_SHIP = 1 << 1,  /* --input ship: task input sent to workers */
 	TVP_SUPPORTS_RETRY = 1 << 2, /* --retry: a dead worker replaced */
 	TVP_SUPPORTS_STALL = 1 << 3, /* --stall-timeout: a silent worker fails the run */
+	TVP_SUPPORTS_HOSTS = 1 << 4, /* --hostfile: workers on other hosts */
 };
+
+/* What a model's launch returns when this process goes on (else an exit status). */
+#define TVP_LAUNCH_HERE (-1)
 
 struct tvp_model {
 	const char *name;
@@ -221,6 +237,18 @@ struct tvp_model {
 	enum tvp_model_kind kind;
 	size_t max_workers;   /* the most --workers it runs (1 to TVP_MAX_WORKERS) */
 	unsigned supports;    /* TVP_SUPPORTS_* */
+
+	/* Optional, for models whose workers are copies of tvp started by a
+	 * launcher (MPI ranks): called by main with the parsed command line
+	 * before anything runs. Returns TVP_LAUNCH_HERE to go on in this
+	 * process, as the harness or, with cfg->worker_only set, as a worker
+	 * that serves tasks (no reference pass, no output); or an exit status
+	 * when it ran the whole job through the launcher (or could not). */
+	int (*launch)(int argc, char **argv, struct tvp_config *cfg);
+
+	/* Optional, with launch: a worker_only process's side of every run,
+	 * from its check-in to the harness's last run. 0, or an error status. */
+	int (*serve)(struct tvp_runner *runner);
 
 	/* Optional: before the first run, start workers that every run reuses
 	 * (the pool forks here). The harness times it as the record's start-up

@@ -14,15 +14,23 @@ extern const struct tvp_workload tvp_workload_wordcount;
 
 extern const struct tvp_command tvp_command_overhead;
 extern const struct tvp_command tvp_command_corpus;
+extern const struct tvp_command tvp_command_mpi_pingpong;
+extern const struct tvp_overhead_source tvp_overhead_mpi;
 
 /* The models, one line each: MODEL(name) is the descriptor tvp_model_name
  * that models/name.c defines. Their order is --list's. */
-#define TVP_MODELS(MODEL) \
-	MODEL(serial)     \
-	MODEL(pthread)    \
-	MODEL(fork)       \
-	MODEL(pool)       \
-	MODEL(openmp)     \
+#ifdef TVP_HAVE_MPI /* built where mpicc is present (the Makefile) */
+#define TVP_MPI_MODEL(MODEL) MODEL(mpi)
+#else
+#define TVP_MPI_MODEL(MODEL)
+#endif
+#define TVP_MODELS(MODEL)     \
+	MODEL(serial)         \
+	MODEL(pthread)        \
+	MODEL(fork)           \
+	MODEL(pool)           \
+	MODEL(openmp)         \
+	TVP_MPI_MODEL(MODEL)  \
 	/* a new model: one line above this one */
 
 #define DECLARE_MODEL(name) extern const struct tvp_model tvp_model_##name;
@@ -49,6 +57,16 @@ const struct tvp_model *const tvp_models[] = {
 const struct tvp_command *const tvp_commands[] = {
 	&tvp_command_overhead,
 	&tvp_command_corpus,
+#ifdef TVP_HAVE_MPI
+	&tvp_command_mpi_pingpong,
+#endif
+	NULL,
+};
+
+const struct tvp_overhead_source *const tvp_overhead_sources[] = {
+#ifdef TVP_HAVE_MPI
+	&tvp_overhead_mpi,
+#endif
 	NULL,
 };
 
@@ -104,6 +122,8 @@ const char *tvp_model_kind_name(enum tvp_model_kind kind)
 		return "threads";
 	case TVP_KIND_PROCESSES:
 		return "processes";
+	case TVP_KIND_RANKS:
+		return "ranks";
 	}
 	return "unknown";
 }

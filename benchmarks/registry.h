@@ -18,7 +18,27 @@ struct tvp_command {
 	int (*run)(const struct tvp_param *params);
 };
 
+/* Rows `tvp overhead` measures through another program (the MPI ping-pong
+ * under mpirun): one per operation, beside its own. */
+struct tvp_overhead_row {
+	char name[48];         /* the JSON's "operation" */
+	char description[128];
+	uint64_t bytes_per_op; /* bytes moved per repetition; 0: a round trip */
+	size_t repeat;
+	double *seconds;       /* repeat of them, malloc'd: the caller frees them */
+};
+
+struct tvp_overhead_source {
+	const char *name;
+	/* Measure its operations (repeat: each one's repetitions, 0 for its
+	 * default; transfer_bytes: per transfer), up to max rows into rows.
+	 * Returns how many; fewer, with one line on stderr, when it cannot. */
+	size_t (*measure)(struct tvp_overhead_row *rows, size_t max, uint64_t repeat,
+			  uint64_t transfer_bytes);
+};
+
 extern const struct tvp_workload *const tvp_workloads[];
+extern const struct tvp_overhead_source *const tvp_overhead_sources[];
 extern const struct tvp_model *const tvp_models[];
 extern const struct tvp_command *const tvp_commands[];
 

@@ -441,6 +441,8 @@ static void write_json(FILE *out, const struct tvp_record *rec, const struct sum
 			(unsigned long long)rec->workers[w].units, rec->workers[w].busy_s,
 			rec->workers[w].cpu_s);
 	fputs("]", out);
+	if (rec->model_json) /* what the model ran on: ranks, hosts, library (SCHEMA.md) */
+		fprintf(out, ",\n  \"model_info\": %s", rec->model_json);
 	write_gil_json(out, rec);
 	fputs("}]}\n", out);
 }

@@ -10,6 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+static char who[96] = "tvp";
+
+void tvp_err_who(const char *name) { snprintf(who, sizeof who, "%s", name); }
+
 static void vreport(const char *fmt, va_list ap, const char *suffix)
 {
 	char line[1024];
@@ -18,7 +22,7 @@ static void vreport(const char *fmt, va_list ap, const char *suffix)
 		line[0] = '\0';
 	/* One write, so lines from several processes do not interleave. */
 	char out[1200];
-	int len = snprintf(out, sizeof out, "tvp: %s%s%s\n", line,
+	int len = snprintf(out, sizeof out, "%s: %s%s%s\n", who, line,
 			   suffix ? ": " : "", suffix ? suffix : "");
 	if (len > (int)sizeof out - 1)
 		len = (int)sizeof out - 1;

@@ -15,6 +15,10 @@
 int tvp_err(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Who the lines of tvp_err say they are from: "tvp" unless set (an MPI
+ * rank's "tvp rank 1 on node2"). name is copied. */
+void tvp_err_who(const char *name);
+
 /* As tvp_err, with ": strerror(errno)" appended (errno read on entry). */
 int tvp_syserr(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

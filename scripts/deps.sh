@@ -48,6 +48,11 @@ need 'command -v latexmk' latexmk
 need 'kpsewhich booktabs.sty' texlive-latex-base texlive-latex-recommended texlive-fonts-recommended
 need 'kpsewhich ptmr8t.tfm' texlive-fonts-recommended
 need 'command -v pdftoppm' poppler-utils
+# Open MPI: the mpi model is built where mpicc is, run by mpirun; its tests
+# and its sweep lines need both, so both sets install them.
+need 'command -v mpicc && command -v mpirun' libopenmpi-dev openmpi-bin
+# The two-host cluster (scripts/netns-cluster.sh): ip netns, veth.
+need 'command -v ip' iproute2
 
 [ "${#missing[@]}" -eq 0 ] && exit 0
 

@@ -740,8 +740,14 @@ def flip_sections(w):
 	flip_report.peers_section(w)
 
 
+def mpi_section(w):
+	"""Beyond one machine: the mpi model (scripts/report_mpi.py)."""
+	import report_mpi  # imported here: it imports this module
+	report_mpi.section(w)
+
+
 SECTIONS = [Writer.machine, Writer.workloads, Writer.schedules, Writer.ipc, Writer.grep_input, Writer.gil,
-	    python_tools, Writer.overhead, Writer.startup, Writer.image, flip_sections, Writer.claims]
+	    python_tools, Writer.overhead, Writer.startup, Writer.image, flip_sections, mpi_section, Writer.claims]
 
 
 def relative_path(path, directory):

@@ -111,7 +111,7 @@ def parse_def(path):
 	return sizes, lines
 
 
-MODEL_KINDS = ("serial", "threads", "processes")  # as `tvp --list` names them after each model
+MODEL_KINDS = ("serial", "threads", "processes")  # as `tvp --list` names them; `all` takes these (not ranks: mpi is named)
 
 
 def tvp_inventory(tvp):

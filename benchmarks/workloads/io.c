@@ -457,6 +457,7 @@ const struct tvp_workload tvp_workload_io = {
 	.summary = "requests to a local server that answers after --delay-us: waiting, not computing (threads win)",
 	.reference = "the replies computed without the server, and the server's own log",
 	.opts = io_opts,
+	.forked_workers_only = true, /* the server is a thread of tvp's process */
 	.prepare = io_prepare,
 	.reference_answer = io_reference,
 	.kernel = io_kernel,

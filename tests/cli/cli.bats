@@ -31,7 +31,7 @@ load helpers
 	done
 }
 
-@test "tvp --list gives each model's kind: serial, threads or processes" {
+@test "tvp --list gives each model's kind: serial, threads, processes or ranks (MPI)" {
 	run listed_models
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"serial serial"* ]]
@@ -39,8 +39,11 @@ load helpers
 	[[ "$output" == *"fork processes"* ]]
 	[[ "$output" == *"pool processes"* ]]
 	while read -r name kind; do
-		[[ "$kind" =~ ^(serial|threads|processes)$ ]] || { echo "$name: kind '$kind'"; return 1; }
+		[[ "$kind" =~ ^(serial|threads|processes|ranks)$ ]] || { echo "$name: kind '$kind'"; return 1; }
 	done <<<"$output"
+	if command -v mpicc >/dev/null; then # built with Open MPI: its ranks are a kind of their own
+		[[ "$output" == *"mpi ranks"* ]]
+	fi
 }
 
 @test "tvp --help names every model of the registry, and which take --ipc and --retry" {

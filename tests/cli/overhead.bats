@@ -8,6 +8,12 @@ load helpers
 SMALL=(overhead --repeat 3 --parent-mib 8 --transfer-mib 1 --scan-mib 4)
 OPERATIONS=(thread_create_join fork_wait posix_spawn_wait pool_task_round_trip pipe_round_trip
 	pipe_bytes shm_bytes scan_1_thread scan_n_threads fork_wait_large posix_spawn_wait_large)
+# Built with Open MPI (the mpi model listed): the MPI ping-pong rows follow.
+MPI_ROWS=0
+if "$TVP" --list | grep -Eq '^  mpi +ranks'; then
+	OPERATIONS+=(mpi_shm_round_trip mpi_shm_bytes mpi_tcp_round_trip mpi_tcp_bytes)
+	MPI_ROWS=4
+fi
 
 @test "tvp --list names the overhead command" {
 	run "$TVP" --list
@@ -25,7 +31,7 @@ OPERATIONS=(thread_create_join fork_wait posix_spawn_wait pool_task_round_trip p
 	run --separate-stderr "$TVP" "${SMALL[@]}"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	[ "${#lines[@]}" -eq 13 ] # a title, a header, eleven operations
+	[ "${#lines[@]}" -eq $((13 + MPI_ROWS)) ] # a title, a header, eleven operations (+ MPI's)
 	for what in "thread: create + join" "fork + wait (parent RSS" "posix_spawn /bin/true + wait (parent RSS" \
 		"pool: an empty task" "pipe: one byte" "pipe: move 1 MiB" "MAP_SHARED: child copies 1 MiB" \
 		"scan: memchr over 4 MiB, 1 thread" "scan: memchr over 4 MiB, $(nproc) threads" \
@@ -33,7 +39,14 @@ OPERATIONS=(thread_create_join fork_wait posix_spawn_wait pool_task_round_trip p
 		grep -F -- "$what" <<<"$output" | grep -Eq ' [0-9.]+ (ns|us|ms|s) .* 3( |$)' ||
 			{ echo "no row for: $what"; return 1; }
 	done
-	[ "$(grep -c 'GB/s' <<<"$output")" -eq 4 ]
+	if [ "$MPI_ROWS" -gt 0 ]; then
+		for what in "MPI over shm: one byte to a rank and back" "MPI over shm: move 1 MiB" \
+			"MPI over tcp: one byte to a rank and back" "MPI over tcp: move 1 MiB"; do
+			grep -F -- "$what" <<<"$output" | grep -Eq ' [0-9.]+ (ns|us|ms|s) .* 3( |$)' ||
+				{ echo "no row for: $what"; return 1; }
+		done
+	fi
+	[ "$(grep -c 'GB/s' <<<"$output")" -eq $((4 + MPI_ROWS / 2)) ]
 }
 
 @test "--format json: schema tvp/1 with an overhead list of every operation" {
@@ -52,7 +65,7 @@ for o in ops:
     assert 0 < o["min_s"] <= o["seconds_per_op"] <= o["max_s"], o
     assert o["description"] and o["parent_rss_kb"] > 0, o
     scan = o["operation"].startswith("scan_")
-    moves = o["operation"] in ("pipe_bytes", "shm_bytes") or scan
+    moves = o["operation"] in ("pipe_bytes", "shm_bytes", "mpi_shm_bytes", "mpi_tcp_bytes") or scan
     assert ("bytes_per_s" in o) == moves and ("threads" in o) == scan, o
     if moves:
         assert o["bytes_per_op"] == (4 if scan else 1) << 20 and o["bytes_per_s"] > 0, o
@@ -68,7 +81,7 @@ PY
 @test "--format csv: a header and one row per operation" {
 	run "$TVP" "${SMALL[@]}" --format csv
 	[ "$status" -eq 0 ]
-	[ "${#lines[@]}" -eq 12 ]
+	[ "${#lines[@]}" -eq $((12 + MPI_ROWS)) ]
 	[[ "${lines[0]}" == operation,description,seconds_median,* ]]
 	[[ "${lines[1]}" == thread_create_join,* ]]
 }

@@ -12,11 +12,21 @@ pf_answer() {
 	echo $((pages * (pages + 1) / 2))
 }
 
+# refuses_ranks WORKLOAD MODEL KIND: io's server is a thread of tvp, which ranks (MPI's, separate
+# programs) cannot reach: such a model must refuse io (exit 2, one line), and is then not run.
+refuses_ranks() {
+	[ "$1" = io ] && [ "$3" = ranks ] || return 1
+	run --separate-stderr "$TVP" io --model "$2" --workers 2
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"must be threads of tvp or processes forked from it"* ]] ||
+		{ echo "$2 did not refuse io: exit $status: $stderr"; exit 1; }
+}
+
 # matrix ANSWER ARGS...: every model x schedule x GIL mode (and both ipc for processes) gives ANSWER.
 matrix() {
 	local answer=$1 model kind schedule gil ipc
 	shift
 	while read -r model kind ipc; do
+		refuses_ranks "$1" "$model" "$kind" && continue
 		for schedule in static dynamic guided random; do
 			for gil in off modern legacy; do
 				local -a extra=(--model "$model" --schedule "$schedule" --gil "$gil")
@@ -117,6 +127,7 @@ io_sockets() { grep -o '@tvp-io-[0-9]*-[0-9]*' /proc/net/unix | sort -u || true;
 	local answer model kind gil
 	answer=$(io_answer)
 	while read -r model kind; do
+		refuses_ranks io "$model" "$kind" && continue
 		for gil in off modern legacy; do
 			local -a extra=(--model "$model" --gil "$gil" --cpu-hogs 1 --schedule dynamic)
 			[ "$kind" = serial ] || extra+=(--workers 2)

@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# mpi-faults.bats - the mpi model's faults: a rank killed or crashing is named with its host,
+# Ctrl-C ends every rank, a missing mpirun, hostfile or host is one line; nothing is left running.
+
+bats_require_minimum_version 1.5.0
+load ../cli/helpers
+load mpi_helper
+
+ORPHANS="$BATS_TEST_DIRNAME/orphans.py"
+
+setup() {
+	need_mpi
+	scratch=$(mktemp -d)
+	# A mark on the command line of every process of this test's run: mpirun's and the
+	# ranks' (the seed orders only the random schedule, which these runs do not use).
+	mark=$((700000 + RANDOM))
+}
+
+teardown() {
+	[ -z "${mark:-}" ] || pkill -KILL -f -- "--seed $mark( |$)" 2>/dev/null || true
+	[ -z "${scratch:-}" ] || rm -rf "$scratch"
+}
+
+# nothing_left: no process of this run (tvp, mpirun, a rank, an orted) is still alive.
+nothing_left() {
+	local left
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		left=$(pgrep -af -- "--seed $mark( |$)" || true)
+		[ -n "$left" ] || return 0
+		sleep 0.5
+	done
+	echo "left running: $left"
+	return 1
+}
+
+# tvp_lines: the lines of $stderr that tvp printed (not orphans.py's).
+tvp_lines() { grep -E '^tvp( |:)' <<<"$stderr" || true; }
+
+# one_tvp_line PATTERN: exactly one line from tvp, matching the bash regex.
+one_tvp_line() {
+	local lines
+	lines=$(tvp_lines)
+	[ "$(wc -l <<<"$lines")" -eq 1 ] || { echo "not one line: $stderr"; return 1; }
+	[[ "$lines" =~ $1 ]] || { echo "line '$lines' does not match '$1'"; return 1; }
+}
+
+LONG=(primes --to 2000000000 --block 10000 --repeat 1 --warmup 0 --model mpi)
+
+@test "a rank killed by SIGKILL: named with its host and rank, exit 1, nothing left" {
+	TVP_FAULT=die:worker=1:how=kill run --separate-stderr "$ORPHANS" --grace 3 -- \
+		"$TVP" primes --to 200000 --model mpi --workers 3 --seed "$mark"
+	[ "$status" -eq 1 ] || { echo "exit $status: $stderr"; return 1; }
+	one_tvp_line "^tvp: mpi rank 1 on $(hostname) died by signal 9 \(Killed\)$"
+	[[ "$stderr" == *"orphans: 0 left, 0 still alive"* ]] || { echo "$stderr"; return 1; }
+	nothing_left
+}
+
+@test "a rank that segfaults, and rank 0 itself killed: each named, exit 1, nothing left" {
+	TVP_FAULT=die:worker=2:how=segv run --separate-stderr "$ORPHANS" --grace 3 -- \
+		"$TVP" primes --to 200000 --model mpi --workers 3 --seed "$mark"
+	[ "$status" -eq 1 ] || { echo "exit $status: $stderr"; return 1; }
+	one_tvp_line "^tvp: mpi rank 2 on $(hostname) died by signal 11 \(Segmentation fault\)$"
+	nothing_left
+	TVP_FAULT=die:worker=0:how=kill run --separate-stderr "$ORPHANS" --grace 3 -- \
+		"$TVP" primes --to 200000 --model mpi --workers 2 --seed "$mark"
+	[ "$status" -eq 1 ] || { echo "exit $status: $stderr"; return 1; }
+	one_tvp_line "^tvp: mpi rank 0 on $(hostname) died by signal 9 \(Killed\)$"
+	nothing_left
+}
+
+@test "Ctrl-C (SIGINT to the terminal's process group) ends every rank: exit 130, nothing left" {
+	setsid "$TVP" "${LONG[@]}" --workers 3 --seed "$mark" >"$scratch/out" 2>"$scratch/err" &
+	local tvp=$!
+	# Wait until the three ranks run (tvp, mpirun and three ranks carry the mark).
+	for _ in $(seq 100); do
+		[ "$(pgrep -fc -- "--seed $mark( |$)")" -ge 5 ] && break
+		sleep 0.1
+	done
+	[ "$(pgrep -fc -- "--seed $mark( |$)")" -ge 5 ] || { pgrep -af -- "--seed $mark"; return 1; }
+	sleep 0.5
+	kill -INT -- "-$tvp" # the group: as a terminal sends it
+	local status=0
+	wait "$tvp" || status=$?
+	[ "$status" -eq 130 ] || { echo "exit $status: $(cat "$scratch/err")"; return 1; }
+	nothing_left
+	stderr=$(cat "$scratch/err")
+	one_tvp_line "^tvp: ended by signal 2 \(Interrupt\); mpirun ended every rank$"
+}
+
+@test "SIGTERM to tvp alone: passed to mpirun, which ends every rank; nothing left" {
+	"$TVP" "${LONG[@]}" --workers 2 --seed "$mark" >"$scratch/out" 2>"$scratch/err" &
+	local tvp=$!
+	for _ in $(seq 100); do
+		[ "$(pgrep -fc -- "--seed $mark( |$)")" -ge 4 ] && break
+		sleep 0.1
+	done
+	kill -TERM "$tvp"
+	local status=0
+	wait "$tvp" || status=$?
+	[ "$status" -eq 143 ] || { echo "exit $status: $(cat "$scratch/err")"; return 1; }
+	nothing_left
+}
+
+@test "a hostfile naming an unreachable host: one line naming it, exit 1, nothing left" {
+	# The launcher mpirun runs in place of ssh fails as ssh does when no route exists:
+	# no network is touched.
+	cat >"$scratch/agent" <<-'EOF'
+		#!/bin/sh
+		echo "ssh: connect to host $1 port 22: No route to host" >&2
+		exit 255
+	EOF
+	chmod +x "$scratch/agent"
+	echo "node-unreachable.invalid slots=2" >"$scratch/hosts"
+	TVP_MPIRUN_ARGS="--mca plm_rsh_agent $scratch/agent" run --separate-stderr "$ORPHANS" --grace 3 -- \
+		"$TVP" primes --to 200000 --model mpi --workers 2 --hostfile "$scratch/hosts" --seed "$mark"
+	[ "$status" -eq 1 ] || { echo "exit $status: $stderr"; return 1; }
+	one_tvp_line "^tvp: mpirun could not start its daemon on a host of $scratch/hosts .*node-unreachable"
+	[[ "$stderr" == *"orphans: 0 left, 0 still alive"* ]] || { echo "$stderr"; return 1; }
+	nothing_left
+}
+
+@test "a missing hostfile, a missing mpirun, a missing --file: one line each, exit 2" {
+	expect_usage_error primes --model mpi --workers 2 --hostfile "$scratch/none"
+	[[ "$stderr" == "tvp: --hostfile $scratch/none: No such file or directory" ]]
+	run --separate-stderr env PATH=/nonexistent "$TVP" primes --model mpi --workers 2
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tvp: the mpi model needs mpirun, which is not on PATH (install openmpi-bin)" ]
+	# Every rank misses the file: one line, not one per rank.
+	run --separate-stderr "$TVP" grep --file "$scratch/none.txt" --regex a --model mpi --workers 3 \
+		--seed "$mark"
+	[ "$status" -eq 2 ] || { echo "exit $status: $stderr"; return 1; }
+	one_tvp_line "^tvp: grep: cannot read --file $scratch/none.txt: No such file or directory$"
+	nothing_left
+}
