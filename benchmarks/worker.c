@@ -121,3 +121,14 @@ void tvp_pin_worker(const struct tvp_runner *runner, size_t worker)
 		}
 	}
 }
+
+void tvp_phases_after(const struct tvp_runner *runner, size_t workers, double go, double joined,
+		      struct tvp_phases *phases)
+{
+	double last = go;
+	for (size_t i = 0; i < workers; i++)
+		if (runner->stats[i].end_at > last)
+			last = runner->stats[i].end_at;
+	phases->compute = last - go;
+	phases->teardown = joined - last;
+}

@@ -66,4 +66,10 @@ struct tvp_buf *tvp_result_buf(struct tvp_runner *runner, size_t task_index);
  * this process may use) when --pin was given. */
 void tvp_pin_worker(const struct tvp_runner *runner, size_t worker);
 
+/* A threaded run's compute and teardown from its workers' end_at: compute
+ * runs from go (every worker started) to the last worker's last task,
+ * teardown from then to joined (every worker joined). */
+void tvp_phases_after(const struct tvp_runner *runner, size_t workers, double go, double joined,
+		      struct tvp_phases *phases);
+
 #endif

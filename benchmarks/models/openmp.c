@@ -83,13 +83,8 @@ static int openmp_run(struct tvp_runner *runner, struct tvp_phases *phases)
 		team_leave(&order);
 	}
 	atomic_load_explicit(&order, memory_order_acquire);
-	double joined = tvp_now(), last = go;
-	for (int i = 0; i < workers; i++)
-		if (runner->stats[i].end_at > last)
-			last = runner->stats[i].end_at;
 	phases->spawn = go - spawn;
-	phases->compute = last - go;
-	phases->teardown = joined - last;
+	tvp_phases_after(runner, (size_t)workers, go, tvp_now(), phases);
 	return status;
 }
 

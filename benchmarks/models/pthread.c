@@ -90,12 +90,7 @@ static int pthread_run(struct tvp_runner *runner, struct tvp_phases *phases)
 		if (!status)
 			status = threads[i].status;
 	}
-	double joined = tvp_now(), last = go;
-	for (size_t i = 0; i < started; i++)
-		if (runner->stats[i].end_at > last)
-			last = runner->stats[i].end_at;
-	phases->compute = last - go;
-	phases->teardown = joined - last;
+	tvp_phases_after(runner, started, go, tvp_now(), phases);
 	free(threads);
 	return status;
 }
