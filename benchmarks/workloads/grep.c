@@ -26,7 +26,8 @@
 #define GREP_WINDOW 4096              /* bytes one PCRE2 search covers before a tick */
 #define GREP_SCAN_WINDOW 65536        /* bytes the prefilter searches for its literal before a tick */
 #define GREP_LITERAL_MAX 256          /* the longest literal the prefilter looks for */
-#define GREP_CANDIDATES_MAX 64        /* candidate lines in a scan window before PCRE2 takes the rest */
+#define GREP_CANDIDATE_BYTES 1024     /* PCRE2 takes a window's rest where candidate lines come */
+#define GREP_CANDIDATES_FREE 4        /* closer than this on average, past this many */
 #define GREP_FIRST_BYTES_MAX 64       /* the most first bytes worth a prefilter */
 #define GREP_JIT_STACK_MIN (32 << 10) /* a worker's PCRE2 JIT stack, bytes */
 #define GREP_JIT_STACK_MAX (1 << 20)
@@ -680,11 +681,12 @@ static void search_plain(struct tvp_worker *worker, const struct grep *g, struct
 /* The prefilter: every match holds g->literal (or starts with a byte of
  * g->first), so look for it in windows of whole lines (GREP_SCAN_WINDOW
  * bytes or more) and ask the engine only about the lines that hold it
- * (line_decided). PCRE2 searches as fast as the prefilter where the
- * candidates are dense: past GREP_CANDIDATES_MAX candidate lines in one
- * window, PCRE2 searches the rest of it (search_plain); GNU regex, which
- * the plain path asks about every line, keeps the prefilter. The GIL ticks
- * once per window and once per candidate line (or as search_plain does). */
+ * (line_decided). Where candidate lines come closer than one per
+ * GREP_CANDIDATE_BYTES (past the first GREP_CANDIDATES_FREE of a window),
+ * PCRE2 searches the rest of the window itself (search_plain), faster
+ * than a call per line; GNU regex, which the plain path asks about every
+ * line, keeps the prefilter. The GIL ticks once per window and once per
+ * candidate line (or as search_plain does). */
 static void search_candidates(struct tvp_worker *worker, const struct grep *g,
 			      struct grep_scratch *s, const char *text, size_t len,
 			      struct grep_part *part)
@@ -692,13 +694,15 @@ static void search_candidates(struct tvp_worker *worker, const struct grep *g,
 	uint64_t gap = 0;
 	size_t pos = 0;    /* the start of the first line not yet decided */
 	size_t window = 0; /* the end of the lines searched in one call */
-	size_t candidates = 0; /* the candidate lines of this window */
+	size_t opened = 0, candidates = 0; /* where this window starts; its candidate lines */
 	while (pos < len) {
 		if (pos >= window) {
 			window = window_end(text, len, pos, GREP_SCAN_WINDOW);
+			opened = pos;
 			candidates = 0;
 		}
-		if (g->engine == GREP_PCRE2 && candidates == GREP_CANDIDATES_MAX) {
+		if (g->engine == GREP_PCRE2 && candidates > GREP_CANDIDATES_FREE &&
+		    candidates * GREP_CANDIDATE_BYTES > pos - opened) {
 			search_plain(worker, g, s, text + pos, window - pos, part, &gap);
 			if (part->error)
 				return;
