@@ -15,8 +15,10 @@
  *     and no count is given as verified (tests/integration/grep.bats);
  *   - glibc's matcher also errs on a repeated group with an anchor in it
  *     (`(^.){3}` matches "abc" when not asked for its groups; asked,
- *     `[ -~]*(\<[a-z]\w)+` misses " (<zbcw)+"), where grep uses its DFA:
- *     --engine posix writes such a repetition out for it (`(^.)(^.)(^.)`),
+ *     `[ -~]*(\<[a-z]\w)+` misses " (<zbcw)+", and finding the groups'
+ *     bounds is exponential on `((:)++*|(){,}?[^ ]|,?){3,}`), where grep
+ *     uses its DFA: --engine posix asks for no groups where there is no
+ *     back-reference and writes such a repetition out (`(^.)(^.)(^.)`),
  *     up to 16 copies; past that, the engines' disagreement fails the run
  *     (exit 1);
  *   - NUL bytes: grep's binary-file rules (a file with a NUL is binary;
