@@ -3,6 +3,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "grep.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -746,7 +747,10 @@ static void first_bytes(const pcre2_code *code, struct grep_bytes *set)
 	if (type == 1) { /* one byte starts every match */
 		if (pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &unit) != 0)
 			return;
-		set->member[unit & UCHAR_MAX] = true;
+		/* PCRE2 may mean it in either case (`a|A` starts with a
+		 * "caseless" a), a flag it does not report: take both. */
+		set->member[tolower((int)(unit & UCHAR_MAX))] = true;
+		set->member[toupper((int)(unit & UCHAR_MAX))] = true;
 	} else if (type == 0) { /* a set of bytes does, or nothing is known */
 		if (pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &bitmap) != 0 || !bitmap)
 			return;
