@@ -109,7 +109,7 @@ static const struct tvp_opt grep_opts[] = {
 	{"unit-bytes", TVP_OPT_U64, "N", "1048576", "bytes per unit of work (line-aligned)"},
 	{"print", TVP_OPT_FLAG, NULL, NULL, "print the matching lines as LINENO:LINE, like grep -n"},
 	{"no-prefilter", TVP_OPT_FLAG, NULL, NULL, "ask the engine about every line, even those without the "
-	 "regex's literal"},
+	 "regex's literal or a byte a match starts with"},
 	{NULL},
 };
 
@@ -1009,6 +1009,20 @@ static int reference_windows(const struct grep *g, struct grep_scratch *s, uint6
 	return 0;
 }
 
+/* GNU grep matches a regex with a back-reference (or [=x=], [.x.]) with
+ * GNU regex, and glibc's matcher differs from PCRE2 on some of them
+ * (grep.h): on the line at byte pos GNU regex says gnu (1 match, 0 not),
+ * PCRE2 the other. Neither count can then be verified by an independent
+ * engine: say so in one line; TVP_ERUNTIME, as for a wrong answer. */
+static int engines_differ(const struct grep *g, size_t pos, int gnu)
+{
+	return tvp_err(TVP_ERUNTIME, "grep: GNU grep matches '%s' with GNU regex (a back-reference, or [=x=] or "
+		       "[.x.]), and GNU regex and PCRE2 disagree on the line at byte %zu (GNU regex: %s, "
+		       "PCRE2: %s), as glibc's matcher does on some such regexes: no count can be verified "
+		       "(GNU grep prints GNU regex's)", g->regex, pos, gnu ? "a match" : "no match",
+		       gnu ? "no match" : "a match");
+}
+
 /* The reference: every line of the file in turn, asked of the other
  * engine on its own (GNU regex checks PCRE2, PCRE2 checks GNU regex), with
  * no units, prefilter or workers: a fault in either engine's form of the
@@ -1016,14 +1030,17 @@ static int reference_windows(const struct grep *g, struct grep_scratch *s, uint6
  * regex has no back-reference (reference_windows). A line too long for
  * GNU regex (over INT_MAX bytes; only --engine pcre2 takes one) is asked
  * of PCRE2 alone, and a line PCRE2 gives up on (its match limit) of GNU
- * regex alone. */
+ * regex alone. Where grep matches with GNU regex, each line is asked of
+ * both engines, and a line they disagree on ends it (engines_differ). */
 static int grep_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX])
 {
 	const struct grep *g = job->state;
-	struct grep_scratch other = {0}, pcre2 = {0}, own = {0};
+	struct grep_scratch other = {0}, pcre2 = {0}, own = {0}, checked = {0};
 	scratch_make(g, &other, g->engine == GREP_PCRE2 ? GREP_POSIX : GREP_PCRE2);
 	if (g->longest > INT_MAX)
 		scratch_make(g, &pcre2, GREP_PCRE2);
+	if (ere_gnu_reading(g->ere)) /* the engines may read it differently: ask both */
+		scratch_make(g, &checked, g->engine);
 	uint64_t matches = 0;
 	int status = 0;
 	/* TVP_GREP_REFERENCE_LINES (tests): line by line always */
@@ -1055,12 +1072,19 @@ static int grep_reference(struct tvp_job *job, char answer[TVP_ANSWER_MAX])
 					 engine_name(s->engine), pos, message);
 			break;
 		}
+		int mine = checked.ready && stop - pos <= INT_MAX
+				   ? line_decided(g, &checked, g->text + pos, stop - pos) : found;
+		if (mine >= 0 && mine != found) {
+			status = engines_differ(g, pos, g->engine == GREP_POSIX ? mine : found);
+			break;
+		}
 		matches += (uint64_t)found;
 		pos = stop + 1;
 	}
 	scratch_free(&other);
 	scratch_free(&pcre2);
 	scratch_free(&own);
+	scratch_free(&checked);
 	snprintf(answer, TVP_ANSWER_MAX, "%llu", (unsigned long long)matches);
 	return status;
 }
