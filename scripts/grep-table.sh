@@ -20,8 +20,7 @@ corpus=$dir/tvp-corpus-$lines.txt
 runs=5
 # no match, every line, the talk's, rare / frequent / very frequent literals,
 # classes with no literal, alternations, anchored
-regexes=('[0-9]' '^[a-z ]*$' 'abcde[a-m]' 'hello' 'the' 'ab' 'q' '[xyz]{4}' 'foo|bar|baz'
-	'zz[^z]zz|qqq' '^ab' 'x$')
+regexes=('[0-9]' '^[a-z ]*$' 'abcde[a-m]' 'hello' 'the' 'q' '[xyz]{4}' 'foo|bar|baz' '^ab')
 
 for tool in hyperfine rg grep python3; do
 	command -v "$tool" >/dev/null || { echo "grep-table.sh: needs $tool" >&2; exit 2; }
@@ -30,7 +29,7 @@ done
 cat "$corpus" >/dev/null # into the page cache
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-bytes=$(stat -c %s "$corpus")
+bytes=$(stat -L -c %s "$corpus")
 mib=$((bytes >> 20))
 
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs; $lines lines, $bytes bytes; medians of $runs (s)"
