@@ -10,13 +10,18 @@
  *     tvp refuses it (exit 2): it takes one regex;
  *   - a regex grep matches with GNU regex (a back-reference, or [=x=] or
  *     [.x.] in a bracket) where glibc's matcher errs, e.g. (:?*)\1 finds
- *     no empty match in "xa ax": grep prints glibc's count; tvp's engines
- *     disagree with each other, so the run fails (exit 1, "wrong answer")
- *     and no count is given as verified (tests/integration/grep.bats);
+ *     no empty match in "xa ax": grep prints glibc's count; tvp's
+ *     reference asks both engines about each line of such a regex, and
+ *     on a line they disagree on the run fails (exit 1) in one line that
+ *     names it and what each engine said; no count is given as verified,
+ *     as none can be checked by an independent engine
+ *     (tests/integration/grep.bats);
  *   - glibc's matcher also errs on a repeated group with an anchor in it
  *     (`(^.){3}` matches "abc" when not asked for its groups; asked,
- *     `[ -~]*(\<[a-z]\w)+` misses " (<zbcw)+"), where grep uses its DFA:
- *     --engine posix writes such a repetition out for it (`(^.)(^.)(^.)`),
+ *     `[ -~]*(\<[a-z]\w)+` misses " (<zbcw)+", and finding the groups'
+ *     bounds is exponential on `((:)++*|(){,}?[^ ]|,?){3,}`), where grep
+ *     uses its DFA: --engine posix asks for no groups where there is no
+ *     back-reference and writes such a repetition out (`(^.)(^.)(^.)`),
  *     up to 16 copies; past that, the engines' disagreement fails the run
  *     (exit 1);
  *   - NUL bytes: grep's binary-file rules (a file with a NUL is binary;

@@ -103,19 +103,25 @@ sweep() {
 	done
 }
 
-@test "--no-prefilter (every line asked) and the literal prefilter count and print the same lines" {
-	local file re engine with without out=$BATS_TEST_TMPDIR
+@test "--no-prefilter (every line asked) and the prefilters (literal, first bytes; AVX2 or not) count and print the same lines" {
+	local file re engine way avx2 out=$BATS_TEST_TMPDIR
+	# (zq|qz)[a-e] and x[0-9]|[0-9]: no literal, a set of first bytes (few, then none
+	# match); [xyz][a-c] and (ab|cd|ef)+g: candidates on most lines (PCRE2 takes over)
 	for file in corpus small nofinal long; do
-		for re in "${REGEXES[@]}" 'e abc' 'abcdez$' 'zq(ab|ab)+'; do
+		for re in "${REGEXES[@]}" 'e abc' 'abcdez$' 'zq(ab|ab)+' '(zq|qz)[a-e]' 'x[0-9]|[0-9]'; do
 			for engine in pcre2 posix; do
-				for way in "" --no-prefilter; do
-					# shellcheck disable=SC2086
-					"$TVP" grep --file "$BATS_FILE_TMPDIR/$file.txt" --regex "$re" --engine "$engine" --print \
-						--model pthread --workers 2 --unit-bytes 4096 --repeat 1 $way \
-						--output "$out/report.txt" >"$out/got$way.txt" || return 1
+				"$TVP" grep --file "$BATS_FILE_TMPDIR/$file.txt" --regex "$re" --engine "$engine" --print \
+					--model pthread --workers 2 --unit-bytes 4096 --repeat 1 --no-prefilter \
+					--output "$out/report.txt" >"$out/want.txt" || return 1
+				for avx2 in yes no; do
+					way=()
+					[ "$avx2" = yes ] || way=(env TVP_GREP_NO_AVX2=1)
+					"${way[@]}" "$TVP" grep --file "$BATS_FILE_TMPDIR/$file.txt" --regex "$re" \
+						--engine "$engine" --print --model pthread --workers 2 --unit-bytes 4096 \
+						--repeat 1 --output "$out/report.txt" >"$out/got.txt" || return 1
+					cmp -s "$out/want.txt" "$out/got.txt" ||
+						{ echo "$file '$re' $engine (AVX2 $avx2): the prefilter changed the lines"; return 1; }
 				done
-				cmp -s "$out/got.txt" "$out/got--no-prefilter.txt" ||
-					{ echo "$file '$re' $engine: the prefilter changed the lines"; return 1; }
 			done
 		done
 	done
@@ -176,12 +182,13 @@ sweep() {
 @test "where GNU regex (grep's matcher for back-references) errs, tvp reports no count as verified" {
 	# glibc finds no match of (:?*)\1 in 'xa ax', though the group may be empty
 	# (a glibc fault that grep inherits); PCRE2 finds one. Either engine's
-	# answer is checked by the other, so the run fails (exit 1) instead.
-	printf 'xa ax\n' >"$BATS_TEST_TMPDIR/q.txt"
-	[ "$(LC_ALL=C grep -c -E '(:?*)\1' "$BATS_TEST_TMPDIR/q.txt")" = 0 ]
+	# answer is checked by the other, so the run fails (exit 1) instead, with
+	# one line naming the line and what each engine said.
+	printf '::\nxa ax\n' >"$BATS_TEST_TMPDIR/q.txt"
+	[ "$(LC_ALL=C grep -c -E '(:?*)\1' "$BATS_TEST_TMPDIR/q.txt")" = 1 ]
 	for engine in pcre2 posix; do
 		run --separate-stderr "$TVP" grep --file "$BATS_TEST_TMPDIR/q.txt" --regex '(:?*)\1' --engine "$engine"
 		[ "$status" -eq 1 ]
-		[[ "$stderr" == *"wrong answer"* ]]
+		[ "$stderr" = "tvp: grep: GNU grep matches '(:?*)\1' with GNU regex (a back-reference, or [=x=] or [.x.]), and GNU regex and PCRE2 disagree on the line at byte 3 (GNU regex: no match, PCRE2: a match), as glibc's matcher does on some such regexes: no count can be verified (GNU grep prints GNU regex's)" ]
 	done
 }

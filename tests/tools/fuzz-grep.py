@@ -26,9 +26,11 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 ENGINES = ("pcre2", "posix")
 TIMEOUT_S = 60  # one run; a loaded machine is slow, a hung engine is a disagreement
+GREP_TIMES = 4  # tvp may take this many times grep's own time on top (it runs two engines)
 LINE_BYTES = "ab x_-1A.{}()*+?[]|^$\\\t:=,"
 
 
@@ -157,25 +159,29 @@ def make_case(seed, index):
 
 
 def grep_count(regex, path):
-    """GNU grep's answer: ('count', N) or ('refused', None)."""
+    """GNU grep's answer, ('count', N) or ('refused', None), and its time in seconds."""
+    started = time.monotonic()
     try:
         proc = subprocess.run(["grep", "-c", "-E", "-e", regex, path], capture_output=True,
                               text=True, env=dict(os.environ, LC_ALL="C"), timeout=TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        return ("timeout", None)
+        return ("timeout", None), TIMEOUT_S
+    took = time.monotonic() - started
     if proc.returncode == 2:
-        return ("refused", None)
-    return ("count", int(proc.stdout.strip()))
+        return ("refused", None), took
+    return ("count", int(proc.stdout.strip())), took
 
 
-def tvp_count(tvp, engine, regex, path):
-    """tvp's answer: ('count', N), ('refused', message) or ('failed', message)."""
+def tvp_count(tvp, engine, regex, path, timeout):
+    """tvp's answer: ('count', N), ('refused', message) or ('failed', message).
+    The regex goes as --regex=RE: tvp takes no option's value from the next
+    word when it starts with "--" (`--+`)."""
     try:
-        proc = subprocess.run([tvp, "grep", "--file", path, "--regex", regex, "--engine", engine,
+        proc = subprocess.run([tvp, "grep", "--file", path, "--regex=" + regex, "--engine", engine,
                                "--format", "csv", "--repeat", "1", "--warmup", "0"],
-                              capture_output=True, text=True, errors="replace", timeout=TIMEOUT_S)
+                              capture_output=True, text=True, errors="replace", timeout=timeout)
     except subprocess.TimeoutExpired:
-        return ("failed", "no answer in %d s" % TIMEOUT_S)
+        return ("failed", "no answer in %d s" % timeout)
     if proc.returncode == 2:
         return ("refused", proc.stderr.strip())
     if proc.returncode != 0:
@@ -194,7 +200,7 @@ def gnu_read(regex):
 
 def kind_of(regex, want, got):
     """The kind of a disagreement, or None."""
-    if got[0] == "failed" and "wrong answer" in got[1] and gnu_read(regex):
+    if got[0] == "failed" and "no count can be verified" in got[1] and gnu_read(regex):
         return "GNU regex (grep's matcher here) and PCRE2 disagree: exit 1"
     if got[0] == "failed":
         return "tvp failed (wrong answer or engine fault)"
@@ -213,12 +219,12 @@ def run_case(tvp, regex, lines, scratch):
     with os.fdopen(fd, "w", encoding="latin-1") as f:
         f.write("".join(line + "\n" for line in lines))
     try:
-        want = grep_count(regex, path)
+        want, took = grep_count(regex, path)
         found = []
         if want[0] == "timeout":
             return want, found  # grep itself took too long: nothing to compare
         for engine in ENGINES:
-            got = tvp_count(tvp, engine, regex, path)
+            got = tvp_count(tvp, engine, regex, path, TIMEOUT_S + GREP_TIMES * took)
             kind = kind_of(regex, want, got)
             if kind:
                 found.append({"kind": kind, "engine": engine, "regex": regex, "lines": lines,

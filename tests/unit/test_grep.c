@@ -347,6 +347,15 @@ Test(grep_kernel, the_prefilter_asks_only_lines_with_the_literal_and_misses_none
 	tvp_buf_free(&text);
 }
 
+Test(grep_kernel, no_line_follows_the_last_newline)
+{
+	/* An empty match just after the last newline is on no line (a search
+	 * of whole windows finds one there). */
+	check_kernel("abc\nde\n", "^$", "4096", 0);
+	check_kernel("abc\nde\n", "^x*$", "4096", 0);
+	check_kernel("abc\nde\n\n", "^$", "4096", 1);
+}
+
 Test(grep_kernel, an_empty_file_counts_zero)
 {
 	check_kernel("", "^", "16", 0);
