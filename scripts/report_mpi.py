@@ -1,5 +1,6 @@
 """report_mpi.py - the report section "Beyond one machine": the mpi model (Open MPI ranks) beside fork and the pool."""
 
+import facts
 import stats
 from report_tex import code, group_runs_of, secs, tex
 
@@ -127,7 +128,7 @@ def section(w):
 	       "Workloads with few messages per unit of compute, like these, are the ones that scale across hosts; "
 	       "tvp's two-host test (two network namespaces joined by a veth pair) runs the same ranks over TCP "
 	       "between network stacks, but still on one machine's cores and memory.\n\n")
-	for workload, run, i in verdicts:
+	for _, run, i in verdicts:
 		w.conclusions.append("Beyond one machine (%s, %d ranks on one host, after a warm-up): mpi against the "
-				     "pool: %s; mpi's start-up %s." % (tex(workload), run["workers"],
+				     "pool: %s; mpi's start-up %s." % (tex(facts.sizes_text(run)), run["workers"],
 								  tex(stats.compare_words(i)), secs(startup(run))))

@@ -401,3 +401,29 @@ assert facts.gil_free_of({"gil_stats": {"free": 0.25}}) == 0.25 and facts.gil_fr
 assert facts.model_rank("openmp") > facts.model_rank("pool")  # a new model sorts after the known ones
 PY
 }
+
+@test "the sweep's own runs in the final load average are not a busy machine; other processes' load is" {
+	dir="$BATS_TEST_TMPDIR/fixture"
+	python3 "$BATS_TEST_DIRNAME/report-fixture.py" "$dir"
+	# load START END: the sweep's load averages in the fixture (2 cores), then the report
+	load() {
+		python3 - "$dir/results.json" "$1" "$2" <<'PY'
+import json, sys
+path, start, end = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+with open(path) as f:
+	d = json.load(f)
+d["sweep"]["loadavg_start"], d["sweep"]["loadavg_end"] = start, end
+with open(path, "w") as f:
+	json.dump(d, f)
+PY
+		python3 "$TOP/scripts/analyze.py" report "$dir" >/dev/null 2>&1
+	}
+	tex="$dir/report/generated.tex"
+	load 0.1 2.1 # a quiet machine after 2 cores' worth of the sweep's own runs
+	if grep -q 'machine was busy' "$tex"; then echo "called busy on the sweep's own load"; false; fi
+	grep -q '2.10 at the end (the sweep.textquotesingle{}s own runs included)' "$tex"
+	load 1.5 2.1 # others kept 1.5 CPUs busy before the sweep began
+	grep -q 'machine was busy during the sweep (load average up to 2.1 on 2 cores)' "$tex"
+	load 0.1 3.5 # more than the sweep's own runs at the end
+	grep -q 'machine was busy during the sweep (load average up to 3.5 on 2 cores)' "$tex"
+}
