@@ -2,10 +2,12 @@
 
 import facts
 import stats
-from report_tex import code, group_runs_of, secs, tex
+from facts import group_runs_of
+from latex import code, secs, tex
 
 GROUP = "mpi"          # sweep.def: mpi, fork and pool on one host
 TCP_GROUP = "mpi-tcp"  # sweep.def: the same primes with TVP_MPIRUN_ARGS="--mca btl tcp,self"
+CLUSTER_GROUP = "mpi-cluster"  # sweep.def: the same primes across two hosts made by scripts/netns-cluster.sh
 ROUND_TRIPS = [("pipe_round_trip", "pipe: one byte to a process and back"),
 	       ("pool_task_round_trip", "pool: an empty task to a worker and back"),
 	       ("mpi_shm_round_trip", "MPI over shared memory: one byte to a rank and back"),
@@ -67,6 +69,27 @@ def transport_table(w, shm, tcp):
 		       "with the computing ranks for the cores."))
 
 
+def cluster_paragraph(w, shm, doc):
+	"""The same primes across two hosts made on this machine (network namespaces joined by a veth
+	pair, TCP between them) against one host over shared memory."""
+	run = (doc or {}).get("runs", [None])[0]
+	if not run or not shm:
+		w.emit("Two hosts: " + w.not_measured([CLUSTER_GROUP]) + "\n\n")
+		return
+	hosts = run.get("model_info", {}).get("hosts", [])
+	names = ", ".join("%s (%d rank%s)" % (h["name"], h["ranks"], "" if h["ranks"] == 1 else "s") for h in hosts)
+	i = stats.ratio_interval(stats.repeats(run), stats.repeats(shm))
+	w.emit("Two hosts made on this machine (\\texttt{scripts/netns-cluster.sh}: two network namespaces, each with "
+	       "its own host name, joined by a veth pair; the ranks talk TCP between two network stacks): %s on %s, "
+	       "median run %s, start-up %s. Against one host over shared memory: %s. The hosts share this "
+	       "machine's cores and memory, so this shows the launcher and the transport across network stacks, "
+	       "not a network.\n\n" % (tex(facts.sizes_text(run)), tex(names), secs(run["wall_s"]["median"]),
+					  secs(startup(run)), tex(stats.compare_words(i))))
+	w.conclusions.append("Beyond one machine (%s, %d ranks on two hosts made of network namespaces, TCP between "
+			     "them): against one host over shared memory: %s." % (
+				     tex(facts.sizes_text(run)), run["workers"], tex(stats.compare_words(i))))
+
+
 def overhead_tables(w, doc):
 	"""The MPI round trips and transfers beside the pipe's and MAP_SHARED's (tvp overhead)."""
 	ops = {o["operation"]: o for o in (doc or {}).get("overhead", [])}
@@ -119,6 +142,7 @@ def section(w):
 		transport_table(w, shm, tcp)
 	else:
 		w.emit(w.not_measured([TCP_GROUP]) + "\n\n")
+	cluster_paragraph(w, shm, w.a.extra_json(CLUSTER_GROUP))
 	overhead_tables(w, w.a.extra_json("overhead"))
 	w.emit("What one machine cannot show. Here every rank shares one memory bus and the TCP runs cross the "
 	       "loopback, which is a memory copy in the kernel: a network adds its latency (a few microseconds on "

@@ -15,6 +15,7 @@ import sys
 
 import claims
 import flip_report
+import report_mpi
 import report_python
 import stats
 from facts import (SCALING, command_run, first_of_kind, group_runs_of, is_processes, is_threads, median_s, model_rank,  # noqa: F401
@@ -745,7 +746,6 @@ def flip_sections(w):
 
 def mpi_section(w):
 	"""Beyond one machine: the mpi model (scripts/report_mpi.py)."""
-	import report_mpi  # imported here: it imports this module
 	report_mpi.section(w)
 
 

@@ -354,6 +354,9 @@ class Sweep:
 		if done.returncode == 2:
 			self.skip(line, "unsupported: " + done.stderr.strip())
 			return
+		if done.returncode == 77:  # cannot be done here (no privilege for namespaces, say): its reason
+			self.skip(line, "not possible here: " + done.stderr.strip())
+			return
 		if done.returncode != 0:
 			die(1, "%s failed: %s" % (command, done.stderr.strip()))
 		print("  %s: %s (%.1f s)" % (line["group"], command, time.monotonic() - began), file=sys.stderr)
@@ -378,6 +381,9 @@ class Sweep:
 		interrupted(done.returncode)
 		if done.returncode == 2:
 			self.skip(line, "unsupported: " + done.stderr.strip())
+			return
+		if done.returncode == 77:  # cannot be done here (no privilege for namespaces, say): its reason
+			self.skip(line, "not possible here: " + done.stderr.strip())
 			return
 		if done.returncode != 0:
 			die(1, "%s failed: %s" % (" ".join(words), done.stderr.strip()))
