@@ -129,6 +129,11 @@ def section(w):
 	       "paid once; for fork its spawn phase, paid every run. The runs are measured after a warm-up.\n\n" % (
 		       tex(info.get("library", "Open MPI")), tex(info.get("transport", "shared memory"))))
 	verdicts = launch_table(w, table)
+	counts = sorted({r["workers"] for r in runs if r["model"] == "mpi" and r["workers"] <= w.a.cores})
+	if len(counts) < 3:
+		w.emit("No prediction for more ranks: at or below the cores the sweep ran mpi at %s, and a USL fit "
+		       "needs three rank counts there (Fits, in Machine and method).\n\n" % (
+			       "N = " + ", ".join(map(str, counts)) if counts else "no rank count"))
 	fork = table.get(any_mpi["workload"], {}).get("fork") if any_mpi else None
 	if fork and startup(fork):
 		w.emit("Starting %d ranks took %s against %s for fork's %d processes (%.0fx): a cluster's launcher pays "
