@@ -161,6 +161,7 @@ static int apply_common(struct tvp_cli *cli, struct tvp_param *common)
 		return tvp_err(TVP_EUSAGE, "unknown model '%s' (models: %s)", p->text, names);
 	}
 	cfg->model = cli->model->name;
+	cli->job.ranks = cli->model->kind == TVP_KIND_RANKS;
 	if (cli->job.workload->forked_workers_only && cli->model->kind == TVP_KIND_RANKS)
 		return tvp_err(TVP_EUSAGE, "%s: its workers must be threads of tvp or processes forked "
 			       "from it, not %s's %s (separate programs, maybe on other hosts)",

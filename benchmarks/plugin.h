@@ -92,6 +92,7 @@ struct tvp_job {
 	size_t default_chunk; /* set by prepare: units per task when not static */
 	bool ship_input;      /* set by prepare: process workers get input bytes */
 	int fault_wrong;      /* TVP_FAULT=wrong-answer: corrupt one result (tests) */
+	bool ranks;           /* the workers are separate programs (kind ranks): no memory shared with tvp */
 };
 
 /* A param by option name (the name must be in the table: else abort). */

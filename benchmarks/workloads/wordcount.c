@@ -207,9 +207,12 @@ static int wordcount_prepare(struct tvp_job *job)
 	const char *table = tvp_param_text(job, "table");
 	if (strcmp(table, "private") != 0 && strcmp(table, "shared") != 0)
 		return tvp_err(TVP_EUSAGE, "wordcount: --table must be private or shared, not '%s'", table);
+	wc->shared = strcmp(table, "shared") == 0;
+	if (wc->shared && job->ranks) /* its table is MAP_SHARED memory, made here: forks inherit it */
+		return tvp_err(TVP_EUSAGE, "wordcount: --table shared needs workers that share tvp's memory "
+			       "(threads, or processes forked from it), not separate programs (ranks)");
 	job->units = (size_t)((wc->words + wc->block - 1) / wc->block);
 	job->default_chunk = 1;
-	wc->shared = strcmp(table, "shared") == 0;
 	return wc->shared ? shared_table_open(wc) : 0;
 }
 

@@ -382,7 +382,7 @@ PY
 	fake_tvp
 	run --separate-stderr "$FAKE" primes --model nosuch --workers 2
 	[ "$status" -eq 2 ]
-	[ "$stderr" = "tvp: unknown model 'nosuch' (models: serial, pthread, fork, pool)" ]
+	[ "$stderr" = "tvp: unknown model 'nosuch' (models: serial, pthread, fork, pool, mpi)" ] # the fake's own models
 }
 
 @test "facts: sizes, schedules and hyperfine commands read from the runs' own fields" {

@@ -12,13 +12,23 @@ pf_answer() {
 	echo $((pages * (pages + 1) / 2))
 }
 
-# refuses_ranks WORKLOAD MODEL KIND: io's server is a thread of tvp, which ranks (MPI's, separate
-# programs) cannot reach: such a model must refuse io (exit 2, one line), and is then not run.
+# refuses_ranks MODEL KIND ARGS...: ranks (MPI's, separate programs) cannot reach tvp's memory: io's
+# server is a thread of tvp, and wordcount --table shared's table is memory tvp maps for its forks. Such
+# a model must refuse ARGS (exit 2, one line), and is then not run.
 refuses_ranks() {
-	[ "$1" = io ] && [ "$3" = ranks ] || return 1
-	run --separate-stderr "$TVP" io --model "$2" --workers 2
-	[ "$status" -eq 2 ] && [[ "$stderr" == *"must be threads of tvp or processes forked from it"* ]] ||
-		{ echo "$2 did not refuse io: exit $status: $stderr"; exit 1; }
+	local model=$1 kind=$2 want
+	shift 2
+	[ "$kind" = ranks ] || return 1
+	if [ "$1" = io ]; then
+		want="must be threads of tvp or processes forked from it"
+	elif [[ " $* " == *" --table shared "* ]]; then
+		want="--table shared needs workers that share tvp's memory"
+	else
+		return 1
+	fi
+	run --separate-stderr "$TVP" "$@" --model "$model" --workers 2
+	[ "$status" -eq 2 ] && [[ "$stderr" == *"$want"* ]] ||
+		{ echo "$model did not refuse $*: exit $status: $stderr"; exit 1; }
 }
 
 # matrix ANSWER ARGS...: every model x schedule x GIL mode (and both ipc for processes) gives ANSWER.
@@ -26,7 +36,7 @@ matrix() {
 	local answer=$1 model kind schedule gil ipc
 	shift
 	while read -r model kind ipc; do
-		refuses_ranks "$1" "$model" "$kind" && continue
+		refuses_ranks "$model" "$kind" "$@" && continue
 		for schedule in static dynamic guided random; do
 			for gil in off modern legacy; do
 				local -a extra=(--model "$model" --schedule "$schedule" --gil "$gil")
@@ -127,7 +137,7 @@ io_sockets() { grep -o '@tvp-io-[0-9]*-[0-9]*' /proc/net/unix | sort -u || true;
 	local answer model kind gil
 	answer=$(io_answer)
 	while read -r model kind; do
-		refuses_ranks io "$model" "$kind" && continue
+		refuses_ranks "$model" "$kind" io && continue
 		for gil in off modern legacy; do
 			local -a extra=(--model "$model" --gil "$gil" --cpu-hogs 1 --schedule dynamic)
 			[ "$kind" = serial ] || extra+=(--workers 2)
