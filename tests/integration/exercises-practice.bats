@@ -123,7 +123,7 @@ PY
 	low=$(awk -v n="$workers" 'BEGIN { printf "%.2f", 1 / (0.5 + 0.5 / n) }')
 	high=$(awk -v n="$workers" 'BEGIN { printf "%.2f", (2 < n ? 2 : n) }')
 	[[ "$out" == *"answer: threads_low=$low threads_high=$high processes=$workers"* ]]
-	practice TOPIC=gil SEED="$found" RUN=1 TVP="$BATS_TEST_DIRNAME/../../build/tvp"
+	practice TOPIC=gil SEED="$found" RUN=1 TVP="${TVP:-$BATS_TEST_DIRNAME/../../build/tvp}"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Measured here"* ]]

@@ -209,12 +209,12 @@ student_tree() {
 		>"$top/exercises/06-gil/amdahl.c"
 	sed -i -e 's/^predict_faster = ?/predict_faster = same/' -e 's/^predict_legacy = ?/predict_legacy = same/' \
 		-e 's/^predict_p_half = ?/predict_p_half = 0.5/' "$answers"
-	make -s --no-print-directory -C "$top/exercises" build EX=06 TVP="$BATS_TEST_DIRNAME/../../build/tvp" >/dev/null
-	TVP="$BATS_TEST_DIRNAME/../../build/tvp" PEERS="$top/peers/python/primes.py" \
+	make -s --no-print-directory -C "$top/exercises" build EX=06 TVP="${TVP:-$BATS_TEST_DIRNAME/../../build/tvp}" >/dev/null
+	TVP="${TVP:-$BATS_TEST_DIRNAME/../../build/tvp}" PEERS="$top/peers/python/primes.py" \
 		bash "$EXERCISES_DIR/solutions/06-gil/record.sh" "$runs" "$answers" \
 		"$top/build/exercises/student/06-gil/amdahl" 200000
 	ex06() {
-		run make -s --no-print-directory -C "$top/exercises" check EX=06 TVP="$BATS_TEST_DIRNAME/../../build/tvp"
+		run make -s --no-print-directory -C "$top/exercises" check EX=06 TVP="${TVP:-$BATS_TEST_DIRNAME/../../build/tvp}"
 		echo "$output"
 	}
 	ex06
