@@ -419,15 +419,18 @@ static int mpi_serve(struct tvp_runner *runner)
 	return status;
 }
 
-/* At exit: a rank that ends before its check-in (bad input, a failed
- * reference pass) still checks in, so that the others hear it and stop,
- * and every rank finalizes: no rank is left waiting. */
-static void at_exit(void)
+/* At exit with status: a rank that ends before its check-in (bad input,
+ * a --file missing on its host, a failed reference pass) still checks in
+ * with that status (1 if 0), so that the others hear it and stop with the
+ * same status (mpirun passes on whichever rank fails first), and every
+ * rank finalizes: no rank is left waiting. */
+static void at_exit(int status, void *unused)
 {
+	(void)unused;
 	if (!mpi.initialized)
 		return;
 	if (!mpi.checked_in)
-		check_in(TVP_ERUNTIME, NULL);
+		check_in(status ? status : TVP_ERUNTIME, NULL);
 	stop();
 	MPI_Finalize();
 	mpi.initialized = false;
@@ -458,7 +461,7 @@ static int mpi_launch(int argc, char **argv, struct tvp_config *cfg)
 	mpi.initialized = true;
 	MPI_Comm_rank(MPI_COMM_WORLD, &mpi.rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &mpi.size);
-	atexit(at_exit);
+	on_exit(at_exit, NULL);
 	if (mpi.rank) {
 		char host[64] = "", who[96];
 		gethostname(host, sizeof host - 1);
