@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <mpi.h>
 
+#include "../fault.h"
 #include "../worker.h"
 #include "mpirun.h"
 
@@ -148,6 +149,9 @@ static int check_in(int status, struct tvp_runner *runner)
 	if (mpi.rank == 0) {
 		for (int r = 0; r < mpi.size && !verdict; r++)
 			verdict = all[r].status;
+		if (getenv(TVP_MPI_MAP)) /* for tvp's launcher: which rank runs where */
+			for (int r = 0; r < mpi.size; r++)
+				fprintf(stderr, TVP_MPI_MAP_LINE, r, all[r].host);
 		if (runner)
 			runner->model_json = describe(all, mpi.size, tvp_now() - start);
 		free(all);
@@ -462,6 +466,7 @@ static int mpi_launch(int argc, char **argv, struct tvp_config *cfg)
 	MPI_Comm_rank(MPI_COMM_WORLD, &mpi.rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &mpi.size);
 	on_exit(at_exit, NULL);
+	tvp_fault_worker_is_process(); /* a die:how=exit is this rank's own _exit, as a forked worker's */
 	if (mpi.rank) {
 		char host[64] = "", who[96];
 		gethostname(host, sizeof host - 1);

@@ -11,6 +11,13 @@
  * on the same boot of the same machine). */
 #define TVP_MPI_LAUNCHED_AT "TVP_MPI_LAUNCHED_AT"
 
+/* Set (to 1) by tvp's launcher for every rank (mpirun -x): rank 0 then
+ * tells it on stderr where each rank runs, one line per rank in the form
+ * TVP_MPI_MAP_LINE, so that the launcher can name the host of a rank that
+ * mpirun reports by number only (a non-zero exit). */
+#define TVP_MPI_MAP "TVP_MPI_MAP"
+#define TVP_MPI_MAP_LINE "tvp-mpi-map: rank %d on %s\n"
+
 /* This machine's boot id (/proc/sys/kernel/random/boot_id) into out; false if unknown. */
 bool tvp_boot_id(char *out, size_t size);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# mpi-faults.bats - the mpi model's faults: a rank killed or crashing is named with its host,
+# mpi-faults.bats - the mpi model's faults: a rank killed, crashing or exiting is named with its host,
 # Ctrl-C ends every rank, a missing mpirun, hostfile or host is one line; nothing is left running.
 
 bats_require_minimum_version 1.5.0
@@ -46,26 +46,34 @@ one_tvp_line() {
 
 LONG=(primes --to 2000000000 --block 10000 --repeat 1 --warmup 0 --model mpi)
 
-@test "a rank killed by SIGKILL: named with its host and rank, exit 1, nothing left" {
-	TVP_FAULT=die:worker=1:how=kill run --separate-stderr "$ORPHANS" --grace 3 -- \
-		"$TVP" primes --to 200000 --model mpi --workers 3 --seed "$mark"
-	[ "$status" -eq 1 ] || { echo "exit $status: $stderr"; return 1; }
-	one_tvp_line "^tvp: mpi rank 1 on $(hostname) died by signal 9 \(Killed\)$"
+# rank_fault FAULT WORKERS PATTERN: tvp primes --model mpi on WORKERS ranks under
+# TVP_FAULT=FAULT fails with exit 1 and exactly one line from tvp, matching the bash
+# regex PATTERN; no process of the run is left (orphans.py and pgrep).
+rank_fault() {
+	TVP_FAULT=$1 run --separate-stderr "$ORPHANS" --grace 3 -- \
+		"$TVP" primes --to 200000 --model mpi --workers "$2" --seed "$mark"
+	[ "$status" -eq 1 ] || { echo "$1: exit $status: $stderr"; return 1; }
+	one_tvp_line "$3"
 	[[ "$stderr" == *"orphans: 0 left, 0 still alive"* ]] || { echo "$stderr"; return 1; }
 	nothing_left
 }
 
+@test "a rank killed by SIGKILL: named with its host and rank, exit 1, nothing left" {
+	rank_fault die:worker=1:how=kill 3 "^tvp: mpi rank 1 on $(hostname) died by signal 9 \(Killed\)$"
+}
+
 @test "a rank that segfaults, and rank 0 itself killed: each named, exit 1, nothing left" {
-	TVP_FAULT=die:worker=2:how=segv run --separate-stderr "$ORPHANS" --grace 3 -- \
-		"$TVP" primes --to 200000 --model mpi --workers 3 --seed "$mark"
-	[ "$status" -eq 1 ] || { echo "exit $status: $stderr"; return 1; }
-	one_tvp_line "^tvp: mpi rank 2 on $(hostname) died by signal 11 \(Segmentation fault\)$"
-	nothing_left
-	TVP_FAULT=die:worker=0:how=kill run --separate-stderr "$ORPHANS" --grace 3 -- \
-		"$TVP" primes --to 200000 --model mpi --workers 2 --seed "$mark"
-	[ "$status" -eq 1 ] || { echo "exit $status: $stderr"; return 1; }
-	one_tvp_line "^tvp: mpi rank 0 on $(hostname) died by signal 9 \(Killed\)$"
-	nothing_left
+	rank_fault die:worker=2:how=segv 3 "^tvp: mpi rank 2 on $(hostname) died by signal 11 \(Segmentation fault\)$"
+	rank_fault die:worker=0:how=kill 2 "^tvp: mpi rank 0 on $(hostname) died by signal 9 \(Killed\)$"
+}
+
+@test "a rank that calls exit (how=exit) is a process's exit: named with its host and status 3, exit 1, nothing left" {
+	rank_fault die:worker=2:how=exit 3 "^tvp: mpi rank 2 on $(hostname) exited with status 3$"
+}
+
+@test "rank 0 that calls exit (how=exit) ends the harness with it, and says so: exit 1, nothing left" {
+	rank_fault die:worker=0:how=exit 2 \
+		"^tvp: mpi rank 0 on $(hostname) exited with status 3: rank 0 is the harness, so the run ended with it$"
 }
 
 @test "Ctrl-C (SIGINT to the terminal's process group) ends every rank: exit 130, nothing left" {
