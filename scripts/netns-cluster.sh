@@ -192,9 +192,6 @@ cluster_env() {
 	# Each host thinks the machine's cores are its own: bound ranks of both hosts
 	# would share core 0 (a one-byte round trip then took 26 ms instead of 1 ms).
 	echo "OMPI_MCA_hwloc_base_binding_policy=none"
-	# One-sided windows across the hosts: Open MPI 4.1.4's default choice failed
-	# MPI_Win_allocate over TCP (MPI_ERR_WIN); pt2pt does them with messages.
-	echo "OMPI_MCA_osc=sm,pt2pt"
 	# Open MPI refuses root without these (documented in mpirun(1)).
 	echo "OMPI_ALLOW_RUN_AS_ROOT=1"
 	echo "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"

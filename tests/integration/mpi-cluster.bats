@@ -282,7 +282,8 @@ usage_error() {
 }
 
 # tvp_json_check FILE ANSWER: the run in FILE (tvp's JSON) carries ANSWER, verified,
-# over TCP, with one rank on each host of the cluster, the hosts told apart.
+# over TCP, with one rank on each host of the cluster, the hosts told apart, the
+# claim counter's window made by the one-sided components tvp chose.
 tvp_json_check() {
 	local info='d["runs"][0]["model_info"]'
 	[ "$(json_field "$1" 'd["runs"][0]["answer"]')" = "$2" ]
@@ -291,6 +292,8 @@ tvp_json_check() {
 	[ "$(json_field "$1" "sorted((h['name'], h['ranks']) for h in $info['hosts'])")" = \
 		"[('tvp-$id-a', 1), ('tvp-$id-b', 1)]" ]
 	[ "$(json_field "$1" "$info['rank_hosts']")" = "['tvp-$id-a', 'tvp-$id-b']" ]
+	# The cluster sets no one-sided component: tvp's own choice made the window.
+	[ "$(json_field "$1" "$info['osc'], $info['osc_set_by_tvp']")" = "$(osc_by_tvp)" ]
 }
 
 # tvp_on_cluster NAME ARGS...: tvp ARGS --model mpi --workers 2 across the cluster's
