@@ -486,6 +486,9 @@ static int mpi_launch(int argc, char **argv, struct tvp_config *cfg)
 	double start = tvp_now();
 	tvp_mpi_prepare_rank();
 	choose_osc();
+	const char *job = getenv("OMPI_MCA_ess_base_jobid"), *rank = getenv("OMPI_COMM_WORLD_RANK");
+	if (getenv(TVP_MPI_MAP) && job && rank && !strcmp(rank, "0"))
+		fprintf(stderr, TVP_MPI_JOB_LINE, job); /* before MPI_Init makes the segments */
 	MPI_Init(NULL, NULL);
 	mpi.init_s = tvp_now() - start;
 	mpi.launch_s = mpi.init_s + launched_ago(start);

@@ -118,6 +118,7 @@ pid_t tvp_mpirun_spawn(const char *mpirun, char **args, int fd, int *read_end)
 struct said {
 	bool died, unreachable;
 	char (*host_of)[64];   /* rank 0's map (TVP_MPI_MAP): each rank's host, "" if unknown */
+	unsigned long job;     /* Open MPI's jobid, from rank 0 (0: unknown) */
 	struct tvp_buf held;   /* the launcher's lines outside mpirun's boxes (ssh's, a sanitizer's) */
 	char last_held[1024];  /* the last of them */
 	struct tvp_buf rank0, ranks; /* lines of rank 0 (shown) and of the others (held) */
@@ -168,6 +169,8 @@ static bool read_map(struct said *said, const char *line)
 {
 	int rank;
 	char host[64];
+	if (sscanf(line, "tvp-mpi-map: job %lu", &said->job) == 1)
+		return true;
 	if (sscanf(line, "tvp-mpi-map: rank %d on %63s", &rank, host) != 2)
 		return false;
 	if (rank >= 0 && rank < TVP_MAX_WORKERS) {
@@ -302,6 +305,24 @@ static void reap_orphans(void)
 	}
 }
 
+/* Remove this machine's shared-memory segments of Open MPI job `job` (btl
+ * vader's /dev/shm/vader_segment.HOST.UID.JOB.RANK, JOB in hex): a rank
+ * removes its own in MPI_Finalize, or mpirun does when it ends the job, but
+ * Ctrl-C reaches mpirun and every rank at once and the segments stay (4 MiB
+ * each). Call when mpirun and every rank are gone. */
+static void remove_segments(unsigned long job)
+{
+	char mark[64];
+	snprintf(mark, sizeof mark, ".%u.%lx.", (unsigned)getuid(), job);
+	DIR *dir = job ? opendir("/dev/shm") : NULL;
+	struct dirent *entry;
+	while (dir && (entry = readdir(dir)))
+		if (!strncmp(entry->d_name, "vader_segment.", 14) && strstr(entry->d_name + 14, mark))
+			unlinkat(dirfd(dir), entry->d_name, 0);
+	if (dir)
+		closedir(dir);
+}
+
 int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 {
 	char mpirun[PATH_MAX], self[PATH_MAX];
@@ -365,6 +386,7 @@ int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 		continue;
 	mpirun_pid = 0;
 	reap_orphans();
+	remove_segments(said.job);
 	for (int i = 0; i < 4; i++)
 		sigaction(signals[i], &old[i], NULL);
 

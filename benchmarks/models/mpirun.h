@@ -17,6 +17,10 @@
  * mpirun reports by number only (a non-zero exit). */
 #define TVP_MPI_MAP "TVP_MPI_MAP"
 #define TVP_MPI_MAP_LINE "tvp-mpi-map: rank %d on %s\n"
+/* And before its MPI_Init, the job's number (Open MPI's jobid), so that the
+ * launcher can remove the job's shared-memory segments that ranks ended by
+ * a signal leave in /dev/shm. */
+#define TVP_MPI_JOB_LINE "tvp-mpi-map: job %s\n"
 
 /* This machine's boot id (/proc/sys/kernel/random/boot_id) into out; false if unknown. */
 bool tvp_boot_id(char *out, size_t size);
