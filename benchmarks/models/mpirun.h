@@ -47,8 +47,10 @@ pid_t tvp_mpirun_spawn(const char *mpirun, char **args, int fd, int *read_end);
  * cfg->workers ranks under mpirun: `mpirun -np N [--oversubscribe]
  * [--hostfile H] $TVP_MPIRUN_ARGS /path/to/tvp ARGS...`, as root with Open
  * MPI's OMPI_ALLOW_RUN_AS_ROOT variables. mpirun's own reports become one
- * line each ("tvp: mpi rank 1 on node2 died by signal 9 (Killed)"); a
- * signal tvp gets is passed to mpirun, which ends every rank. Returns the
+ * line each ("tvp: mpi rank 1 on node2 died by signal 9 (Killed)", "tvp:
+ * mpi rank 2 on node2 exited with status 3"); a signal tvp gets is passed
+ * to mpirun, which ends every rank; the job's shared-memory segments left
+ * on this machine are removed once every rank is gone. Returns the
  * exit status: the ranks' (0, 1, 2), 1 when a rank died or a host could
  * not be reached, 2 when mpirun or the hostfile is missing; ends by the
  * signal that ended the run, after mpirun is gone. */
