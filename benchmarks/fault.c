@@ -28,6 +28,14 @@ static struct {
 	atomic_uint *matched; /* MAP_SHARED: matching task starts, in every process */
 } fault = {.worker = -1, .task = -1};
 
+/* This process is a worker although it is tvp (an MPI rank): see fault.h. */
+static bool worker_is_process;
+
+void tvp_fault_worker_is_process(void)
+{
+	worker_is_process = true;
+}
+
 static int bad_spec(const char *spec, const char *why)
 {
 	return tvp_err(TVP_EUSAGE, "TVP_FAULT='%s': %s (wrong-answer, or "
@@ -144,7 +152,7 @@ static void maybe_die(size_t worker, long task)
 		break;
 	}
 	case TVP_DIE_EXIT:
-		if (getpid() == fault.tvp) {
+		if (getpid() == fault.tvp && !worker_is_process) {
 			/* A thread's exit() ends tvp itself: say so, as a runtime fault. */
 			tvp_err(TVP_ERUNTIME, "worker %zu called exit (TVP_FAULT=die:how=exit) during task "
 				"%ld: in a thread that ends the whole process", worker, task);

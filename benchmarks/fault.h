@@ -9,9 +9,9 @@
 enum tvp_fault_how {
 	TVP_DIE_KILL, /* SIGKILL, as the OOM killer would */
 	TVP_DIE_SEGV, /* SIGSEGV, as a bad pointer would (no core file) */
-	TVP_DIE_EXIT, /* _exit(TVP_FAULT_EXIT_STATUS) in a process worker, as a stray
-		       * exit() would; in tvp itself (a thread, the serial worker) one
-		       * line and exit status 1, a runtime fault */
+	TVP_DIE_EXIT, /* _exit(TVP_FAULT_EXIT_STATUS) in a process worker (an MPI
+		       * rank too), as a stray exit() would; in tvp itself (a thread,
+		       * the serial worker) one line and exit status 1, a runtime fault */
 };
 
 #define TVP_FAULT_EXIT_STATUS 3
@@ -30,6 +30,12 @@ enum tvp_fault_how {
  *                                     it finishes its share of a run.
  * Return 0, or TVP_EUSAGE after printing one line. */
 int tvp_fault_setup(const char *spec);
+
+/* Declare this process a worker of its own although it runs tvp's main (an
+ * MPI rank: each is a tvp process): a die:how=exit here ends it with
+ * _exit(TVP_FAULT_EXIT_STATUS), as in a forked worker, for its launcher to
+ * report. Call before the worker loop starts, before or after setup. */
+void tvp_fault_worker_is_process(void);
 
 /* True when TVP_FAULT=wrong-answer is set. */
 bool tvp_fault_wrong_answer(void);

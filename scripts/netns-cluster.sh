@@ -2,10 +2,13 @@
 # netns-cluster.sh - a two-host Open MPI cluster on one machine: two network namespaces
 # joined by a veth pair, each host with its own host name; needs root (or CAP_SYS_ADMIN).
 #
-#   netns-cluster.sh run [--slots N] CMD [ARG...]   up, run CMD on host a, down (always)
-#   netns-cluster.sh up [--slots N]                 make a cluster; prints its directory DIR
-#   netns-cluster.sh exec DIR CMD [ARG...]          run CMD on host a of cluster DIR
-#   netns-cluster.sh down DIR                       end its processes, remove it
+#   netns-cluster.sh run [OPTIONS] CMD [ARG...]   up, run CMD on host a, down (always)
+#   netns-cluster.sh up [OPTIONS]                 make a cluster; prints its directory DIR
+#   netns-cluster.sh exec DIR CMD [ARG...]        run CMD on host a of cluster DIR
+#   netns-cluster.sh down DIR                     end its processes, remove it
+#
+# OPTIONS: --slots N (ranks a host takes, default 1); --private PATH (host b
+# sees an empty directory at PATH: a file under it exists on host a only).
 #
 # CMD runs on host a with Open MPI pointed at the cluster through the environment
 # (OMPI_MCA_*): mpirun with no hostfile places ranks on a then b (N slots each,
@@ -17,6 +20,14 @@
 # report the machine's name. Each host's processes get a UTS namespace of their
 # own with the name tvp-ID-a or tvp-ID-b, so MPI_Get_processor_name (and any JSON
 # that records it) tells the hosts apart with no knowledge of this script.
+#
+# --private PATH: the two hosts share the machine's file system, so a file is on
+# both. With --private, host b's processes (its orted and ranks) run in a mount
+# namespace of their own (unshare --mount --propagation private) with an empty
+# tmpfs mounted over PATH, an existing directory of the caller's (a test's scratch
+# directory): a file under PATH exists on host a only, as on two real machines
+# when one lacks it. The mount is seen by host b's processes only, and ends with
+# the last of them. PATH must not hold the cluster's directory (/tmp/tvp-netns.ID).
 #
 # Nothing of the machine is touched: the veth pair is created inside the two
 # namespaces, its addresses (10.231.0.1/30, 10.231.0.2/30) exist only there, and
@@ -40,7 +51,7 @@ die() {
 }
 
 usage() {
-	echo "netns-cluster: $* (usage: run [--slots N] CMD... | up [--slots N] | exec DIR CMD... | down DIR)" >&2
+	echo "netns-cluster: $* (usage: run [--slots N] [--private PATH] CMD... | up [--slots N] [--private PATH] | exec DIR CMD... | down DIR)" >&2
 	exit 2
 }
 
@@ -54,24 +65,43 @@ cluster_names() {
 	host_b="tvp-$id-b"
 }
 
-# parse_slots ARGS...: set slots from a leading --slots N (default 1) and shifted,
-# the number of arguments it took.
-parse_slots() {
+# parse_options ARGS...: set slots (--slots N, default 1) and private (--private
+# PATH as an absolute path, default -) from the leading options, and shifted, the
+# number of arguments they took.
+parse_options() {
 	slots=1
+	private=-
 	shifted=0
-	if [ "${1:-}" = --slots ]; then
-		[[ "${2:-}" =~ ^[1-9][0-9]?$ ]] || usage "--slots needs a number from 1 to 99"
-		slots=$2
-		shifted=2
-	fi
+	while :; do
+		case "${1:-}" in
+		--slots)
+			[[ "${2:-}" =~ ^[1-9][0-9]?$ ]] || usage "--slots needs a number from 1 to 99"
+			slots=$2
+			;;
+		--private)
+			[ -n "${2:-}" ] || usage "--private needs a directory"
+			[ -d "$2" ] || usage "--private $2: not an existing directory"
+			private=$(realpath -- "$2")
+			[[ "$private" =~ ^/[^[:space:]]*[^/[:space:]]$ ]] ||
+				usage "--private $2: not / and no white space in the path, please"
+			local a_cluster_dir=/tmp/tvp-netns.x/
+			case "$a_cluster_dir" in
+			"$private"/*) usage "--private $2 holds the cluster's directory (/tmp/tvp-netns.ID)" ;;
+			esac
+			;;
+		*) return 0 ;;
+		esac
+		shift 2
+		shifted=$((shifted + 2))
+	done
 }
 
-# cmd_up SLOTS: make the cluster and set cluster_dir to its directory (set before
-# anything else is made, so a trap can remove a half-made cluster). On a failure,
-# removes what it made and exits: 77 when the first namespace cannot be made for
-# lack of privilege, else 1.
+# cmd_up SLOTS PRIVATE: make the cluster (host b's PRIVATE path empty, or - for
+# none) and set cluster_dir to its directory (set before anything else is made,
+# so a trap can remove a half-made cluster). On a failure, removes what it made
+# and exits: 77 when the first namespace cannot be made for lack of privilege, else 1.
 cmd_up() {
-	local slots=$1 err
+	local slots=$1 private=$2 err
 	command -v ip >/dev/null || die "ip (iproute2) is not installed"
 	command -v unshare >/dev/null || die "unshare (util-linux) is not installed"
 	cluster_dir=$(mktemp -d /tmp/tvp-netns.XXXXXX)
@@ -84,17 +114,18 @@ cmd_up() {
 		*) exit 1 ;;
 		esac
 	fi
-	if ! err=$(make_hosts "$cluster_dir" "$slots" 2>&1); then
+	if ! err=$(make_hosts "$cluster_dir" "$slots" "$private" 2>&1); then
 		cmd_down "$cluster_dir"
 		die "cannot make the cluster: $err"
 	fi
 }
 
-# make_hosts DIR SLOTS: the second namespace, the veth pair, addresses, loopbacks,
-# the hostfile and the agent of cluster DIR whose first namespace exists. Returns
-# non-zero at the first step that fails (its message on stderr).
+# make_hosts DIR SLOTS PRIVATE: the second namespace, the veth pair, addresses,
+# loopbacks, the hostfile, the hosts table (address, namespace, host name, the
+# path made empty there or -) and the agent of cluster DIR whose first namespace
+# exists. Returns non-zero at the first step that fails (its message on stderr).
 make_hosts() {
-	local dir=$1 slots=$2
+	local dir=$1 slots=$2 private=$3
 	cluster_names "$dir"
 	ip netns add "$ns_b" || return
 	# Created inside the namespaces: the pair never appears among the machine's links.
@@ -106,7 +137,8 @@ make_hosts() {
 	ip -n "$ns_a" link set veth-a up || return
 	ip -n "$ns_b" link set veth-b up || return
 	printf '%s slots=%s\n%s slots=%s\n' "$addr_a" "$slots" "$addr_b" "$slots" >"$dir/hostfile" || return
-	printf '%s %s %s\n%s %s %s\n' "$addr_a" "$ns_a" "$host_a" "$addr_b" "$ns_b" "$host_b" >"$dir/hosts" || return
+	printf '%s %s %s -\n%s %s %s %s\n' "$addr_a" "$ns_a" "$host_a" "$addr_b" "$ns_b" "$host_b" \
+		"$private" >"$dir/hosts" || return
 	# The namespaces' inode numbers: a test finds any process left in them by these.
 	stat -L -c %i "/run/netns/$ns_a" "/run/netns/$ns_b" >"$dir/netns-inodes" || return
 	mkdir "$dir/tmp" || return
@@ -160,28 +192,35 @@ cluster_env() {
 	# Each host thinks the machine's cores are its own: bound ranks of both hosts
 	# would share core 0 (a one-byte round trip then took 26 ms instead of 1 ms).
 	echo "OMPI_MCA_hwloc_base_binding_policy=none"
-	# One-sided windows across the hosts: Open MPI 4.1.4's default choice failed
-	# MPI_Win_allocate over TCP (MPI_ERR_WIN); pt2pt does them with messages.
-	echo "OMPI_MCA_osc=sm,pt2pt"
 	# Open MPI refuses root without these (documented in mpirun(1)).
 	echo "OMPI_ALLOW_RUN_AS_ROOT=1"
 	echo "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1"
 }
 
-# on_host NS HOST CMD...: exec CMD in network namespace NS under a new UTS namespace named HOST.
+# on_host NS HOST PRIVATE CMD...: exec CMD in network namespace NS under a new UTS
+# namespace named HOST; unless PRIVATE is -, in a new private mount namespace too,
+# with an empty tmpfs over the path PRIVATE.
 on_host() {
-	local ns=$1 host=$2
-	shift 2
-	exec ip netns exec "$ns" unshare --uts "$self" _hostname "$(readlink /proc/self/ns/uts)" "$host" "$@"
+	local ns=$1 host=$2 private=$3 mount=()
+	shift 3
+	[ "$private" = - ] || mount=(--mount --propagation private)
+	exec ip netns exec "$ns" unshare --uts "${mount[@]}" "$self" _enter "$(readlink /proc/self/ns/uts)" \
+		"$(readlink /proc/self/ns/mnt)" "$host" "$private" "$@"
 }
 
-# cmd_hostname OUTER_UTS NAME CMD...: (internal) set the host name, then exec CMD; refuses
-# when this process is still in the UTS namespace OUTER_UTS (the machine's name stays).
-cmd_hostname() {
-	local outer=$1 name=$2
-	shift 2
-	[ "$(readlink /proc/self/ns/uts)" != "$outer" ] || die "not in a UTS namespace of its own: host name left alone"
+# cmd_enter OUTER_UTS OUTER_MNT NAME PRIVATE CMD...: (internal) set the host name,
+# mount an empty tmpfs over PRIVATE (unless it is -), then exec CMD. Refuses when
+# this process is still in the UTS namespace OUTER_UTS (the machine's name stays)
+# or, for PRIVATE, in the mount namespace OUTER_MNT (the machine's mounts stay).
+cmd_enter() {
+	local outer_uts=$1 outer_mnt=$2 name=$3 private=$4
+	shift 4
+	[ "$(readlink /proc/self/ns/uts)" != "$outer_uts" ] || die "not in a UTS namespace of its own: host name left alone"
 	echo "$name" >/proc/sys/kernel/hostname
+	if [ "$private" != - ]; then
+		[ "$(readlink /proc/self/ns/mnt)" != "$outer_mnt" ] || die "not in a mount namespace of its own: $private left alone"
+		mount -t tmpfs -o size=1m,mode=0755 tvp-private "$private" || die "cannot mount a tmpfs over $private"
+	fi
 	exec "$@"
 }
 
@@ -193,7 +232,7 @@ cmd_exec() {
 	[ "$#" -gt 0 ] || usage "exec needs a command"
 	cluster_names "$dir"
 	mapfile -t env_lines < <(cluster_env "$dir")
-	on_host "$ns_a" "$host_a" env "${env_lines[@]}" "$@"
+	on_host "$ns_a" "$host_a" - env "${env_lines[@]}" "$@"
 }
 
 # cmd_agent ADDRESS WORD...: (Open MPI's rsh agent) run the remote command WORD... as ssh
@@ -206,16 +245,16 @@ cmd_agent() {
 	mapfile -t hosts <"$NETNS_CLUSTER_DIR/hosts"
 	for line in "${hosts[@]}"; do
 		read -r -a fields <<<"$line"
-		[ "${fields[0]}" != "$address" ] || on_host "${fields[1]}" "${fields[2]}" sh -c "$*"
+		[ "${fields[0]}" != "$address" ] || on_host "${fields[1]}" "${fields[2]}" "${fields[3]}" sh -c "$*"
 	done
 	die "agent: no host $address in this cluster"
 }
 
-# cmd_run SLOTS CMD...: up, CMD on host a in the background, down on every way out
-# (CMD's end, an error, SIGINT, SIGTERM, SIGHUP). Exits with CMD's status, or 128+signal.
+# cmd_run SLOTS PRIVATE CMD...: up, CMD on host a in the background, down on every way
+# out (CMD's end, an error, SIGINT, SIGTERM, SIGHUP). Exits with CMD's status, or 128+signal.
 cmd_run() {
-	local slots=$1 status=0
-	shift
+	local slots=$1 private=$2 status=0
+	shift 2
 	[ "$#" -gt 0 ] || usage "run needs a command"
 	cluster_dir=
 	run_child=
@@ -223,7 +262,7 @@ cmd_run() {
 	trap 'run_stop 130' INT
 	trap 'run_stop 143' TERM
 	trap 'run_stop 129' HUP
-	cmd_up "$slots"
+	cmd_up "$slots" "$private"
 	"$self" exec "$cluster_dir" "$@" &
 	run_child=$!
 	wait "$run_child" || status=$?
@@ -262,10 +301,10 @@ command=$1
 shift
 case "$command" in
 up)
-	parse_slots "$@"
+	parse_options "$@"
 	shift "$shifted"
-	[ "$#" -eq 0 ] || usage "up takes only --slots N"
-	cmd_up "$slots"
+	[ "$#" -eq 0 ] || usage "up takes only --slots N and --private PATH"
+	cmd_up "$slots" "$private"
 	echo "$cluster_dir"
 	;;
 down)
@@ -277,11 +316,11 @@ exec)
 	cmd_exec "$@"
 	;;
 run)
-	parse_slots "$@"
+	parse_options "$@"
 	shift "$shifted"
-	cmd_run "$slots" "$@"
+	cmd_run "$slots" "$private" "$@"
 	;;
 agent) cmd_agent "$@" ;;
-_hostname) cmd_hostname "$@" ;;
+_enter) cmd_enter "$@" ;;
 *) usage "unknown command '$command'" ;;
 esac

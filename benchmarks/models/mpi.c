@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <mpi.h>
 
+#include "../fault.h"
 #include "../worker.h"
 #include "mpirun.h"
 
@@ -41,6 +42,7 @@ struct packed {
 static struct {
 	bool initialized, checked_in, stopped;
 	int rank, size;
+	bool osc_by_tvp;     /* tvp chose OMPI_MCA_osc (see choose_osc) */
 	double init_s;       /* MPI_Init on this rank */
 	double launch_s;     /* from tvp starting mpirun (if it did, here) to MPI_Init done */
 	MPI_Win counter_win; /* dynamic, guided: the claim counter, on rank 0 */
@@ -99,7 +101,11 @@ static char *describe(const struct checkin *all, int size, double checkin_s)
 {
 	char library[128];
 	library_name(library, sizeof library);
-	size_t cap = 512 + (size_t)size * 96, used = 0;
+	const char *osc = getenv("OMPI_MCA_osc");
+	char osc_json[96] = "null";
+	if (osc && !strpbrk(osc, "\"\\"))
+		snprintf(osc_json, sizeof osc_json, "\"%.80s\"", osc);
+	size_t cap = 640 + (size_t)size * 96, used = 0;
 	char *json = tvp_xmalloc(cap);
 	bool one_host = true;
 	for (int r = 1; r < size; r++)
@@ -107,8 +113,9 @@ static char *describe(const struct checkin *all, int size, double checkin_s)
 	used += (size_t)snprintf(json + used, cap - used,
 				 "{\"ranks\": %d, \"library\": \"%s\", \"transport\": \"%s\", "
 				 "\"launched_by\": \"%s\", \"launch_s\": %.6f, \"mpi_init_s\": %.6f, "
-				 "\"checkin_s\": %.6f, \"hosts\": [", size, library, transport(one_host),
-				 mpi.launch_s > mpi.init_s ? "tvp" : "mpirun", mpi.launch_s, mpi.init_s, checkin_s);
+				 "\"checkin_s\": %.6f, \"osc\": %s, \"osc_set_by_tvp\": %s, \"hosts\": [", size,
+				 library, transport(one_host), mpi.launch_s > mpi.init_s ? "tvp" : "mpirun",
+				 mpi.launch_s, mpi.init_s, checkin_s, osc_json, mpi.osc_by_tvp ? "true" : "false");
 	for (int r = 0; r < size; r++) {
 		bool first = true;
 		int count = 0;
@@ -148,6 +155,9 @@ static int check_in(int status, struct tvp_runner *runner)
 	if (mpi.rank == 0) {
 		for (int r = 0; r < mpi.size && !verdict; r++)
 			verdict = all[r].status;
+		if (getenv(TVP_MPI_MAP)) /* for tvp's launcher: which rank runs where */
+			for (int r = 0; r < mpi.size; r++)
+				fprintf(stderr, TVP_MPI_MAP_LINE, r, all[r].host);
 		if (runner)
 			runner->model_json = describe(all, mpi.size, tvp_now() - start);
 		free(all);
@@ -419,15 +429,18 @@ static int mpi_serve(struct tvp_runner *runner)
 	return status;
 }
 
-/* At exit: a rank that ends before its check-in (bad input, a failed
- * reference pass) still checks in, so that the others hear it and stop,
- * and every rank finalizes: no rank is left waiting. */
-static void at_exit(void)
+/* At exit with status: a rank that ends before its check-in (bad input,
+ * a --file missing on its host, a failed reference pass) still checks in
+ * with that status (1 if 0), so that the others hear it and stop with the
+ * same status (mpirun passes on whichever rank fails first), and every
+ * rank finalizes: no rank is left waiting. */
+static void at_exit(int status, void *unused)
 {
+	(void)unused;
 	if (!mpi.initialized)
 		return;
 	if (!mpi.checked_in)
-		check_in(TVP_ERUNTIME, NULL);
+		check_in(status ? status : TVP_ERUNTIME, NULL);
 	stop();
 	MPI_Finalize();
 	mpi.initialized = false;
@@ -446,19 +459,44 @@ static double launched_ago(double now)
 	return now - at;
 }
 
+/* Before MPI_Init (which reads the OMPI_MCA_ variables): the one-sided
+ * components for the claim counter's window. Open MPI 4's osc/rdma needs a
+ * network with RDMA (InfiniBand) to reach another host, and Debian's
+ * /etc/openmpi/openmpi-mca-params.conf sets osc = ^ucx,pt2pt, so over TCP no
+ * component can make a window across hosts: MPI_Win_allocate fails with
+ * MPI_ERR_WIN. Unless OMPI_MCA_osc is set (by the user, or by mpirun's
+ * --mca osc), tvp asks for sm (ranks on one host) and pt2pt (windows made
+ * of messages, any network). Open MPI 5 has no pt2pt and its osc/rdma works
+ * over TCP: left alone there. */
+static void choose_osc(void)
+{
+	char library[MPI_MAX_LIBRARY_VERSION_STRING];
+	int len = 0, major = 0;
+	MPI_Get_library_version(library, &len); /* allowed before MPI_Init */
+	if (getenv("OMPI_MCA_osc") || sscanf(library, "Open MPI v%d", &major) != 1 || major >= 5)
+		return;
+	setenv("OMPI_MCA_osc", "sm,pt2pt", 1);
+	mpi.osc_by_tvp = true;
+}
+
 static int mpi_launch(int argc, char **argv, struct tvp_config *cfg)
 {
 	if (!tvp_mpirun_here()) /* not under mpirun: start it, with this command line */
 		return tvp_mpirun_launch(argc, argv, cfg);
 	double start = tvp_now();
 	tvp_mpi_prepare_rank();
+	choose_osc();
+	const char *job = getenv("OMPI_MCA_ess_base_jobid"), *rank = getenv("OMPI_COMM_WORLD_RANK");
+	if (getenv(TVP_MPI_MAP) && job && rank && !strcmp(rank, "0"))
+		fprintf(stderr, TVP_MPI_JOB_LINE, job); /* before MPI_Init makes the segments */
 	MPI_Init(NULL, NULL);
 	mpi.init_s = tvp_now() - start;
 	mpi.launch_s = mpi.init_s + launched_ago(start);
 	mpi.initialized = true;
 	MPI_Comm_rank(MPI_COMM_WORLD, &mpi.rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &mpi.size);
-	atexit(at_exit);
+	on_exit(at_exit, NULL);
+	tvp_fault_worker_is_process(); /* a die:how=exit is this rank's own _exit, as a forked worker's */
 	if (mpi.rank) {
 		char host[64] = "", who[96];
 		gethostname(host, sizeof host - 1);

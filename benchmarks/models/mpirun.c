@@ -117,6 +117,8 @@ pid_t tvp_mpirun_spawn(const char *mpirun, char **args, int fd, int *read_end)
 /* What mpirun's stderr said that tvp turns into one line of its own. */
 struct said {
 	bool died, unreachable;
+	char (*host_of)[64];   /* rank 0's map (TVP_MPI_MAP): each rank's host, "" if unknown */
+	unsigned long job;     /* Open MPI's jobid, from rank 0 (0: unknown) */
 	struct tvp_buf held;   /* the launcher's lines outside mpirun's boxes (ssh's, a sanitizer's) */
 	char last_held[1024];  /* the last of them */
 	struct tvp_buf rank0, ranks; /* lines of rank 0 (shown) and of the others (held) */
@@ -162,6 +164,32 @@ static bool ending(const char *line)
 }
 
 
+/* A line of rank 0's map (TVP_MPI_MAP_LINE) into said->host_of; false for another line. */
+static bool read_map(struct said *said, const char *line)
+{
+	int rank;
+	char host[64];
+	if (sscanf(line, "tvp-mpi-map: job %lu", &said->job) == 1)
+		return true;
+	if (sscanf(line, "tvp-mpi-map: rank %d on %63s", &rank, host) != 2)
+		return false;
+	if (rank >= 0 && rank < TVP_MAX_WORKERS) {
+		if (!said->host_of)
+			said->host_of = tvp_xcalloc(TVP_MAX_WORKERS, sizeof *said->host_of);
+		snprintf(said->host_of[rank], sizeof said->host_of[rank], "%s", host);
+	}
+	return true;
+}
+
+/* "tvp: mpi rank K on HOST exited with status S" for mpirun's report of a rank's
+ * non-zero exit, which names the rank only (the host from rank 0's map). */
+static void exited(const struct said *said, int rank, const char *code)
+{
+	const char *host = said->host_of && rank >= 0 && rank < TVP_MAX_WORKERS ? said->host_of[rank] : "";
+	fprintf(stderr, "tvp: mpi rank %d%s%s exited with status %s%s\n", rank, *host ? " on " : "", host,
+		code, rank == 0 ? ": rank 0 is the harness, so the run ended with it" : "");
+}
+
 /* One of mpirun's boxed reports (the lines between its dashed rules). */
 static void read_box(struct said *said, const char *box)
 {
@@ -184,8 +212,10 @@ static void read_box(struct said *said, const char *box)
 	if (strstr(box, "exited with non-zero status") && process && code) {
 		if (sscanf(process, "Process name: [[%*d,%*d],%d]", &rank) == 1 &&
 		    sscanf(code, "Exit code: %31s", exitcode) == 1 && strcmp(exitcode, "1") &&
-		    strcmp(exitcode, "2")) /* tvp's own statuses: the rank said why itself */
-			fprintf(stderr, "tvp: mpi rank %d exited with status %s\n", rank, exitcode);
+		    strcmp(exitcode, "2")) { /* tvp's own statuses: the rank said why itself */
+			exited(said, rank, exitcode);
+			said->died = true;
+		}
 		return;
 	}
 	if (strstr(box, "Primary job") && strstr(box, "non-zero exit code"))
@@ -222,7 +252,7 @@ static void filter(int fd, struct said *said)
 			box = tvp_xrealloc(box, box_len + strlen(line) + 1);
 			strcpy(box + box_len, line);
 			box_len += strlen(line);
-		} else if (ending(line)) {
+		} else if (ending(line) || read_map(said, line)) {
 			continue;
 		} else if (rank_message(line)) {
 			tvp_buf_append(&said->ranks, line, strlen(line)); /* shown at the end */
@@ -275,6 +305,24 @@ static void reap_orphans(void)
 	}
 }
 
+/* Remove this machine's shared-memory segments of Open MPI job `job` (btl
+ * vader's /dev/shm/vader_segment.HOST.UID.JOB.RANK, JOB in hex): a rank
+ * removes its own in MPI_Finalize, or mpirun does when it ends the job, but
+ * Ctrl-C reaches mpirun and every rank at once and the segments stay (4 MiB
+ * each). Call when mpirun and every rank are gone. */
+static void remove_segments(unsigned long job)
+{
+	char mark[64];
+	snprintf(mark, sizeof mark, ".%u.%lx.", (unsigned)getuid(), job);
+	DIR *dir = job ? opendir("/dev/shm") : NULL;
+	struct dirent *entry;
+	while (dir && (entry = readdir(dir)))
+		if (!strncmp(entry->d_name, "vader_segment.", 14) && strstr(entry->d_name + 14, mark))
+			unlinkat(dirfd(dir), entry->d_name, 0);
+	if (dir)
+		closedir(dir);
+}
+
 int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 {
 	char mpirun[PATH_MAX], self[PATH_MAX];
@@ -295,6 +343,8 @@ int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 		args[n++] = "--oversubscribe"; /* more ranks than cores: time slicing, as fork does */
 	if (!cfg->pin)
 		args[n++] = "--bind-to", args[n++] = "none"; /* as the other models: --pin pins */
+	setenv(TVP_MPI_MAP, "1", 1);
+	args[n++] = "-x", args[n++] = TVP_MPI_MAP; /* rank 0, on any host: say where each rank runs */
 	if (cfg->hostfile)
 		args[n++] = "--hostfile", args[n++] = (char *)cfg->hostfile;
 	size_t words = 0;
@@ -336,9 +386,11 @@ int tvp_mpirun_launch(int argc, char **argv, const struct tvp_config *cfg)
 		continue;
 	mpirun_pid = 0;
 	reap_orphans();
+	remove_segments(said.job);
 	for (int i = 0; i < 4; i++)
 		sigaction(signals[i], &old[i], NULL);
 
+	free(said.host_of);
 	if (said.unreachable) {
 		char *why = said.last_held;
 		why[strcspn(why, "\n")] = '\0';

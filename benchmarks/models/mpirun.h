@@ -11,6 +11,17 @@
  * on the same boot of the same machine). */
 #define TVP_MPI_LAUNCHED_AT "TVP_MPI_LAUNCHED_AT"
 
+/* Set (to 1) by tvp's launcher for every rank (mpirun -x): rank 0 then
+ * tells it on stderr where each rank runs, one line per rank in the form
+ * TVP_MPI_MAP_LINE, so that the launcher can name the host of a rank that
+ * mpirun reports by number only (a non-zero exit). */
+#define TVP_MPI_MAP "TVP_MPI_MAP"
+#define TVP_MPI_MAP_LINE "tvp-mpi-map: rank %d on %s\n"
+/* And before its MPI_Init, the job's number (Open MPI's jobid), so that the
+ * launcher can remove the job's shared-memory segments that ranks ended by
+ * a signal leave in /dev/shm. */
+#define TVP_MPI_JOB_LINE "tvp-mpi-map: job %s\n"
+
 /* This machine's boot id (/proc/sys/kernel/random/boot_id) into out; false if unknown. */
 bool tvp_boot_id(char *out, size_t size);
 
@@ -36,8 +47,10 @@ pid_t tvp_mpirun_spawn(const char *mpirun, char **args, int fd, int *read_end);
  * cfg->workers ranks under mpirun: `mpirun -np N [--oversubscribe]
  * [--hostfile H] $TVP_MPIRUN_ARGS /path/to/tvp ARGS...`, as root with Open
  * MPI's OMPI_ALLOW_RUN_AS_ROOT variables. mpirun's own reports become one
- * line each ("tvp: mpi rank 1 on node2 died by signal 9 (Killed)"); a
- * signal tvp gets is passed to mpirun, which ends every rank. Returns the
+ * line each ("tvp: mpi rank 1 on node2 died by signal 9 (Killed)", "tvp:
+ * mpi rank 2 on node2 exited with status 3"); a signal tvp gets is passed
+ * to mpirun, which ends every rank; the job's shared-memory segments left
+ * on this machine are removed once every rank is gone. Returns the
  * exit status: the ranks' (0, 1, 2), 1 when a rank died or a host could
  * not be reached, 2 when mpirun or the hostfile is missing; ends by the
  * signal that ended the run, after mpirun is gone. */

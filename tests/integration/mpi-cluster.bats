@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # mpi-cluster.bats - two hosts made from network namespaces on this machine
 # (scripts/netns-cluster.sh): MPI ranks on both reduce over TCP across the veth
-# pair, tvp --model mpi runs primes and grep across them, and no path (success,
-# a killed rank, Ctrl-C, SIGINT/SIGTERM of the launcher, a failing command)
-# leaves a namespace, a veth link or a process.
+# pair, tvp --model mpi runs primes and grep across them (and names the host that
+# lacks the --file), and no path (success, a killed rank, Ctrl-C, SIGINT/SIGTERM
+# of the launcher, a failing command) leaves a namespace, a veth link, a mount or
+# a process.
 
 bats_require_minimum_version 1.5.0
 load ../cli/helpers
@@ -281,7 +282,8 @@ usage_error() {
 }
 
 # tvp_json_check FILE ANSWER: the run in FILE (tvp's JSON) carries ANSWER, verified,
-# over TCP, with one rank on each host of the cluster, the hosts told apart.
+# over TCP, with one rank on each host of the cluster, the hosts told apart, the
+# claim counter's window made by the one-sided components tvp chose.
 tvp_json_check() {
 	local info='d["runs"][0]["model_info"]'
 	[ "$(json_field "$1" 'd["runs"][0]["answer"]')" = "$2" ]
@@ -290,6 +292,8 @@ tvp_json_check() {
 	[ "$(json_field "$1" "sorted((h['name'], h['ranks']) for h in $info['hosts'])")" = \
 		"[('tvp-$id-a', 1), ('tvp-$id-b', 1)]" ]
 	[ "$(json_field "$1" "$info['rank_hosts']")" = "['tvp-$id-a', 'tvp-$id-b']" ]
+	# The cluster sets no one-sided component: tvp's own choice made the window.
+	[ "$(json_field "$1" "$info['osc'], $info['osc_set_by_tvp']")" = "$(osc_by_tvp)" ]
 }
 
 # tvp_on_cluster NAME ARGS...: tvp ARGS --model mpi --workers 2 across the cluster's
@@ -339,6 +343,40 @@ print(sum(i for i in range(n) if s[i]))')
 	cluster_gone
 }
 
+@test "a --file on host a only (up --private): one line names rank 1, host b and the path; exit 2; nothing left" {
+	need_mpi
+	local private="$BATS_TEST_TMPDIR/private" corpus
+	mkdir "$private"
+	corpus="$private/corpus.txt"
+	"$TVP" corpus --out "$corpus" --lines 3000 >/dev/null 2>&1
+	[ -s "$corpus" ]
+	cluster_up --private "$private"
+	# The control: a command on each host looks for the file (mpirun runs any program).
+	run_to_files "$CLUSTER" exec "$dir" mpirun -np 2 \
+		sh -c "echo \$(hostname) \$(test -e '$corpus' && echo has || echo lacks) the file"
+	[ "$status" -eq 0 ] || { echo "status $status: $output $stderr"; return 1; }
+	[ "$(printf '%s\n' "${lines[@]}" | sort)" = "tvp-$id-a has the file
+tvp-$id-b lacks the file" ] || { echo "$output"; return 1; }
+	# Bad input, as a file missing on every host is (FAULTS.md: exit 2): rank 1 says
+	# so with its host and exits 2; rank 0 hears its status at the check-in and
+	# exits with it, silently (mpirun passes on whichever rank fails first).
+	run_to_files "$CLUSTER" exec "$dir" "$TVP" grep --file "$corpus" --regex 'ab[c-f]' \
+		--model mpi --workers 2 --hostfile "$dir/hostfile" --repeat 1 --warmup 0
+	echo "status $status, stderr: $stderr"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "tvp rank 1 on tvp-$id-b: grep: cannot read --file $corpus: No such file or directory" ]
+	[ -z "$output" ]
+	ends_empty
+	"$CLUSTER" down "$dir"
+	cluster_gone
+	# Host b's tmpfs lived in its processes' mount namespace: no process sees it now.
+	if grep -lF " $private " /proc/[0-9]*/mountinfo 2>/dev/null; then
+		echo "a process still sees a mount on $private"
+		return 1
+	fi
+	[ -s "$corpus" ] # host a's file, untouched
+}
+
 @test "Ctrl-C (SIGINT) of tvp --model mpi mid-run across both hosts: no rank or orted is left" {
 	need_mpi
 	cluster_up
@@ -362,6 +400,10 @@ print(sum(i for i in range(n) if s[i]))')
 
 @test "bad usage: one line and exit 2; down refuses a directory that is not a cluster's" {
 	usage_error up --slots zero
+	usage_error up --private "$BATS_TEST_TMPDIR/none"
+	usage_error up --private /
+	usage_error up --private /tmp # it would hide the cluster's own directory from host b
+	usage_error run --private
 	usage_error down /tmp
 	usage_error down /tmp/tvp-netns.x/..
 	[ -d /tmp ]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# mpi-faults.bats - the mpi model's faults: a rank killed or crashing is named with its host,
+# mpi-faults.bats - the mpi model's faults: a rank killed, crashing or exiting is named with its host,
 # Ctrl-C ends every rank, a missing mpirun, hostfile or host is one line; nothing is left running.
 
 bats_require_minimum_version 1.5.0
@@ -46,29 +46,56 @@ one_tvp_line() {
 
 LONG=(primes --to 2000000000 --block 10000 --repeat 1 --warmup 0 --model mpi)
 
-@test "a rank killed by SIGKILL: named with its host and rank, exit 1, nothing left" {
-	TVP_FAULT=die:worker=1:how=kill run --separate-stderr "$ORPHANS" --grace 3 -- \
-		"$TVP" primes --to 200000 --model mpi --workers 3 --seed "$mark"
-	[ "$status" -eq 1 ] || { echo "exit $status: $stderr"; return 1; }
-	one_tvp_line "^tvp: mpi rank 1 on $(hostname) died by signal 9 \(Killed\)$"
+# job_segments: set segments, the pattern of the shared-memory segments of this test's
+# job (btl vader's /dev/shm/vader_segment.HOST.UID.JOB.RANK, JOB in hex), from the
+# jobid in a running rank's environment.
+job_segments() {
+	local job
+	job=$(pgrep -f -- "--seed $mark( |$)" | xargs -I{} cat /proc/{}/environ 2>/dev/null |
+		tr '\0' '\n' | sed -n 's/^OMPI_MCA_ess_base_jobid=//p' | head -1)
+	[ -n "$job" ] || { echo "no rank shows its jobid"; return 1; }
+	segments="/dev/shm/vader_segment.*.$(id -u).$(printf %x "$job").*"
+}
+
+# no_segments: none of the job's shared-memory segments is left.
+no_segments() {
+	if compgen -G "$segments"; then
+		echo "Open MPI's shared memory is left in /dev/shm"
+		return 1
+	fi
+}
+
+# rank_fault FAULT WORKERS PATTERN: tvp primes --model mpi on WORKERS ranks under
+# TVP_FAULT=FAULT fails with exit 1 and exactly one line from tvp, matching the bash
+# regex PATTERN; no process of the run is left (orphans.py and pgrep).
+rank_fault() {
+	TVP_FAULT=$1 run --separate-stderr "$ORPHANS" --grace 3 -- \
+		"$TVP" primes --to 200000 --model mpi --workers "$2" --seed "$mark"
+	[ "$status" -eq 1 ] || { echo "$1: exit $status: $stderr"; return 1; }
+	one_tvp_line "$3"
 	[[ "$stderr" == *"orphans: 0 left, 0 still alive"* ]] || { echo "$stderr"; return 1; }
 	nothing_left
 }
 
-@test "a rank that segfaults, and rank 0 itself killed: each named, exit 1, nothing left" {
-	TVP_FAULT=die:worker=2:how=segv run --separate-stderr "$ORPHANS" --grace 3 -- \
-		"$TVP" primes --to 200000 --model mpi --workers 3 --seed "$mark"
-	[ "$status" -eq 1 ] || { echo "exit $status: $stderr"; return 1; }
-	one_tvp_line "^tvp: mpi rank 2 on $(hostname) died by signal 11 \(Segmentation fault\)$"
-	nothing_left
-	TVP_FAULT=die:worker=0:how=kill run --separate-stderr "$ORPHANS" --grace 3 -- \
-		"$TVP" primes --to 200000 --model mpi --workers 2 --seed "$mark"
-	[ "$status" -eq 1 ] || { echo "exit $status: $stderr"; return 1; }
-	one_tvp_line "^tvp: mpi rank 0 on $(hostname) died by signal 9 \(Killed\)$"
-	nothing_left
+@test "a rank killed by SIGKILL: named with its host and rank, exit 1, nothing left" {
+	rank_fault die:worker=1:how=kill 3 "^tvp: mpi rank 1 on $(hostname) died by signal 9 \(Killed\)$"
 }
 
-@test "Ctrl-C (SIGINT to the terminal's process group) ends every rank: exit 130, nothing left" {
+@test "a rank that segfaults, and rank 0 itself killed: each named, exit 1, nothing left" {
+	rank_fault die:worker=2:how=segv 3 "^tvp: mpi rank 2 on $(hostname) died by signal 11 \(Segmentation fault\)$"
+	rank_fault die:worker=0:how=kill 2 "^tvp: mpi rank 0 on $(hostname) died by signal 9 \(Killed\)$"
+}
+
+@test "a rank that calls exit (how=exit) is a process's exit: named with its host and status 3, exit 1, nothing left" {
+	rank_fault die:worker=2:how=exit 3 "^tvp: mpi rank 2 on $(hostname) exited with status 3$"
+}
+
+@test "rank 0 that calls exit (how=exit) ends the harness with it, and says so: exit 1, nothing left" {
+	rank_fault die:worker=0:how=exit 2 \
+		"^tvp: mpi rank 0 on $(hostname) exited with status 3: rank 0 is the harness, so the run ended with it$"
+}
+
+@test "Ctrl-C (SIGINT to the terminal's process group) ends every rank: exit 130, nothing left, no shared memory" {
 	setsid "$TVP" "${LONG[@]}" --workers 3 --seed "$mark" >"$scratch/out" 2>"$scratch/err" &
 	local tvp=$!
 	# Wait until the three ranks run (tvp, mpirun and three ranks carry the mark).
@@ -77,14 +104,40 @@ LONG=(primes --to 2000000000 --block 10000 --repeat 1 --warmup 0 --model mpi)
 		sleep 0.1
 	done
 	[ "$(pgrep -fc -- "--seed $mark( |$)")" -ge 5 ] || { pgrep -af -- "--seed $mark"; return 1; }
-	sleep 0.5
+	job_segments
+	sleep 0.5 # in MPI_Init or the reference pass: then Open MPI left its segments 2 times in 3
 	kill -INT -- "-$tvp" # the group: as a terminal sends it
 	local status=0
 	wait "$tvp" || status=$?
 	[ "$status" -eq 130 ] || { echo "exit $status: $(cat "$scratch/err")"; return 1; }
 	nothing_left
+	no_segments
 	stderr=$(cat "$scratch/err")
 	one_tvp_line "^tvp: ended by signal 2 \(Interrupt\); mpirun ended every rank$"
+}
+
+@test "mpirun and every rank killed (SIGKILL, as the OOM killer would): one line, exit 1, no shared memory left" {
+	"$TVP" "${LONG[@]}" --workers 2 --seed "$mark" >"$scratch/out" 2>"$scratch/err" &
+	local tvp=$!
+	for _ in $(seq 100); do # tvp, mpirun and two ranks
+		[ "$(pgrep -fc -- "--seed $mark( |$)")" -ge 4 ] && break
+		sleep 0.1
+	done
+	job_segments
+	for _ in $(seq 100); do # the ranks make them in MPI_Init
+		compgen -G "$segments" >/dev/null && break
+		sleep 0.1
+	done
+	compgen -G "$segments" >/dev/null || { echo "no segment $segments"; return 1; }
+	sleep 0.5 # rank 0 has said its job number
+	pgrep -f -- "--seed $mark( |$)" | grep -vx "$tvp" | xargs kill -KILL
+	local status=0
+	wait "$tvp" || status=$?
+	[ "$status" -eq 1 ] || { echo "exit $status: $(cat "$scratch/err")"; return 1; }
+	stderr=$(cat "$scratch/err")
+	one_tvp_line "^tvp: mpirun died by signal 9$"
+	nothing_left
+	no_segments
 }
 
 @test "SIGTERM to tvp alone: passed to mpirun, which ends every rank; nothing left" {

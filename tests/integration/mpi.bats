@@ -162,6 +162,23 @@ mpi_run() {
 	[[ "$stderr" == *"tvp: --workers 3, but mpirun started 2 ranks"* ]]
 }
 
+# osc_of JSON: "OSC SET_BY_TVP" from tvp's JSON on stdin's model_info.
+osc_of() {
+	python3 -c 'import json,sys; i=json.load(sys.stdin)["runs"][0]["model_info"]; print(i["osc"], i["osc_set_by_tvp"])'
+}
+
+@test "the counter's window: tvp asks Open MPI 4 for osc sm,pt2pt, unless OMPI_MCA_osc or --mca osc says otherwise" {
+	local expected
+	expected=$(osc_by_tvp)
+	local root=() quick=(primes --to 60000 --schedule dynamic --repeat 1 --warmup 0 --format json)
+	[ "$(id -u)" -ne 0 ] || root=(env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1)
+	[ "$(env -u OMPI_MCA_osc "$TVP" "${quick[@]}" --model mpi --workers 2 | osc_of)" = "$expected" ]
+	[ "$(OMPI_MCA_osc=sm "$TVP" "${quick[@]}" --model mpi --workers 2 | osc_of)" = "sm False" ]
+	# Launched by mpirun: each rank chooses before its MPI_Init, and mpirun's --mca is the user's.
+	[ "$(env -u OMPI_MCA_osc "${root[@]}" mpirun -np 2 "$TVP" "${quick[@]}" --model mpi | osc_of)" = "$expected" ]
+	[ "$(env -u OMPI_MCA_osc "${root[@]}" mpirun -np 2 --mca osc sm "$TVP" "${quick[@]}" --model mpi | osc_of)" = "sm False" ]
+}
+
 @test "--hostfile applies to mpi only, and mpi refuses --ipc and --retry" {
 	expect_usage_error primes --model pool --hostfile /dev/null
 	expect_usage_error primes --model mpi --ipc shm

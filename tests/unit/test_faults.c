@@ -83,6 +83,16 @@ Test(faults, die_exit_in_tvp_itself_is_a_runtime_fault, .exit_code = TVP_ERUNTIM
 	cr_assert_fail("still alive");
 }
 
+/* An MPI rank is tvp and a worker process at once: its exit is a process
+ * worker's (status 3, silent), which its launcher names with rank and host. */
+Test(faults, die_exit_in_a_worker_that_is_tvp_too_is_status_3, .exit_code = TVP_FAULT_EXIT_STATUS)
+{
+	tvp_fault_worker_is_process();
+	cr_assert_eq(tvp_fault_setup("die:worker=1:task=4:how=exit"), 0);
+	tvp_fault_at_task(1, 4);
+	cr_assert_fail("still alive");
+}
+
 Test(faults, die_idle_fires_as_the_worker_goes_idle_not_at_a_task)
 {
 	cr_assert_eq(tvp_fault_setup("die:worker=0:idle:how=exit"), 0);
