@@ -9,7 +9,7 @@ set xlabel 'workers'
 set ylabel 'start-up (µs, log scale)'
 set logscale y
 set xtics 1
-set key top left
+set key outside below center maxcols 2
 describe(m) = strstrt(' '.once.' ', ' '.m.' ') ? m.': start-up (paid once)' : m.': spawn phase (paid every run)'
 n = words(models)
 plot for [i=1:n] sprintf('%s/startup-%s.dat', datadir, word(models, i)) using 1:($2 > 0 ? $2 : 1/0) with linespoints ls i title describe(word(models, i))
