@@ -15,6 +15,7 @@ set ylabel 'wall time (ms, median)'
 set xtics 1
 set format y '%g'
 if (!exists('logtime')) logtime = 0
+set offsets 0, 0, graph 0.6, 0  # room above the lines for the legend
 if (logtime) { set logscale y; set yrange [*:*]; set ylabel 'wall time (ms, median, log scale)' } else { set yrange [0:*] }
 set key top right
 n = words(series)

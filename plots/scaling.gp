@@ -34,15 +34,19 @@ if (cores < maxw) {
 	set label 1 sprintf('%d cores online', cores) at cores, graph 0.04 offset 0.6, 0 font ',8'
 }
 
-# the legend below the frame: inside it would cover the points at the first workers
-set key outside below center maxcols 2
+# the legends sit in room the ranges leave above the points (tmax, smin, smax from analyze.py),
+# so that no legend covers a point
+if (!exists('tmax')) tmax = 1/0
+if (!exists('tmin')) tmin = 1/0
+if (!exists('smin')) smin = 0.1
 
 # time vs workers
 set output outfile(name.'-time')
 set title title.': wall time (median of repeats; bars: min to max)'
 set ylabel 'wall time (ms)'
 set format y '%g'
-if (logtime) { set logscale y; set yrange [*:*]; set ylabel 'wall time (ms, log scale)' } else { set yrange [0:*] }
+set key inside top right
+if (logtime) { set logscale y; set yrange [tmin / 2:tmax * 30]; set ylabel 'wall time (ms, log scale)' } else { set yrange [0:tmax * 1.6] }
 plot for [i=1:nmodels] dat(i) using 1:($2*1e3):($3*1e3):($4*1e3) with yerrorlines ls i title word(models, i), \
 	for [i=1:nmodels] dat(i) using 1:($11 == 1 ? $2*1e3 : 1/0) with points pt 6 ps 2.5 lc rgb '#000000' title (i == 1 ? 'CV above 10% (noisy)' : '')
 unset logscale y
@@ -51,7 +55,8 @@ unset logscale y
 set output outfile(name.'-speedup')
 set title title.': speedup over serial; Amdahl only where admissible (workers <= '.cores.' cores)'
 set ylabel 'speedup (serial time / time)'
-if (logspeed) { set logscale y; set yrange [*:smax]; set ylabel 'speedup (log scale; below 1: slower than serial)' } else { set yrange [0:smax] }
+set key inside top left
+if (logspeed) { set logscale y; set yrange [smin:smax * 12]; set ylabel 'speedup (log scale; below 1: slower than serial)' } else { set yrange [0:smax * 1.7] }
 akey(i) = AK(i) eq 'fit' ? sprintf('Amdahl %s: p = %.3f (95%% interval %.3f-%.3f)', word(models, i), AP(i), AL(i), AH(i)) : \
 	(AK(i) eq 'one' ? sprintf('%s: one-point estimate, not a fit (p = %.3f)', word(models, i), AP(i)) : '')
 AD(i) = (AK(i) eq 'one') ? 2 : 1

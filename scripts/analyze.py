@@ -554,12 +554,16 @@ def curve_words(fits, models):
 def axis_words(entry):
 	"""logtime / logspeed for scaling.gp: log axes when times span more than a decade or a
 	speedup falls below 1; smax / emax: the speedup and efficiency axes' tops, which hold every
-	measured point and its error bar (a superlinear speedup included)."""
+	measured point and its error bar (a superlinear speedup included); tmax, tmin (ms) and smin:
+	the time axis's reach and the log speedup axis's floor (a power of ten below every point)."""
 	rows = [r for m in entry["models"] for r in entry["rows"][m]]
 	times = [r[1] for r in rows] + [entry["baseline"]]
 	top = max([r[0] + 0.5 for r in rows] + [1.25 * r[8] for r in rows if r[8] == r[8]])  # no measured point above the frame
+	lows = [r[7] for r in rows if r[7] == r[7] and r[7] > 0] + [r[4] for r in rows if r[4] > 0]
 	return {"logtime": int(max(times) > 10 * min(times)), "logspeed": int(any(r[4] < 1 for r in rows)),
-		"smax": float(top), "emax": max(1.2, 1.05 * max(r[8] / r[0] for r in rows if r[8] == r[8]))}
+		"smax": float(top), "emax": max(1.2, 1.05 * max(r[8] / r[0] for r in rows if r[8] == r[8])),
+		"tmax": 1e3 * max([r[3] for r in rows] + times), "tmin": 1e3 * min([r[2] for r in rows] + times),
+		"smin": 10 ** math.floor(math.log10(0.8 * min(lows + [1.0])))}
 
 
 def ratio(runs, serial_model, model, workers):

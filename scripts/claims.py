@@ -296,7 +296,7 @@ def check_retry(a):
 	if not exported:
 		return "the --retry measurement did not run.", NOT_MEASURED, tex(skip_reason(a, "retry"))
 	results = exported["results"]
-	parts, ok = [], []
+	parts, ok, sides = [], [], []
 	for model in ("fork", "pool"):
 		clean = next((r for r in results if "--model %s" % model in r["command"] and "TVP_FAULT" not in r["command"]), None)
 		fault = next((r for r in results if "--model %s" % model in r["command"] and "TVP_FAULT" in r["command"]), None)
@@ -306,12 +306,15 @@ def check_retry(a):
 				sizes_tex(command_run(clean["command"])), code(model), secs(fault["median"]), secs(clean["median"]),
 				tex(stats.compare_words(i))))
 			ok.append(True)
+			sides.append(stats.differs(i))
 	if not parts:
 		return "no pair of runs.", NOT_MEASURED, ""
+	unseen = all(side == 0 for side in sides)
 	return ("%s. With \\texttt{-{}-model pthread}, \\texttt{-{}-retry} is refused (exit 2): a thread that dies takes the "
 		"process with it." % "; ".join(parts), "holds here", (
 		"The parent sees the child's death (its pipe closes, waitpid reports the signal), forks a replacement and reruns "
-		"the task; the cost is one fork and the task run twice. Threads share the address space, so a crash kills them all."))
+		"the task; the cost is one fork and the task run twice%s. Threads share the address space, so a crash kills them all." % (
+			", too small to measure at these sizes" if unseen else "")))
 
 
 def check_threaded_regex(a):
@@ -381,7 +384,7 @@ def check_pool_startup(a):
 	text += ". Whole runs of this tiny job, %d forked workers against %d threads: %s." % (a.cores, a.cores, words)
 	return text, "holds here" if side > 0 else "does not hold here", (
 		"Starting a process copies the parent's page tables and runs the kernel's fork path; a thread only needs a stack. "
-		"fork pays it on every run; the pool pays it once, in its first run, and later runs reuse its workers.")
+		"fork pays it on every run; the pool pays it once, before its first run, and every run reuses its workers.")
 
 
 def skip_reason(a, group):

@@ -203,7 +203,8 @@ def check_io(a):
 		serial["wall_s"]["median"] / threads["wall_s"]["median"], serial["wall_s"]["median"] / procs["wall_s"]["median"],
 		tex(stats.compare_words(i)) + noisy_note(threads, procs))
 	return text, "holds here" if side <= 0 else "does not hold here", (
-		"Waiting needs no CPU, so both kinds overlap their waits; threads start cheaper, so they are not behind.")
+		"Waiting needs no CPU, so both kinds overlap their waits; threads start cheaper than forked processes, so "
+		"they are not behind them.")
 
 
 def check_convoy(a):

@@ -106,7 +106,7 @@ def kernel_cpu_ratio(run, serial):
 
 CPU_NOTE = ("$^\\S$ its workers spent %s or more times the serial run's CPU time in the kernel for the same work (the "
 	    "kernels themselves ran slower: contention for memory, page faults after a fork, or another process or "
-	    "virtual machine on the host; the run does not show which), so its time says less about the model.\n\n" % CPU_HEAVY)
+	    "virtual machine on the host; the run does not show which).\n\n" % CPU_HEAVY)
 
 
 def kf_interval(entry, speedup, workers):
@@ -114,7 +114,7 @@ def kf_interval(entry, speedup, workers):
 	e is not a fraction (S < 1 or S > N) or has no interval."""
 	if not entry or speedup < 1 or speedup > workers:
 		return ""
-	return " (95\\%% interval %s--%s)" % (num(entry["low"], 3), num(entry["high"], 3))
+	return " (95\\%% interval %s--%s)" % (num(min(1.0, max(0.0, entry["low"])), 3), num(min(1.0, max(0.0, entry["high"])), 3))
 
 
 class Writer:
@@ -300,14 +300,18 @@ class Writer:
 		worker against serial, and each worker past the cores, as signed times with intervals."""
 		def signed(x):
 			return ("+" if x >= 0 else "$-$") + (secs(abs(x)) if x else "0\\,s")
+		def cost(what, d, where=""):
+			interval = "95\\%% interval %s to %s%s" % (signed(d["low"]), signed(d["high"]), where)
+			if d["low"] <= 0 <= d["high"]:
+				return "%s: no measurable cost (%s, %s)" % (what, signed(d["diff"]), interval)
+			return "%s %s (%s)" % (what, signed(d["diff"]), interval)
 		words = []
 		first, past = costs.get("first"), costs.get("past")
 		if first:
-			words.append("one worker against serial %s (95\\%% interval %s to %s)" % (
-				signed(first["diff"]), signed(first["low"]), signed(first["high"])))
+			words.append(cost("one worker against serial", first))
 		if past:
-			words.append("each worker past the %d cores %s (%s to %s; $N = %d$ against $N = %d$)" % (
-				past["from"], signed(past["diff"]), signed(past["low"]), signed(past["high"]), past["to"], past["from"]))
+			words.append(cost("each worker past the %d cores" % past["from"], past,
+					  "; $N = %d$ against $N = %d$" % (past["to"], past["from"])))
 		return words
 
 	def overhead_constant(self, model):
@@ -334,6 +338,10 @@ class Writer:
 			rows.append(["\\parbox[t]{0.6\\textwidth}{\\raggedright%s}" % code(shorten(r["command"])), secs(r.get("median", r["mean"])),
 				     secs(r["mean"]), secs(r.get("stddev") or 0), tex(answers.get(r["command"], "")[:18])])
 		self.table("lrrrl", ["command", "median", "mean", "sd", "answer"], rows, "footnotesize")
+		if any(r["command"].startswith("tvp ") and "--expect" not in r["command"] for r in exported["results"]):
+			self.emit("Each tvp process here runs one repeat and no warm-up (the sweep adds \\texttt{-{}-repeat 1 "
+				  "-{}-warmup 0}); without \\texttt{-{}-expect} it also checks its answer against the reference, so it "
+				  "takes longer than the medians inside tvp above by its start-up and that reference pass.\n\n")
 		if corpus and any(corpus in r["command"] for r in exported["results"]):
 			self.emit("CORPUS is %s.\n\n" % code(os.path.basename(corpus)))
 
@@ -526,7 +534,8 @@ class Writer:
 				tex(row["label"]), secs(max(cpu)), secs(min(cpu)), max(cpu) / (sum(cpu) / len(cpu))))
 			units = row["units"].get(model, [])
 			busy = row["busy"].get(model, [])
-			if row["label"].startswith(("dynamic", "guided")) and all(isinstance(u, int) for u in units) and busy:
+			if (row["label"].startswith(("dynamic", "guided")) and all(isinstance(u, int) for u in units) and busy
+			    and len(units) == len(cpu) and units.index(max(units)) == cpu.index(max(cpu))):
 				rows_taken.append("%s the workers took %s rows and spent %s to %s in the kernel (wall time)" % (
 					tex(row["label"]), ", ".join(map(str, units)), secs(min(busy)), secs(max(busy))))
 			if waited is None and len(busy) == len(cpu) and max(b - c for b, c in zip(busy, cpu)) > 0.1 * max(cpu):
@@ -541,7 +550,7 @@ class Writer:
 				 "waited for a core (%s, worker %d: %s wall against %s CPU)." % (
 					 workers, self.a.cores, tex(waited[0]), waited[1], secs(waited[2]), secs(waited[3])))
 		if rows_taken:
-			text += " Under %s: a worker that held a core longer took more rows." % "; ".join(rows_taken)
+			text += " Under %s: the worker that held a core longest took the most rows." % "; ".join(rows_taken)
 		return text
 
 	def ipc(self):

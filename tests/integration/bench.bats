@@ -571,3 +571,11 @@ for r in [r for r in d["runs"] if r["sweep"]["group"] == "gil" and r["gil"] == "
 		echo "a legacy run with 500 hand-offs called too short"; false
 	fi
 }
+
+@test "claims and cross-checks say what their runs do: the retry's cost unmeasured, the pool started before its first run" {
+	fixture_tex
+	grep -q 'the cost is one fork and the task run twice, too small to measure at these sizes' "$tex"
+	grep -q 'the pool pays it once, before its first run' "$tex"
+	grep -q 'threads start cheaper than forked processes, so they are not behind them' "$tex"
+	grep -q 'Each tvp process here runs one repeat and no warm-up' "$tex"
+}

@@ -99,6 +99,9 @@ def main():
 		for workers in ((1,) if model == "serial" else (1, 2, 4)):
 			runs.append(run("pagefault", "pagefault", model, workers, steady(0.06 / min(workers, CORES)),
 					params={"mib": 16, "regions": 8}, minor_faults=32768))
+	# io: waiting overlaps; threads ahead of forked processes at 64 workers
+	for model, workers, seconds in (("serial", 1, 0.14), ("pthread", 64, 0.011), ("fork", 64, 0.03)):
+		runs.append(run("io", "io", model, workers, steady(seconds), params={"requests": 64, "delay-us": 2000, "work-us": 50}))
 	# many io workers: fork pays its forks every run, the pool once before the first
 	for model, spawn, once in (("fork", 0.05, 0.0), ("pool", 0.0, 0.07)):
 		runs.append(run("io-many", "io", model, 256, steady(0.1), params={"requests": 1024, "delay-us": 2000},
@@ -137,7 +140,15 @@ def main():
 	with open(os.path.join(directory, "hyperfine", "grep.json"), "w") as f:
 		json.dump({"results": [{"command": c, "mean": t, "median": t, "stddev": t / 50, "times": steady(t, 0.02)}
 				       for c, t in whole], "tvp_outputs": []}, f)
-	document["sweep"]["hyperfine"] = ["grep.json"]
+	# a cross-check without --expect (the reference pass in the whole process), and a killed worker replaced
+	timed = {"primes.json": [("tvp primes --model serial --to 1000", 0.0012), ("tvp primes --model pool --workers 2 --to 1000", 0.0011)],
+		 "retry.json": [(fault + "tvp primes --model %s --workers 2 --to 1000 --retry 1" % model, 0.01)
+				for model in ("fork", "pool") for fault in ("", "TVP_FAULT=die:worker=1:task=4 ")]}
+	for name, commands in timed.items():
+		with open(os.path.join(directory, "hyperfine", name), "w") as f:
+			json.dump({"results": [{"command": c, "mean": t, "median": t, "stddev": t / 50, "times": steady(t, 0.02)}
+					       for c, t in commands], "tvp_outputs": []}, f)
+	document["sweep"]["hyperfine"] = ["grep.json", "primes.json", "retry.json"]
 	document["sweep"]["sizes"]["corpus"] = "/tmp/x/corpus.txt"
 	with open(os.path.join(directory, "results.json"), "w") as f:
 		json.dump(document, f, indent=1)
