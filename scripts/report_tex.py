@@ -688,9 +688,15 @@ class Writer:
 				pairs = [(x, y) for x, y in pairs if not math.isnan(x) and not math.isnan(y)]
 				if pairs:
 					close = sum(abs(x - y) <= 0.15 for x, y in pairs)
+					tvps = group_runs_of(a, "fidelity") or group_runs_of(a, "gil")
+					brief = sorted({r["workload"] for r in tvps if r.get("gil") == mode and is_threads(r["model"])
+							and r["workers"] > 1 and gil_brief(r)})
 					self.conclusions.append("Fidelity of the %s GIL, the peers at %s: %d of %d simulated time ratios were "
-								"within 0.15 of the real interpreter's (%s)." % (mode, self.peer_sizes(), close, len(pairs),
-								tex(", ".join(i for i in interps if match(i)))))
+								"within 0.15 of the real interpreter's (%s)%s." % (
+									mode, self.peer_sizes(), close, len(pairs),
+									tex(", ".join(i for i in interps if match(i))),
+									"; tvp's threaded %s runs under it were too short to say much about the "
+									"lock ($^\\ddagger$ in section 6)" % " and ".join(brief) if brief else ""))
 		else:
 			self.emit(self.not_measured(["peers"]) + "\n\n")
 		self.fidelity_full()

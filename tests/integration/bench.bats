@@ -531,6 +531,7 @@ assert fit['overhead'] is None and fit['costs']['past']['to'] == 4, fit"
 		grep -q 'Serial runs, primes: tvp' "$tex"
 	if grep -q 'Some tvp runs were shorter' "$tex"; then echo "tvp's primes compared with the peers' mandelbrot"; false; fi
 	grep -q 'mpi against the pool: .*; against fork: ' "$tex"
+	grep -q 'Fidelity of the modern GIL.*real interpreter.s (CPython 3.11.7); tvp.s threaded primes runs under it were too short' "$tex"
 	grep -q 'the pool against fork: 1.8[0-9]x slower.*so the difference is in the computing itself' "$tex"
 	grep -q 'start-up (once)' "$tex"
 	grep -q 'startup\\_s}: one sample per configuration' "$tex"
