@@ -299,7 +299,7 @@ class Writer:
 		"""What the points show of a model's costs without a fit (stats.scaling_fits' costs): one
 		worker against serial, and each worker past the cores, as signed times with intervals."""
 		def signed(x):
-			return ("+" if x >= 0 else "$-$") + (secs(abs(x)) if x else "0\\,s")
+			return ("+" if x > 0 else "$-$") + secs(abs(x)) if x else "0\\,s"
 		def cost(what, d, where=""):
 			interval = "95\\%% interval %s to %s%s" % (signed(d["low"]), signed(d["high"]), where)
 			if d["low"] <= 0 <= d["high"]:

@@ -485,7 +485,7 @@ PY
 	fixture_tex
 	[ "$(awk '$1 == "pthread" { print $7 }' "$dir/data/primes-fits.txt")" = "-" ]
 	if grep -q 'overhead-aware fit on \$N\$' "$tex"; then echo "an overhead-aware fit from one core count"; false; fi
-	grep -q 'pthread}: Karp.*no overhead-aware fit (it needs three core counts too); measured instead: one worker against serial +' "$tex"
+	grep -q 'pthread}: Karp.*no overhead-aware fit (it needs three core counts too); measured instead: one worker against serial' "$tex"
 	grep -q 'each worker past the 2 cores +.*(95\\% interval\|each worker past the 2 cores +[0-9.]*\\,ms ([^;]*; $N = 4$ against $N = 2$)' "$tex"
 	# with four cores the same law is fitted, and p printed with its interval
 	cd "$TOP/scripts"
@@ -496,7 +496,10 @@ series = {n: [t * (1 / (0.1 + 0.9 / n) ** -1) for t in (1.0, 1.01, 0.99)] for n 
 fit = stats.scaling_fits(serial, series, 4)
 assert fit['overhead'] and fit['costs'] is None, fit
 fit = stats.scaling_fits(serial, series, 2)
-assert fit['overhead'] is None and fit['costs']['past']['to'] == 4, fit"
+assert fit['overhead'] is None and fit['costs']['past']['to'] == 4, fit
+import report_tex
+words = report_tex.Writer.cost_words(None, {'first': {'diff': 2e-6, 'low': 0.0, 'high': 6e-6}, 'past': None})
+assert words == [r'one worker against serial: no measurable cost (+2.0\\,\\textmu s, 95\\% interval 0\\,s to +6.0\\,\\textmu s)'], words"
 }
 
 @test "a figure with nothing fitted on its right is drawn alone, and its caption gives each model's reason" {
