@@ -454,8 +454,11 @@ PY
 	fixture_tex 'd["sweep"]["loadavg_start"], d["sweep"]["loadavg_end"] = 0.5, 2.1'
 	grep -q 'Page faults: where processes should win' "$tex"
 	if grep -q 'shared with other jobs\|busy while it was measured' "$tex"; then echo "a quiet run called shared"; false; fi
+	grep -q 'on 2 cores the gap can only be small' "$tex"
 	fixture_tex 'd["sweep"]["loadavg_start"], d["sweep"]["loadavg_end"] = 1.8, 2.5'
 	grep -q 'closed form $1 + \\dots + n$. The machine was busy while it was measured (load average up to 2.5 on 2 cores)' "$tex"
+	fixture_tex 'd["machine"]["cores_online"] = 8'  # the page-fault text names the machine's cores, not 2
+	if grep -q 'on 2 cores the gap' "$tex"; then echo "8 cores called 2"; false; fi
 }
 
 @test "schedules: the text says whether the rows divide evenly; the per-worker figure is each worker's CPU time" {
