@@ -36,8 +36,7 @@ if (cores < maxw) {
 
 # the legends sit in room the ranges leave above the points (tmax, smin, smax from analyze.py),
 # so that no legend covers a point
-if (!exists('tmax')) tmax = 1/0
-if (!exists('tmin')) tmin = 1/0
+ranged = exists('tmax') && exists('tmin')
 if (!exists('smin')) smin = 0.1
 
 # time vs workers
@@ -46,7 +45,11 @@ set title title.': wall time (median of repeats; bars: min to max)'
 set ylabel 'wall time (ms)'
 set format y '%g'
 set key inside top right
-if (logtime) { set logscale y; set yrange [tmin / 2:tmax * 30]; set ylabel 'wall time (ms, log scale)' } else { set yrange [0:tmax * 1.6] }
+if (logtime) { set logscale y; set ylabel 'wall time (ms, log scale)' }
+if (logtime && ranged) { set yrange [tmin / 2:tmax * 30] }
+if (logtime && !ranged) { set yrange [*:*] }
+if (!logtime && ranged) { set yrange [0:tmax * 1.6] }
+if (!logtime && !ranged) { set yrange [0:*] }
 plot for [i=1:nmodels] dat(i) using 1:($2*1e3):($3*1e3):($4*1e3) with yerrorlines ls i title word(models, i), \
 	for [i=1:nmodels] dat(i) using 1:($11 == 1 ? $2*1e3 : 1/0) with points pt 6 ps 2.5 lc rgb '#000000' title (i == 1 ? 'CV above 10% (noisy)' : '')
 unset logscale y
