@@ -1,11 +1,11 @@
-# busy.gp - Mandelbrot: each worker's busy time (time in the kernel) under each schedule.
+# busy.gp - Mandelbrot: each worker's CPU time in the kernel (the work it did) under each schedule.
 # Needs: datadir, outdir, fmt, name, workers (columns), model. Reads datadir/busy.dat: schedule
-# label, then one busy time per worker in ms (workers_detail of the last repeat).
+# label, then one CPU time per worker in ms (workers_detail cpu_s of the last repeat).
 
 load 'plots/common.gp'
 set output outfile(name)
-set title sprintf('Mandelbrot, %s with %d workers: busy time of each worker per schedule', model, workers)
-set ylabel 'busy time (ms)'
+set title sprintf('Mandelbrot, %s with %d workers: CPU time of each worker per schedule', model, workers)
+set ylabel 'CPU time in the kernel (ms)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill pattern border lc rgb '#000000'

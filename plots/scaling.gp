@@ -34,21 +34,32 @@ if (cores < maxw) {
 	set label 1 sprintf('%d cores online', cores) at cores, graph 0.04 offset 0.6, 0 font ',8'
 }
 
+# the legends sit in room the ranges leave above the points (tmax, smin, smax from analyze.py),
+# so that no legend covers a point
+ranged = exists('tmax') && exists('tmin')
+if (!exists('smin')) smin = 0.1
+
 # time vs workers
 set output outfile(name.'-time')
 set title title.': wall time (median of repeats; bars: min to max)'
-set ylabel 'wall time (s)'
-if (logtime) { set logscale y; set yrange [*:*]; set ylabel 'wall time (s, log scale)' } else { set yrange [0:*] }
-plot for [i=1:nmodels] dat(i) using 1:2:3:4 with yerrorlines ls i title word(models, i), \
-	for [i=1:nmodels] dat(i) using 1:($11 == 1 ? $2 : 1/0) with points pt 6 ps 2.5 lc rgb '#000000' title (i == 1 ? 'CV above 10% (noisy)' : '')
+set ylabel 'wall time (ms)'
+set format y '%g'
+set key inside top right
+if (logtime) { set logscale y; set ylabel 'wall time (ms, log scale)' }
+if (logtime && ranged) { set yrange [tmin / 2:tmax * 30] }
+if (logtime && !ranged) { set yrange [*:*] }
+if (!logtime && ranged) { set yrange [0:tmax * 1.6] }
+if (!logtime && !ranged) { set yrange [0:*] }
+plot for [i=1:nmodels] dat(i) using 1:($2*1e3):($3*1e3):($4*1e3) with yerrorlines ls i title word(models, i), \
+	for [i=1:nmodels] dat(i) using 1:($11 == 1 ? $2*1e3 : 1/0) with points pt 6 ps 2.5 lc rgb '#000000' title (i == 1 ? 'CV above 10% (noisy)' : '')
 unset logscale y
 
 # speedup with the Amdahl fit (or a one-point estimate, dashed) and the hardware cap
 set output outfile(name.'-speedup')
 set title title.': speedup over serial; Amdahl only where admissible (workers <= '.cores.' cores)'
 set ylabel 'speedup (serial time / time)'
-if (logspeed) { set logscale y; set yrange [*:smax]; set ylabel 'speedup (log scale; below 1: slower than serial)' } else { set yrange [0:smax] }
-set key top left
+set key inside top left
+if (logspeed) { set logscale y; set yrange [smin:smax * 12]; set ylabel 'speedup (log scale; below 1: slower than serial)' } else { set yrange [0:smax * 1.7] }
 akey(i) = AK(i) eq 'fit' ? sprintf('Amdahl %s: p = %.3f (95%% interval %.3f-%.3f)', word(models, i), AP(i), AL(i), AH(i)) : \
 	(AK(i) eq 'one' ? sprintf('%s: one-point estimate, not a fit (p = %.3f)', word(models, i), AP(i)) : '')
 AD(i) = (AK(i) eq 'one') ? 2 : 1
@@ -62,7 +73,10 @@ plot x ls 20 title 'ideal: speedup = workers', \
 
 # Universal Scalability Law, fitted on workers <= cores only
 set output outfile(name.'-usl')
-set title title.': Universal Scalability Law (σ contention, κ coherency), fitted on workers <= '.cores
+anyusl = 0; anyovh = 0
+do for [i=1:nmodels] { anyusl = anyusl + HU(i); anyovh = anyovh + HO(i) }
+set title title.(anyusl ? ': Universal Scalability Law (σ contention, κ coherency), fitted on workers <= '.cores : \
+	(anyovh ? ': overhead-aware fit (no USL fit)' : ': no USL or overhead-aware fit'))
 ukey(i) = sprintf('USL %s: σ = %.3g, κ = %.3g', word(models, i), US(i), UK(i))
 plot x ls 20 title 'ideal: speedup = workers', \
 	(x < cores ? x : cores) ls 21 title sprintf('past %d cores: time slicing caps the speedup (not fitted)', cores), \
@@ -77,7 +91,7 @@ set output outfile(name.'-efficiency')
 set title title.': parallel efficiency'
 set ylabel 'efficiency (speedup / workers)'
 set yrange [0:emax]
-set key bottom left
+set key inside bottom left
 plot 1 ls 20 title 'ideal: 1', \
 	for [i=1:nmodels] dat(i) using 1:6 with linespoints ls i title word(models, i)
 
@@ -87,5 +101,8 @@ set title title.': Karp-Flatt serial fraction e = (1/S - 1/N) / (1 - 1/N), where
 set ylabel 'serial fraction e (above 1: slower than serial, not drawn)'
 set yrange [0:1.05]
 set xrange [1.5:xmax]
-set key top left
-plot for [i=1:nmodels] dat(i) using 1:7 with linespoints ls i title word(models, i)
+set key inside top left
+# past the cores S <= cores, so e >= (1/cores - 1/N) / (1 - 1/N) whatever the program: a floor
+kfloor(x) = (x > cores) ? (1.0 / cores - 1.0 / x) / (1 - 1.0 / x) : 1/0
+plot for [i=1:nmodels] dat(i) using 1:7 with linespoints ls i title word(models, i), \
+	(cores < maxw ? kfloor(x) : 1/0) ls 21 title (cores < maxw ? sprintf('floor past %d cores: time slicing alone (S <= %d)', cores, cores) : '')

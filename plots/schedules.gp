@@ -15,4 +15,4 @@ set key top right
 set xtics font ',9' nomirror
 n = words(models)
 plot for [i=1:n] sprintf('%s/schedules.dat', datadir) using (column(i + 1)):xtic(1) lt 1 lc rgb barcolor(i) fs pattern barpattern(i) border lc rgb '#000000' title word(models, i), \
-	(serial_s == serial_s ? serial_s : 1/0) ls 21 title 'serial (one worker)'
+	(serial_s == serial_s ? serial_s : 1/0) ls 21 title (serial_s == serial_s ? 'serial (one worker, same image)' : '')

@@ -4,12 +4,12 @@
 
 load 'plots/common.gp'
 set output outfile(name)
-set title 'start-up: paid every run, or once (the pool)'
+set title sprintf('start-up: paid every run, or once (%s)', once)
 set xlabel 'workers'
 set ylabel 'start-up (µs, log scale)'
 set logscale y
 set xtics 1
-set key top left
+set key inside bottom right
 describe(m) = strstrt(' '.once.' ', ' '.m.' ') ? m.': start-up (paid once)' : m.': spawn phase (paid every run)'
 n = words(models)
 plot for [i=1:n] sprintf('%s/startup-%s.dat', datadir, word(models, i)) using 1:($2 > 0 ? $2 : 1/0) with linespoints ls i title describe(word(models, i))

@@ -308,13 +308,18 @@ class Analysis:
 		if not runs:
 			return
 		models = sorted(set(r["model"] for r in runs), key=model_rank)
-		serial = self.scaling.get("mandelbrot", {}).get("baseline")
+		# a serial line only from the same image (the scaling group's view may be another one)
+		scaling = self.scaling.get("mandelbrot", {})
+		serial = scaling.get("baseline") if scaling.get("params") == runs[0].get("params") else None
 		for label, vruns in split_by(runs, schedule_label).items():
-			row = {"label": label, "times": {}, "runs": {}, "busy": {}}
+			row = {"label": label, "times": {}, "runs": {}, "busy": {}, "cpu": {}, "units": {}}
 			for run in vruns:
+				detail = run.get("workers_detail") or []
 				row["times"][run["model"]] = median_s(run)
 				row["runs"][run["model"]] = run
-				row["busy"][run["model"]] = [w.get("busy_s", float("nan")) for w in run.get("workers_detail") or []]
+				row["busy"][run["model"]] = [w.get("busy_s", float("nan")) for w in detail]
+				row["cpu"][run["model"]] = [w.get("cpu_s", float("nan")) for w in detail]
+				row["units"][run["model"]] = [w.get("units") for w in detail]
 				row["workers"] = run["workers"]
 			self.schedules.append(row)
 		self.schedule_models = models
@@ -326,11 +331,13 @@ class Analysis:
 			      models=" ".join(models), workers=self.schedules[0].get("workers", self.cores),
 			      serial_s=serial if serial else "NaN",
 			      ymax=1.15 * max([serial or 0] + [t for r in self.schedules for t in r["times"].values()]))
+		# each worker's CPU time in the kernel (its work): with more workers than cores its wall
+		# time there (busy_s) also holds the time it waited for a core
 		model = models[0]
-		workers = max(len(r["busy"].get(model, [])) for r in self.schedules)
+		workers = max(len(r["cpu"].get(model, [])) for r in self.schedules)
 		if workers:
 			write_dat(os.path.join(self.data, "busy.dat"), ["schedule"] + ["worker%d" % w for w in range(workers)],
-				  [[r["label"]] + [1e3 * b for b in r["busy"].get(model, [])] + [float("nan")] * (workers - len(r["busy"].get(model, [])))
+				  [[r["label"]] + [1e3 * b for b in r["cpu"].get(model, [])] + [float("nan")] * (workers - len(r["cpu"].get(model, [])))
 				   for r in self.schedules])
 			self.busy_model = model
 			self.add_plot("plots/busy.gp", ["mandel-busy"], name="mandel-busy", workers=workers, model=model)
@@ -372,10 +379,12 @@ class Analysis:
 			self.grep_input[regex] = entry
 			limit = {threads: statistics.median(times) for threads, times in entry["scan"].items()}
 			most = max(limit, default=1)
+			shown = [median_s(r) for r in rruns] + list(limit.values()) + ([entry["serial"]] if entry["serial"] else [])
+			shown = [t for t in shown if t and t > 0]
 			self.add_plot("plots/grepinput.gp", ["grep-input-%d" % index], name="grep-input-%d" % index, index=index,
 				      regex=regex, series=" ".join(series), cores=self.cores, serial_s=entry["serial"] or "NaN",
 				      scan1_s=limit.get(1, "NaN"), scann_s=limit.get(most, "NaN") if most > 1 else "NaN",
-				      scan_threads=most)
+				      scan_threads=most, logtime=int(bool(shown) and max(shown) > 10 * min(shown)))
 
 	def data_overhead(self):
 		"""The overhead constants (tvp overhead's JSON) as one bar per operation."""
@@ -545,12 +554,16 @@ def curve_words(fits, models):
 def axis_words(entry):
 	"""logtime / logspeed for scaling.gp: log axes when times span more than a decade or a
 	speedup falls below 1; smax / emax: the speedup and efficiency axes' tops, which hold every
-	measured point and its error bar (a superlinear speedup included)."""
+	measured point and its error bar (a superlinear speedup included); tmax, tmin (ms) and smin:
+	the time axis's reach and the log speedup axis's floor (a power of ten below every point)."""
 	rows = [r for m in entry["models"] for r in entry["rows"][m]]
 	times = [r[1] for r in rows] + [entry["baseline"]]
 	top = max([r[0] + 0.5 for r in rows] + [1.25 * r[8] for r in rows if r[8] == r[8]])  # no measured point above the frame
+	lows = [r[7] for r in rows if r[7] == r[7] and r[7] > 0] + [r[4] for r in rows if r[4] > 0]
 	return {"logtime": int(max(times) > 10 * min(times)), "logspeed": int(any(r[4] < 1 for r in rows)),
-		"smax": float(top), "emax": max(1.2, 1.05 * max(r[8] / r[0] for r in rows if r[8] == r[8]))}
+		"smax": float(top), "emax": max(1.2, 1.05 * max(r[8] / r[0] for r in rows if r[8] == r[8])),
+		"tmax": 1e3 * max([r[3] for r in rows] + times), "tmin": 1e3 * min([r[2] for r in rows] + times),
+		"smin": 10 ** math.floor(math.log10(0.8 * min(lows + [1.0])))}
 
 
 def ratio(runs, serial_model, model, workers):

@@ -2,13 +2,14 @@
 
 A run's model kind, GIL mode, schedule, input strategy, --gil-free fraction and problem size
 come from the fields tvp writes (model_kind, gil, schedule, chunk, tasks, params, gil_stats),
-not from the sweep's labels or command lines. Imports nothing of ours but latex, so every
-module of the analysis can import it without a cycle.
+not from the sweep's labels or command lines. Imports nothing of ours but latex and stats, so
+every module of the analysis can import it without a cycle.
 """
 import os
 import shlex
 
-from latex import tex
+import stats
+from latex import code, tex
 
 # The scaling groups of sweep.def, in report order, with their titles.
 SCALING = [
@@ -118,12 +119,60 @@ def params_text(params):
 	return ", ".join("%s=%s" % (k, os.path.basename(str(v)) if "/" in str(v) else v) for k, v in params.items())
 
 
+def busy_load(sweep, cores):
+	"""The load average that makes a sweep's machine busy, or None when it was quiet. The start is
+	other processes' load alone; the end's 1-minute average also holds the sweep's own runs, which
+	keep up to every core busy: only a load past that is others'."""
+	start, end = sweep.get("loadavg_start") or 0, sweep.get("loadavg_end") or 0
+	if start > 0.5 * cores or end > 1.5 * cores:
+		return max(start, end)
+	return None
+
+
+def machine_words(sweep, cores):
+	"""' The machine was busy ... .' for a section's method text when busy_load calls the sweep's
+	machine busy, else '' (a quiet machine needs no word; Machine and method gives the loads)."""
+	load = busy_load(sweep, cores)
+	if load is None:
+		return ""
+	return " The machine was busy while it was measured (load average up to %.1f on %d cores)." % (load, cores)
+
+
+def noisy_note(*runs):
+	"""', with noisy repeats: pthread at 2 workers (CV 21%)' (LaTeX) for the runs whose repeats vary
+	more than stats.NOISY_CV, to follow a comparison of them; '' when none does."""
+	noisy = ["%s at %d worker%s (CV %.0f\\%%)" % (code(r["model"]), r["workers"], "" if r["workers"] == 1 else "s",
+						       100 * stats.cv(stats.repeats(r)))
+		 for r in runs if stats.cv(stats.repeats(r)) > stats.NOISY_CV]
+	return ", with noisy repeats: %s" % " and ".join(noisy) if noisy else ""
+
+
+BRIEF = 20  # a simulated-GIL run shorter than this many switch intervals, with fewer hand-offs, says little
+
+
+def gil_brief(run):
+	"""Whether a threaded run under the simulated GIL says little about the lock: it lasted fewer
+	than BRIEF switch intervals and the lock changed hands fewer than BRIEF times (the legacy
+	lock changes hands far more often than once an interval, so its short runs still say much)."""
+	g = run.get("gil_stats") or {}
+	compute, handoffs = g.get("compute_s"), g.get("handoffs")
+	if compute is None:
+		return False
+	return compute < BRIEF * (g.get("interval_s") or 0.005) and (handoffs is None or handoffs < BRIEF)
+
+
 def count(value):
 	"""An integer with thousands separators (2,000,000); other values as they are."""
 	try:
 		return "{:,}".format(int(value)) if float(value) == int(float(value)) else str(value)
 	except (TypeError, ValueError):
 		return str(value)
+
+
+def article(number):
+	"""'an' before a number said with a vowel first (8, 80, 800, 11, 18), else 'a'."""
+	text = str(number)
+	return "an" if text.startswith("8") or text in ("11", "18") else "a"
 
 
 def sizes_text(run):
@@ -138,7 +187,7 @@ def sizes_text(run):
 			text = "primes from %s to %s" % (count(p["from"]), count(p["to"]))
 		return text + (", block %s" % count(p["block"]) if "block" in p else "")
 	if workload == "mandelbrot" and "width" in p and "height" in p:
-		return "a %s×%s Mandelbrot image%s" % (p["width"], p["height"],
+		return "%s %s×%s Mandelbrot image%s" % (article(p["width"]), p["width"], p["height"],
 					     ", %s iterations" % count(p["iterations"]) if "iterations" in p else "")
 	if workload == "grep" and "file" in p:
 		size = os.path.getsize(p["file"]) if os.path.isfile(str(p["file"])) else None

@@ -42,14 +42,43 @@ def launch_table(w, table):
 			extra = ""
 			if model == "mpi" and "pool" in models:
 				i = stats.ratio_interval(stats.repeats(run), stats.repeats(models["pool"]))
-				extra = tex(stats.compare_words(i))
-				verdicts.append((workload, run, i))
+				extra = tex(stats.compare_words(i)) + facts.noisy_note(run, models["pool"])
+				fork = models.get("fork")
+				verdicts.append((workload, run, i, stats.ratio_interval(stats.repeats(run), stats.repeats(fork))
+						 if fork else None, facts.noisy_note(run, models["pool"], *([fork] if fork else []))))
 			rows.append([tex(workload), code(model), str(run["workers"]), secs(startup(run)),
 				     secs(run["wall_s"]["median"]), secs(run["phases_s"]["compute"]), extra])
 		rows.append(None)
 	w.table("llrrrrp{0.3\\textwidth}", ["workload", "model", "workers", "start-up", "median run", "compute",
 					     "mpi against the pool (runs)"], rows[:-1])
+	for workload, models in sorted(table.items()):
+		if "pool" in models and "fork" in models:
+			w.emit(pool_against_fork(models["pool"], models["fork"]))
 	return verdicts
+
+
+def kernel_cpu(run):
+	"""The CPU time a run's workers spent in the kernel, summed (workers_detail cpu_s of its last
+	repeat), or None."""
+	detail = run.get("workers_detail") or []
+	cpu = [w.get("cpu_s") for w in detail]
+	return sum(cpu) if cpu and all(isinstance(c, (int, float)) for c in cpu) else None
+
+
+def pool_against_fork(pool, fork):
+	"""A sentence when the pool and fork differ measurably on the same work: whether the
+	difference is in the kernels' CPU time (the computing) or outside it; '' when they do not."""
+	i = stats.ratio_interval(stats.repeats(pool), stats.repeats(fork))
+	if stats.differs(i) == 0:
+		return ""
+	a, b = kernel_cpu(pool), kernel_cpu(fork)
+	text = "At %s the pool against fork: %s." % (tex(facts.sizes_text(pool)), tex(stats.compare_words(i)))
+	if a and b:
+		text += " Their workers spent %s (pool) and %s (fork) of CPU time in the kernel for the same tasks, so %s" % (
+			secs(a), secs(b), "the difference is in the computing itself, not in the pool's task messages; this run "
+			"does not show why the same kernels took longer." if max(a, b) > 1.2 * min(a, b) else
+			"the difference lies outside the kernels (starting, messages, waiting).")
+	return text + "\n\n"
 
 
 def transport_table(w, shm, tcp):
@@ -157,7 +186,9 @@ def section(w):
 	       "Workloads with few messages per unit of compute, like these, are the ones that scale across hosts; "
 	       "tvp's two-host test (two network namespaces joined by a veth pair) runs the same ranks over TCP "
 	       "between network stacks, but still on one machine's cores and memory.\n\n")
-	for _, run, i in verdicts:
+	for _, run, i, against_fork, noisy in verdicts:
 		w.conclusions.append("Beyond one machine (%s, %d ranks on one host, after a warm-up): mpi against the "
-				     "pool: %s; mpi's start-up %s." % (tex(facts.sizes_text(run)), run["workers"],
-								  tex(stats.compare_words(i)), secs(startup(run))))
+				     "pool: %s%s%s; mpi's start-up %s." % (
+					     tex(facts.sizes_text(run)), run["workers"], tex(stats.compare_words(i)),
+					     "; against fork: %s" % tex(stats.compare_words(against_fork)) if against_fork else "",
+					     noisy, secs(startup(run))))

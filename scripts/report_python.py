@@ -251,7 +251,7 @@ def verdicts(data, ups):
              "each worker starts a fresh interpreter and re-imports the program first"),
             ("pool-forkserver", "Pool (forkserver)", "its workers are processes, once started",
              "the server process starts first, then forks each worker"),
-            ("subinterp", "subinterpreters", "each has its own GIL inside one process",
+            ("subinterp", "A subinterpreter per thread", "each has its own GIL inside one process",
              "each starts an interpreter and imports the workload, and results cross as "
              "pickled bytes")]:
         cells = best(model)
@@ -302,8 +302,11 @@ def section(data):
     out.append("Every Python tool below ran the same work as tvp, at %d workers, and gave tvp's "
                "answer (checked with \\texttt{-{}-expect}). Time is the median of %d runs; the "
                "speedup is serial time over the tool's time under the same interpreter, with a "
-               "95\\%% bootstrap interval. Interpreters: %s. Sizes: %s.\n\n" % (
-                   WORKERS, data.get("repeat", 1), tex(", ".join(interps)),
+               "95\\%% bootstrap interval%s. Interpreters: %s. Sizes: %s.\n\n" % (
+                   WORKERS, data.get("repeat", 1),
+                   " (from %d runs a resample can only mix those runs, so the interval spans little more than "
+                   "their extremes: a guide, not a 95\\%% guarantee)" % data.get("repeat", 1)
+                   if data.get("repeat", 1) < 5 else "", tex(", ".join(interps)),
                    tex(", ".join("%s %s" % kv for kv in sorted(data.get("sizes", {}).items())))))
     for w in ("primes", "mandelbrot", "grep"):
         if not any(k[0] == w for k in ups):
@@ -353,7 +356,8 @@ def section(data):
     consts = ", ".join("%s %s" % (tex(o["description"]), secs(o["seconds_per_op"]))
                        for o in data.get("overhead", []))
     if consts:
-        out.append("For scale, \\texttt{tvp overhead} on this machine: %s.\n\n" % consts)
+        out.append("For scale, \\texttt{tvp overhead} run with these tools (its own run, so its figures "
+                   "differ from section \\ref{sec:overhead}'s by the run-to-run spread): %s.\n\n" % consts)
     crossing = [(r["interpreter"], r["workload"], r["crossing"]) for r in data["peers"]
                 if r.get("crossing")]
     if crossing:

@@ -18,8 +18,8 @@ import flip_report
 import report_mpi
 import report_python
 import stats
-from facts import (SCALING, command_run, first_of_kind, group_runs_of, is_processes, is_threads, median_s, model_rank,  # noqa: F401
-		   params_text, short_command, sizes_tex)
+from facts import (SCALING, busy_load, command_run, first_of_kind, gil_brief, group_runs_of, is_processes, is_threads, median_s, model_rank,  # noqa: F401
+		   noisy_note, params_text, short_command, sizes_tex)
 from latex import code, secs, tex
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -68,8 +68,8 @@ def ratio_of(run_a, run_b):
 
 def compare(run_a, run_b):
 	"""LaTeX words for run_a against run_b: '2.3x faster (ratio ..., 95% interval ...)' or
-	'no measurable difference (...)'."""
-	return tex(stats.compare_words(ratio_of(run_a, run_b)))
+	'no measurable difference (...)', then which of the two had noisy repeats (CV above 10%)."""
+	return tex(stats.compare_words(ratio_of(run_a, run_b))) + noisy_note(run_a, run_b)
 
 
 def run_at(runs, model, workers):
@@ -87,6 +87,34 @@ def kf_text(e, speedup, workers=2):
 	if speedup > workers:
 		return "below 0: superlinear"
 	return num(e, 3)
+
+
+CPU_HEAVY = 1.5  # a run whose kernels took this many times the serial run's CPU time is marked
+
+
+def kernel_cpu_ratio(run, serial):
+	"""The CPU time a run's workers spent in the kernel (workers_detail cpu_s, summed) over the
+	serial run's, for the same work; None without the GIL off or without the counts."""
+	def total(r):
+		cpu = [w.get("cpu_s") for w in r.get("workers_detail") or []]
+		return sum(cpu) if cpu and all(isinstance(c, (int, float)) for c in cpu) else None
+	if run.get("gil", "off") != "off" or run is serial:
+		return None
+	a, b = total(run), total(serial)
+	return a / b if a and b else None
+
+
+CPU_NOTE = ("$^\\S$ its workers spent %s or more times the serial run's CPU time in the kernel for the same work (the "
+	    "kernels themselves ran slower: contention for memory, page faults after a fork, or another process or "
+	    "virtual machine on the host; the run does not show which).\n\n" % CPU_HEAVY)
+
+
+def kf_interval(entry, speedup, workers):
+	"""' (95% interval 0.002--0.015)' after a Karp-Flatt fraction (stats.karp_flatt_interval), '' where
+	e is not a fraction (S < 1 or S > N) or has no interval."""
+	if not entry or speedup < 1 or speedup > workers:
+		return ""
+	return " (95\\%% interval %s--%s)" % (num(min(1.0, max(0.0, entry["low"])), 3), num(min(1.0, max(0.0, entry["high"])), 3))
 
 
 class Writer:
@@ -139,11 +167,8 @@ class Writer:
 			if value is not None:
 				self.emit("%s & %s \\\\\n" % (tex(key), tex(value)))
 		self.emit("\\bottomrule\n\\end{tabular}\n\n")
-		# The start is other processes' load alone; the end's 1-minute average also holds the
-		# sweep's own runs, which keep up to every core busy: only a load past that is others'.
-		start, end = s.get("loadavg_start") or 0, s.get("loadavg_end") or 0
-		busy = max(start, end)
-		if start > 0.5 * a.cores or end > 1.5 * a.cores:
+		busy = busy_load(s, a.cores)
+		if busy is not None:
 			self.emit("\\textbf{The machine was busy:} a load average of %.1f on %d cores means other processes "
 				  "competed for the CPUs during the sweep, so every time below is disturbed: a parallel run slowed by "
 				  "the load understates the speedup, a serial run slowed by it overstates it (a speedup above the "
@@ -153,7 +178,9 @@ class Writer:
 						"too high (the serial run slowed)." % (busy, a.cores))
 		noisy = [r for r in a.results["runs"] if stats.cv(stats.repeats(r)) > stats.NOISY_CV]
 		again = [r for r in a.results["runs"] if r.get("sweep", {}).get("remeasure")]
-		methods = sorted({"%s: %s" % (r["workload"], r.get("reference_method", "?")) for r in a.results["runs"]})
+		methods = sorted({"%s: %s" % (r["workload"], r.get("reference_method", "?")) for r in a.results["runs"]
+				  if "--expect" not in str(r.get("reference_method"))})
+		expected = sorted({r["workload"] for r in a.results["runs"] if "--expect" in str(r.get("reference_method"))})
 		repeat, warmup = sizes.get("repeat", "?"), sizes.get("warmup", "?")
 		self.emit(
 			"\\paragraph{Method.} Every configuration ran as its own \\texttt{tvp} process: %s unmeasured "
@@ -174,15 +201,21 @@ class Writer:
 			"fewer core counts the report gives Karp--Flatt at the $N$ measured and draws at most the Amdahl curve "
 			"that one speedup implies, dashed, as a one-point estimate. A series slower than serial at every $N > 1$ "
 			"is overhead-bound: no $p$, no curve. The overhead-aware law $T(N) = T_1((1-p) + p/\\min(N, %d)) + c_0 + "
-			"c_1(N-1)$ ($p \\in [0,1]$, $c_0, c_1 \\ge 0$) uses every $N$ when there are four or more. "
+			"c_1(N-1)$ ($p \\in [0,1]$, $c_0, c_1 \\ge 0$) is fitted on every $N$ when there are four or more, and "
+			"only from three core counts $N \\le %d$ as Amdahl is (on fewer its $p$ would rest on one speedup); "
+			"there the report gives instead what the points show: one worker against serial, and each worker "
+			"past the cores, with intervals. "
 			"Parameter intervals are bootstrap intervals over the repeats. No drawn curve has a pole, a negative "
 			"value or a value above $N$.\n\n"
 			"Every run's answer was checked against an independent reference (a wrong answer stops the sweep): "
-			"%s. hyperfine timed whole processes as a cross-check, the peers' output going to a pipe.\n\n"
+			"%s%s. hyperfine timed whole processes as a cross-check, the peers' output going to a pipe.\n\n"
 			% (warmup, repeat, round(100 * stats.NOISY_CV), len(noisy), len(again), round(100 * stats.CONFIDENCE),
-			   stats.BOOTSTRAP, a.cores, a.cores, a.cores, tex("; ".join(methods)) if methods else "no run"))
+			   stats.BOOTSTRAP, a.cores, a.cores, a.cores, a.cores, tex("; ".join(methods)) if methods else "no run",
+			   "; the runs given \\texttt{-{}-expect} (%s) against the answer a verified run had given" % tex(", ".join(expected))
+			   if expected else ""))
 		self.emit("Sizes of profile \\texttt{%s}: %s.\n\n" % (tex(s.get("profile", "?")), tex(", ".join(
-			"%s=%s" % (k, v) for k, v in sizes.items() if k not in ("dir", "tvp", "corpus", "python2")))))
+			"%s=%s" % (k, str(v).strip(",")) for k, v in sizes.items()
+			if k not in ("dir", "tvp", "corpus", "python2") and str(v) != ""))))
 
 	# ---- per workload -----------------------------------------------------------
 
@@ -190,16 +223,22 @@ class Writer:
 		"""Model, workers, median, CV, speedup with its interval, efficiency, Karp-Flatt."""
 		serial = entry["serial_run"]
 		rows = [["serial", "1", secs(entry["baseline"]), self.cv_cell(serial), "1", "1.00", "--"]]
+		heavy = 0
 		for model in entry["models"]:
 			rows.append(None)
 			for i, run in enumerate(sorted(entry["series"][model], key=lambda r: r["workers"])):
 				row = at(entry["rows"][model], run["workers"])
 				inv = ratio_of(serial, run)
-				rows.append([code(model) if i == 0 else "", str(run["workers"]), secs(row[1]), self.cv_cell(run),
+				mark = (kernel_cpu_ratio(run, serial) or 0) >= CPU_HEAVY
+				heavy += mark
+				rows.append([code(model) if i == 0 else "", str(run["workers"]), secs(row[1]) + ("$^\\S$" if mark else ""),
+					     self.cv_cell(run),
 					     "%s {\\scriptsize [%s, %s]}" % (num(inv["ratio"], 2), num(inv["low"], 2), num(inv["high"], 2)),
 					     num(row[5], 2), kf_text(stats.karp_flatt(row[4], row[0]), row[4], row[0])])
 		self.table("lrrrrrl", ["model", "workers", "median", "CV", "speedup [95\\% interval]", "efficiency",
 				       "Karp--Flatt $e$"], rows, "footnotesize")
+		if heavy:
+			self.emit(CPU_NOTE)
 
 	def cv_cell(self, run):
 		"""The CV of a run's repeats in percent, with a dagger when noisy."""
@@ -229,25 +268,51 @@ class Writer:
 						u["sigma"], u["sigma_low"], u["sigma_high"], u["kappa"], u["kappa_low"], u["kappa_high"])
 			else:
 				within = [r for r in rows if 1 < r[0] <= cores]
-				kf = "; ".join("Karp--Flatt at $N = %d$: %s" % (r[0], kf_text(stats.karp_flatt(r[4], r[0]), r[4], r[0]))
-					       for r in within) or "no $N > 1$ within the cores"
+				kf = "; ".join("Karp--Flatt at $N = %d$: %s%s" % (
+					r[0], kf_text(stats.karp_flatt(r[4], r[0]), r[4], r[0]), kf_interval(fit["karp_flatt"].get(r[0]), r[4], r[0]))
+					for r in within) or "no $N > 1$ within the cores"
 				text = "%s: %s; %s" % (code(model), kf, tex(fit["why"].get("amdahl", "")))
 				if fit["one_point"]:
-					text += " (the dashed curve is a one-point estimate, not a fit: $p = %.3f$ from $N = %d$)" % (
-						fit["one_point"]["p"], fit["one_point"]["workers"])
+					n = fit["one_point"]["workers"]
+					e = fit["karp_flatt"].get(n)
+					text += " (the dashed curve is a one-point estimate, not a fit: $p = %.3f$ from $N = %d$%s)" % (
+						fit["one_point"]["p"], n, ", 95\\%% interval %.3f--%.3f" % (
+							max(0.0, 1 - e["high"]), min(1.0, 1 - e["low"])) if e else "")
 				elif fit["no_p"]:
 					text += "; no Amdahl curve: %s" % tex(fit["no_p"]["text"])
-			o = fit["overhead"]
+			o, costs = fit["overhead"], fit.get("costs")
 			if o:
 				text += "; overhead-aware fit on $N$ = %s: %s$c_0$ = %s (%s--%s), $c_1$ = %s per extra worker (%s--%s)" % (
 					", ".join(str(r[0]) for r in rows),
 					"" if fit["overhead_bound"] else "$p = %.2f$ (%.2f--%.2f), " % (o["p"], o["p_low"], o["p_high"]),
-					secs(o["c0"]), secs(o["c0_low"]), secs(o["c0_high"]), secs(o["c1"]), secs(o["c1_low"]), secs(o["c1_high"]))
-				const = self.overhead_constant(model)
-				if const and overhead_ops:
-					text += ", against %s %s per operation in \\texttt{tvp overhead}" % (tex(const[0]), secs(const[1]))
+					*(secs(o[k]) if o[k] else "0\\,s" for k in ("c0", "c0_low", "c0_high", "c1", "c1_low", "c1_high")))
+			elif costs:
+				text += "; no overhead-aware fit (it needs three core counts too); measured instead: %s" % "; ".join(
+					self.cost_words(costs))
+			const = self.overhead_constant(model)
+			if (o or costs) and const and overhead_ops:
+				text += ", against %s %s per operation in \\texttt{tvp overhead}" % (tex(const[0]), secs(const[1]))
 			out.append(text + ".")
 		return out
+
+	def cost_words(self, costs):
+		"""What the points show of a model's costs without a fit (stats.scaling_fits' costs): one
+		worker against serial, and each worker past the cores, as signed times with intervals."""
+		def signed(x):
+			return ("+" if x > 0 else "$-$") + secs(abs(x)) if x else "0\\,s"
+		def cost(what, d, where=""):
+			interval = "95\\%% interval %s to %s%s" % (signed(d["low"]), signed(d["high"]), where)
+			if d["low"] <= 0 <= d["high"]:
+				return "%s: no measurable cost (%s, %s)" % (what, signed(d["diff"]), interval)
+			return "%s %s (%s)" % (what, signed(d["diff"]), interval)
+		words = []
+		first, past = costs.get("first"), costs.get("past")
+		if first:
+			words.append(cost("one worker against serial", first))
+		if past:
+			words.append(cost("each worker past the %d cores" % past["from"], past,
+					  "; $N = %d$ against $N = %d$" % (past["to"], past["from"])))
+		return words
 
 	def overhead_constant(self, model):
 		"""(description, seconds) of tvp overhead's start-up cost for a model's kind, or None."""
@@ -273,6 +338,10 @@ class Writer:
 			rows.append(["\\parbox[t]{0.6\\textwidth}{\\raggedright%s}" % code(shorten(r["command"])), secs(r.get("median", r["mean"])),
 				     secs(r["mean"]), secs(r.get("stddev") or 0), tex(answers.get(r["command"], "")[:18])])
 		self.table("lrrrl", ["command", "median", "mean", "sd", "answer"], rows, "footnotesize")
+		if any(r["command"].startswith("tvp ") and "--expect" not in r["command"] for r in exported["results"]):
+			self.emit("Each tvp process here runs one repeat and no warm-up (the sweep adds \\texttt{-{}-repeat 1 "
+				  "-{}-warmup 0}); without \\texttt{-{}-expect} it also checks its answer against the reference, so it "
+				  "takes longer than the medians inside tvp above by its start-up and that reference pass.\n\n")
 		if corpus and any(corpus in r["command"] for r in exported["results"]):
 			self.emit("CORPUS is %s.\n\n" % code(os.path.basename(corpus)))
 
@@ -289,17 +358,35 @@ class Writer:
 				tex(entry["workload"]), tex(params_text(entry["params"])), secs(entry["baseline"])))
 			self.workload_table(entry)
 			self.emit("\\begin{itemize}\\small\n" + "".join("\\item %s\n" % t for t in self.fit_sentences(entry)) + "\\end{itemize}\n")
-			self.emit(figure([group + "-speedup", group + "-usl"], self.scaling_caption(title, entry)))
+			right = any(entry["fits"][m].get("drawn", {}).get(law) for m in entry["models"] for law in ("usl", "overhead"))
+			self.emit(figure([group + "-speedup"] + ([group + "-usl"] if right else []), self.scaling_caption(title, entry),
+					 None if right else 0.75))
 			self.emit(figure([group + "-time", group + "-efficiency"], "%s: wall time and parallel efficiency." % tex(title)))
 			if any(r[0] > 1 and r[4] >= 1 for m in entry["models"] for r in entry["rows"][m]):
-				self.emit(figure([group + "-karpflatt"], "%s: Karp--Flatt serial fraction where it is one ($S \\ge 1$); a "
-						 "fraction that grows with $N$ points at overhead, a flat one at a true serial part." % tex(title), 0.6))
+				self.emit(figure([group + "-karpflatt"], self.karp_flatt_caption(title, entry), 0.6))
 			else:
 				self.emit("No Karp--Flatt figure for %s: every run with $N > 1$ was slower than serial, where $e$ is "
 					  "above 1 and not a fraction.\n\n" % tex(title))
 			if group != "grep":
 				self.hyperfine_table(group, "Cross-check")
 			self.conclude_workload(title, entry)
+
+	def karp_flatt_caption(self, title, entry):
+		"""The Karp-Flatt figure's caption: what a rise of e means within the cores, and that past
+		them time slicing alone raises it (the dashed floor)."""
+		cores = self.a.cores
+		text = "%s: Karp--Flatt serial fraction where it is one ($S \\ge 1$)." % tex(title)
+		within = sorted({r[0] for m in entry["models"] for r in entry["rows"][m] if 1 < r[0] <= cores})
+		past = any(r[0] > cores for m in entry["models"] for r in entry["rows"][m])
+		if len(within) >= 2:
+			text += " Up to the %d cores, a fraction that grows with $N$ points at overhead, a flat one at a true serial part." % cores
+		else:
+			text += " Within the %d cores there is %s, too few to tell overhead (a fraction that grows with $N$) from a " \
+				"serial part (a flat one)." % (cores, "one $N > 1$" if within else "no $N > 1$")
+		if past:
+			text += (" Past the cores $S \\le %d$, so $e$ cannot fall below the dashed floor $(1/%d - 1/N)/(1 - 1/N)$: its "
+				 "rise there is time slicing, not overhead." % (cores, cores))
+		return text
 
 	def scaling_caption(self, title, entry):
 		"""The caption of a workload's speedup and USL figures: what was drawn, from its fits."""
@@ -325,12 +412,29 @@ class Writer:
 				reasons.setdefault(why, []).append(code(m))
 			left.append("no Amdahl curve for %s" % "; ".join("%s (%s)" % (", ".join(ms), tex(why)) for why, ms in reasons.items()))
 		usl, ovh = drawn("usl"), drawn("overhead")
-		right = ("the Universal Scalability Law fitted on $N \\le %d$ for %s" % (cores, ", ".join(code(m) for m in usl))
-			 if usl else "no USL fit (%s)" % tex(next(iter(f["why"].get("usl", "no admissible fit") for f in fits.values()), "")))
-		right += ("; the overhead-aware fit on every $N$ for %s" % ", ".join(code(m) for m in ovh) if ovh
-			  else "; no overhead-aware fit")
+
+		def why_not(law, models):
+			reasons = {}
+			for m in models:
+				reasons.setdefault(fits[m]["why"].get(law, "no admissible fit"), []).append(code(m))
+			return "; ".join("%s (%s)" % (", ".join(ms), tex(why)) for why, ms in reasons.items())
+		right = []
+		if usl:
+			right.append("the Universal Scalability Law fitted on $N \\le %d$ for %s" % (cores, ", ".join(code(m) for m in usl)))
+		if ovh:
+			right.append("the overhead-aware fit on every $N$ for %s" % ", ".join(code(m) for m in ovh))
+		no_usl = [m for m in entry["models"] if m not in usl]
+		no_ovh = [m for m in entry["models"] if m not in ovh]
+		if not usl and not ovh:
+			return ("%s: speedup with %s, and the hardware cap. No USL fit: %s. No overhead-aware fit: %s. Points past "
+				"the cores are time slicing, drawn and never fitted." % (
+					tex(title), "; ".join(left), why_not("usl", no_usl), why_not("overhead", no_ovh)))
+		if no_usl:
+			right.append("no USL fit for %s" % why_not("usl", no_usl))
+		if no_ovh:
+			right.append("no overhead-aware fit for %s" % why_not("overhead", no_ovh))
 		return ("%s: speedup with %s, and the hardware cap (left); %s (right). Points past the cores are time "
-			"slicing, drawn and never fitted." % (tex(title), "; ".join(left), right))
+			"slicing, drawn and never fitted by Amdahl or the USL." % (tex(title), "; ".join(left), "; ".join(right)))
 
 	def conclude_workload(self, title, entry):
 		"""Generated conclusions for one workload: comparisons backed by intervals only."""
@@ -374,24 +478,17 @@ class Writer:
 			return
 		workers = a.schedules[0].get("workers", a.cores)
 		size = sizes_tex(a.schedules[0]["runs"][a.schedule_models[0]]) if a.schedule_models[0] in a.schedules[0]["runs"] else "?"
-		self.emit("%d workers on %d cores, so no schedule can give every worker the same number of rows by "
-			  "count alone; %s (%s).\n" % (workers, a.cores, size, tex(params_text(a.schedule_params))))
+		self.emit("%s; %s (%s).\n" % (self.schedule_setting(workers), size, tex(params_text(a.schedule_params))))
 		rows = []
 		for row in a.schedules:
 			rows.append([tex(row["label"])] + ["%s (%s)" % (secs(row["times"].get(m)), self.cv_cell(row["runs"][m]))
 							    if m in row["runs"] else "--" for m in a.schedule_models])
 		self.table("l" + "r" * len(a.schedule_models), ["schedule"] + ["%s (CV)" % code(m) for m in a.schedule_models], rows)
-		imbalance = []
 		model = getattr(a, "busy_model", None)
-		for row in a.schedules:
-			busy = [b for b in row["busy"].get(model, []) if b == b]
-			if busy and sum(busy) > 0:
-				imbalance.append("%s: busiest worker %s, idlest %s (busiest over mean %.2f)" % (
-					tex(row["label"]), secs(max(busy)), secs(min(busy)), max(busy) / (sum(busy) / len(busy))))
 		self.emit(figure(["mandel-schedules"], "Mandelbrot rows under each schedule, %d workers: wall time (median)." % workers, 0.75))
-		if imbalance:
-			self.emit(figure(["mandel-busy"], "Busy time of each %s worker per schedule (last repeat). Measured: %s." % (
-				code(model), "; ".join(imbalance)), 0.75))
+		caption = self.busy_caption(model, workers)
+		if caption:
+			self.emit(figure(["mandel-busy"], caption, 0.75))
 		for m in a.schedule_models:
 			cand = [(r["times"][m], r) for r in a.schedules if m in r["runs"]]
 			if len(cand) < 2:
@@ -407,6 +504,54 @@ class Writer:
 			else:
 				self.conclusions.append("Schedules on %s, %s with %d workers: the best schedule was %s, %s." % (
 					size, code(m), workers, tex(best["label"]), words))
+
+	def schedule_setting(self, workers):
+		"""The schedules' setting in words: the workers against the cores, and whether the rows
+		divide evenly among them (they may, and the work still not: rows cost what they cost)."""
+		height = self.a.schedule_params.get("height")
+		cores = self.a.cores
+		text = "%d workers on %d core%s" % (workers, cores, "" if cores == 1 else "s")
+		if workers > cores:
+			text += " (more workers than cores, so they also take turns on the cores)"
+		if isinstance(height, int) and workers:
+			if height % workers:
+				text += "; %d rows do not divide evenly among them, so a block gets %d or %d rows" % (
+					height, height // workers, height // workers + 1)
+			else:
+				text += "; %d rows divide evenly (%d each), but rows inside the set cost far more than rows outside it, " \
+					"so equal rows are not equal work" % (height, height // workers)
+		return text
+
+	def busy_caption(self, model, workers):
+		"""The per-worker figure's caption: each worker's CPU time in the kernel per schedule, as
+		measured; why not wall time when workers outnumber the cores; rows per worker under dynamic."""
+		parts, rows_taken, waited = [], [], None
+		for row in self.a.schedules:
+			cpu = [c for c in row["cpu"].get(model, []) if c == c]
+			if not cpu or sum(cpu) <= 0:
+				continue
+			parts.append("%s: most %s, least %s (most over mean %.2f)" % (
+				tex(row["label"]), secs(max(cpu)), secs(min(cpu)), max(cpu) / (sum(cpu) / len(cpu))))
+			units = row["units"].get(model, [])
+			busy = row["busy"].get(model, [])
+			if (row["label"].startswith(("dynamic", "guided")) and all(isinstance(u, int) for u in units) and busy
+			    and len(units) == len(cpu) and units.index(max(units)) == cpu.index(max(cpu))):
+				rows_taken.append("%s the workers took %s rows and spent %s to %s in the kernel (wall time)" % (
+					tex(row["label"]), ", ".join(map(str, units)), secs(min(busy)), secs(max(busy))))
+			if waited is None and len(busy) == len(cpu) and max(b - c for b, c in zip(busy, cpu)) > 0.1 * max(cpu):
+				w = max(range(len(cpu)), key=lambda k: busy[k] - cpu[k])
+				waited = (row["label"], w, busy[w], cpu[w])
+		if not parts:
+			return None
+		text = "CPU time each %s worker spent in the kernel per schedule (last repeat): the work it did. Measured: %s." % (
+			code(model), "; ".join(parts))
+		if waited and workers > self.a.cores:
+			text += (" Wall time in the kernel is not drawn: with %d workers on %d cores it also holds the time a worker "
+				 "waited for a core (%s, worker %d: %s wall against %s CPU)." % (
+					 workers, self.a.cores, tex(waited[0]), waited[1], secs(waited[2]), secs(waited[3])))
+		if rows_taken:
+			text += " Under %s: the worker that held a core longest took the most rows." % "; ".join(rows_taken)
+		return text
 
 	def ipc(self):
 		"""Results back through a pipe or through shared memory (group ipc): a table."""
@@ -488,13 +633,21 @@ class Writer:
 					 "where a speedup is below 1). Threads of one process share one lock; each process has its own." % tex(workload), 1.0))
 			models = sorted({m for e in entries.values() for m in e["rows"] if is_threads(m) or is_processes(m)},
 					key=model_rank)
-			rows = []
+			rows, heavy = [], 0
 			for model in models:
 				counts = sorted({r[0] for e in entries.values() for r in e["rows"].get(model, [])})
 				for workers in counts:
-					cells = [at(e["rows"].get(model, []), workers) for e in entries.values()]
-					rows.append([code(model), str(workers)] + [num(c[4], 2) if c else "--" for c in cells])
+					cells = []
+					for e in entries.values():
+						c = at(e["rows"].get(model, []), workers)
+						run = run_at(e["runs"], model, workers)
+						mark = bool(c and run) and (kernel_cpu_ratio(run, e["serial_run"]) or 0) >= CPU_HEAVY
+						heavy += mark
+						cells.append((num(c[4], 2) + ("$^\\S$" if mark else "")) if c else "--")
+					rows.append([code(model), str(workers)] + cells)
 			self.table("lr" + "r" * len(entries), ["model", "workers"] + ["speedup, GIL %s" % tex(m) for m in entries], rows)
+			if heavy:
+				self.emit(CPU_NOTE)
 			self.gil_counters(workload, entries)
 			for mode in ("modern", "legacy"):
 				if mode not in entries:
@@ -502,8 +655,8 @@ class Writer:
 				runs = entries[mode]["runs"]
 				t, p = run_at(runs, "pthread", a.cores), run_at(runs, "pool", a.cores)
 				if t and p:
-					self.conclusions.append("%s (%s) under the %s GIL at %d workers: threads against the process pool: %s." % (
-						tex(workload), sizes_tex(t), mode, a.cores, compare(t, p)))
+					self.conclusions.append("%s (%s) under the %s GIL at %d workers: threads against the process pool: %s%s." % (
+						tex(workload), sizes_tex(t), mode, a.cores, compare(t, p), claims.short_gil_words(t)))
 		self.emit("\\subsection{Work done with the GIL released}\n")
 		if a.gil_free_points:
 			inside = total = 0
@@ -535,9 +688,15 @@ class Writer:
 				pairs = [(x, y) for x, y in pairs if not math.isnan(x) and not math.isnan(y)]
 				if pairs:
 					close = sum(abs(x - y) <= 0.15 for x, y in pairs)
+					tvps = group_runs_of(a, "fidelity") or group_runs_of(a, "gil")
+					brief = sorted({r["workload"] for r in tvps if r.get("gil") == mode and is_threads(r["model"])
+							and r["workers"] > 1 and gil_brief(r)})
 					self.conclusions.append("Fidelity of the %s GIL, the peers at %s: %d of %d simulated time ratios were "
-								"within 0.15 of the real interpreter's (%s)." % (mode, self.peer_sizes(), close, len(pairs),
-								tex(", ".join(i for i in interps if match(i)))))
+								"within 0.15 of the real interpreter's (%s)%s." % (
+									mode, self.peer_sizes(), close, len(pairs),
+									tex(", ".join(i for i in interps if match(i))),
+									"; tvp's threaded %s runs under it were too short to say much about the "
+									"lock ($^\\ddagger$ in section 6)" % " and ".join(brief) if brief else ""))
 		else:
 			self.emit(self.not_measured(["peers"]) + "\n\n")
 		self.fidelity_full()
@@ -562,8 +721,7 @@ class Writer:
 				g = run.get("gil_stats")
 				if not g or not is_threads(run["model"]) or run["workers"] < 2:
 					continue
-				interval = g.get("interval_s") or 0.005
-				brief = g.get("compute_s", 0) < 20 * interval
+				brief = gil_brief(run)
 				short += brief
 				rows.append([tex(mode), code(run["model"]), str(run["workers"]),
 					     secs(g.get("compute_s")) + ("$^\\ddagger$" if brief else ""), str(g.get("handoffs", "--")),
@@ -574,8 +732,8 @@ class Writer:
 		self.table("llrrrrrrrr", ["GIL", "model", "workers", "compute", "hand-offs", "retakes", "drop req.", "median slice",
 					  "wait", "CPU/wall"], rows, "footnotesize")
 		if short:
-			self.emit("$^\\ddagger$ shorter than 20 switch intervals: too short for the lock to change hands "
-				  "often, so such a row says little about the GIL.\n\n")
+			self.emit("$^\\ddagger$ shorter than 20 switch intervals, and the lock changed hands fewer than 20 times: "
+				  "such a row says little about the GIL.\n\n")
 
 	def fidelity_fairness(self):
 		"""One sentence: whether tvp ran at least as long as the peers, with the same repeats."""
@@ -583,15 +741,25 @@ class Writer:
 		tvps = group_runs_of(self.a, "fidelity") or [r for r in group_runs_of(self.a, "gil") if r.get("gil") != "off"]
 		if not peers or not tvps:
 			return ""
-		pmax = max(r["wall_s"]["median"] for r in peers if r["model"] == "python-serial") if any(
-			r["model"] == "python-serial" for r in peers) else 0
-		tser = [r["wall_s"]["median"] for r in tvps if r["model"] == "serial"]
 		reps = sorted({r.get("repeats") for r in peers + tvps if r.get("repeats")})
-		text = "tvp's serial runs took %s to %s, the peers' serial runs up to %s; repeats: %s." % (
-			secs(min(tser)) if tser else "--", secs(max(tser)) if tser else "--", secs(pmax),
-			", ".join(str(x) for x in reps))
-		if tser and min(tser) < pmax:
-			text += " Some tvp runs were shorter than the peers': their ratios carry more start-up and less lock."
+		parts, shorter = [], []
+		for workload in sorted({r["workload"] for r in peers}):
+			pser = [r["wall_s"]["median"] for r in peers if r["workload"] == workload and r["model"] == "python-serial"]
+			tser = [r["wall_s"]["median"] for r in tvps if r["workload"] == workload and r["model"] == "serial"]
+			if not pser or not tser:
+				continue
+			parts.append("%s: tvp %s to %s, the peers %s to %s" % (workload, secs(min(tser)), secs(max(tser)),
+									     secs(min(pser)), secs(max(pser))))
+			if min(tser) < max(pser):
+				shorter.append(workload)
+		if not parts:
+			return ""
+		text = "Serial runs, %s; repeats: %s." % ("; ".join(parts), ", ".join(str(x) for x in reps))
+		if shorter:
+			text += " On %s some tvp runs were shorter than the peers': their ratios carry more start-up and less lock." % (
+				" and ".join(shorter))
+		else:
+			text += " Every tvp serial run lasted at least as long as its workload's peers."
 		return tex(text).replace("\\textbackslash{}", "\\")
 
 	def fidelity_full(self):
@@ -646,7 +814,7 @@ class Writer:
 
 	def overhead(self):
 		"""The overhead constants: figure and table."""
-		self.emit("\\section{Overhead constants}\n")
+		self.emit("\\section{Overhead constants}\\label{sec:overhead}\n")
 		a = self.a
 		if not a.overhead:
 			self.emit((self.not_measured(["overhead"]) if "overhead" not in a.sweep.get("extra", {})
@@ -661,8 +829,9 @@ class Writer:
 		if not getattr(self.a, "startup", None):
 			return
 		self.emit("\\section{Start-up}\n")
-		self.emit(figure(["startup"], "Starting the workers: the spawn phase of models that start them on every run, and the "
-				 "start-up of those that start them once (the pool: \\texttt{startup\\_s}); %s, no warm-up, log scale.\\label{fig:startup}" % (
+		self.emit(figure(["startup"], "Starting the workers: the spawn phase of models that start them on every run (the "
+				 "median of its repeats), and the start-up of those that start them once (\\texttt{startup\\_s}: one "
+				 "sample per configuration, since each runs as one process); %s, no warm-up, log scale.\\label{fig:startup}" % (
 					 sizes_tex(group_runs_of(self.a, "startup")[0]) if group_runs_of(self.a, "startup") else "?"), 0.7))
 
 	def image(self):

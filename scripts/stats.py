@@ -61,6 +61,17 @@ def ratio_interval(a, b, seed=1):
 	return {"ratio": ratio, "low": min(low, ratio), "high": max(high, ratio), "n_a": len(a), "n_b": len(b)}
 
 
+def difference_interval(a, b, scale=1.0, seed=1):
+	"""(median(a) - median(b)) * scale and its bootstrap interval over the repeats of each:
+	{"diff", "low", "high"} (seconds when a and b are)."""
+	rng = random.Random(seed)
+	diff = (statistics.median(a) - statistics.median(b)) * scale
+	samples = [(statistics.median(resample(a, rng)) - statistics.median(resample(b, rng))) * scale
+		   for _ in range(BOOTSTRAP)]
+	low, high = percentile_interval(samples)
+	return {"diff": diff, "low": min(low, diff), "high": max(high, diff)}
+
+
 def differs(interval):
 	"""-1 when a is measurably faster than b (the time ratio's interval is below 1), +1 when
 	slower (above 1), 0 when the interval holds 1 (no measurable difference) or is missing."""
@@ -137,6 +148,17 @@ def karp_flatt(speedup, workers):
 	if workers <= 1 or speedup <= 0:
 		return float("nan")
 	return (1.0 / speedup - 1.0 / workers) / (1.0 - 1.0 / workers)
+
+
+def karp_flatt_interval(serial, run, workers, seed=1):
+	"""Karp-Flatt e at workers from the repeats of the serial run and of the run, with its
+	bootstrap interval: {"e", "low", "high"}."""
+	rng = random.Random(seed)
+	e = karp_flatt(statistics.median(serial) / statistics.median(run), workers)
+	samples = [karp_flatt(statistics.median(resample(serial, rng)) / statistics.median(resample(run, rng)), workers)
+		   for _ in range(BOOTSTRAP // 4)]
+	low, high = percentile_interval(samples)
+	return {"e": e, "low": min(low, e), "high": max(high, e)}
 
 
 def fit_amdahl(points):
@@ -234,14 +256,21 @@ def scaling_fits(serial, series, cores, seed=1):
 	 "no_p": None or {"workers", "speedup", "text"} (that one speedup implies a p outside [0, 1]:
 	   superlinear, S(N) > N, or slower than serial there; text says which, for a reader),
 	 "usl": None or {"sigma", "kappa", "sigma_low", ..., "n"},
-	 "overhead": None or {"p", "c0", "c1", intervals, "n"},
+	 "overhead": None or {"p", "c0", "c1", intervals, "n"} (only from three core counts N <= cores,
+	   as Amdahl: on fewer its p would rest on one speedup),
+	 "costs": None or {"first": one worker against serial, "past": per worker past the cores}
+	   (difference_interval each, or None): what the points show without a fit, where the
+	   overhead-aware fit is not admissible,
+	 "karp_flatt": {N: karp_flatt_interval} for each N > 1 within the cores,
 	 "why": {"amdahl": text, "usl": text, "overhead": text} for those not fitted}."""
 	base = statistics.median(serial)
 	speedups = {n: base / statistics.median(v) for n, v in series.items()}
 	within = sorted(n for n in speedups if n <= cores)
 	counts = sorted(set([1] + within))
 	above = [n for n in speedups if n > 1]
-	out = {"core_counts": counts, "amdahl": None, "one_point": None, "no_p": None, "usl": None, "overhead": None, "why": {},
+	out = {"core_counts": counts, "amdahl": None, "one_point": None, "no_p": None, "usl": None, "overhead": None,
+	       "costs": None, "why": {}, "karp_flatt": {n: karp_flatt_interval(serial, series[n], n, seed)
+						       for n in within if n > 1},
 	       "overhead_bound": bool(above) and all(speedups[n] < 1 for n in above)}
 	rng = random.Random(seed)
 
@@ -291,7 +320,19 @@ def scaling_fits(serial, series, cores, seed=1):
 				      "sigma_high": max(s_high, fitted[0]), "kappa_low": min(k_low, fitted[1]),
 				      "kappa_high": max(k_high, fitted[1]), "n": len(counts)}
 	every = sorted(series)
-	if len(every) < 4:
+	if len(counts) < MIN_CORE_COUNTS:
+		out["why"]["overhead"] = ("the overhead-aware fit needs three core counts too (N = 1 and two more, all at most "
+					  "the %d cores)" % cores)
+		past = [n for n in every if n > cores]
+		first = difference_interval(series[1], serial, seed=seed) if 1 in series else None
+		step = None
+		if past and cores in series:
+			top = max(past)
+			step = difference_interval(series[top], series[cores], 1.0 / (top - cores), seed=seed)
+			step.update({"from": cores, "to": top})
+		if first or step:
+			out["costs"] = {"first": first, "past": step}
+	elif len(every) < 4:
 		out["why"]["overhead"] = "the overhead-aware fit has three parameters and needs four worker counts"
 	else:
 		def overhead_of(b, meds):

@@ -391,7 +391,9 @@ PY
 import facts
 run = lambda **kw: dict({"workers": 3}, **kw)
 assert facts.sizes_text({"workload": "primes", "params": {"from": 2, "to": 2000000, "block": 10000}}) == "primes to 2,000,000, block 10,000"
-assert facts.sizes_text({"workload": "mandelbrot", "params": {"width": 800, "height": 600, "iterations": 1000}}) == "a 800×600 Mandelbrot image, 1,000 iterations"
+assert facts.sizes_text({"workload": "mandelbrot", "params": {"width": 800, "height": 600, "iterations": 1000}}) == "an 800×600 Mandelbrot image, 1,000 iterations"
+assert facts.sizes_text({"workload": "mandelbrot", "params": {"width": 80, "height": 60}}) == "an 80×60 Mandelbrot image"
+assert facts.sizes_text({"workload": "mandelbrot", "params": {"width": 400, "height": 300}}) == "a 400×300 Mandelbrot image"
 assert facts.sizes_text({"workload": "io", "params": {"requests": 16}}) == "requests=16"
 assert facts.schedule_label(run(schedule="static", chunk=100, tasks=3)) == "block (static)"
 assert facts.schedule_label(run(schedule="static", chunk=1, tasks=300)) == "line by line (static, chunk 1)"
@@ -427,4 +429,160 @@ PY
 	grep -q 'machine was busy during the sweep (load average up to 2.1 on 2 cores)' "$tex"
 	load 0.1 3.5 # more than the sweep's own runs at the end
 	grep -q 'machine was busy during the sweep (load average up to 3.5 on 2 cores)' "$tex"
+}
+
+# fixture_tex [PYTHON]: the fixture report's generated.tex (no plots, no LaTeX) in $tex, after
+# PYTHON edits the fixture's results.json (the document is d; the edit may be empty).
+fixture_tex() {
+	dir="$BATS_TEST_TMPDIR/fixture"
+	python3 "$BATS_TEST_DIRNAME/report-fixture.py" "$dir"
+	python3 - "$dir/results.json" "${1:-}" <<'PY'
+import json, sys
+path, edit = sys.argv[1], sys.argv[2]
+with open(path) as f:
+	d = json.load(f)
+exec(edit)
+with open(path, "w") as f:
+	json.dump(d, f)
+PY
+	run --separate-stderr python3 "$TOP/scripts/analyze.py" tex "$dir"
+	[ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+	tex="$dir/report/generated.tex"
+}
+
+@test "a quiet machine is not called shared in the sections that measured it; a busy one is called busy there" {
+	fixture_tex 'd["sweep"]["loadavg_start"], d["sweep"]["loadavg_end"] = 0.5, 2.1'
+	grep -q 'Page faults: where processes should win' "$tex"
+	if grep -q 'shared with other jobs\|busy while it was measured' "$tex"; then echo "a quiet run called shared"; false; fi
+	grep -q 'on 2 cores the gap can only be small' "$tex"
+	fixture_tex 'd["sweep"]["loadavg_start"], d["sweep"]["loadavg_end"] = 1.8, 2.5'
+	grep -q 'closed form $1 + \\dots + n$. The machine was busy while it was measured (load average up to 2.5 on 2 cores)' "$tex"
+	fixture_tex 'd["machine"]["cores_online"] = 8'  # the page-fault text names the machine's cores, not 2
+	if grep -q 'on 2 cores the gap' "$tex"; then echo "8 cores called 2"; false; fi
+}
+
+@test "schedules: the text says whether the rows divide evenly; the per-worker figure is each worker's CPU time" {
+	fixture_tex
+	if grep -q 'no schedule can give every worker the same number of rows' "$tex"; then echo "300 rows do divide by 3"; false; fi
+	grep -q '3 workers on 2 cores (more workers than cores, so they also take turns on the cores); 300 rows divide evenly (100 each)' "$tex"
+	grep -q 'CPU time each \\texttt{pthread} worker spent in the kernel per schedule' "$tex"
+	grep -q 'Wall time in the kernel is not drawn: with 3 workers on 2 cores' "$tex"
+	# no serial line from another image: the scaling group's Mandelbrot is not the schedules' view
+	python3 -c "
+import json, sys
+job = next(j for j in json.load(open(sys.argv[1])) if j['script'] == 'plots/schedules.gp')
+assert job['vars']['serial_s'] == 'NaN', job['vars']" "$dir/data/manifest.json"
+	# busy.dat holds the CPU times (worker 0's is 0.6 of its wall time in the kernel), in ms
+	python3 - "$dir" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1] + "/results.json"))
+run = next(r for r in d["runs"] if r["sweep"]["group"] == "mandel-sched" and r["schedule"] == "static")
+row = next(l.split() for l in open(sys.argv[1] + "/data/busy.dat") if l.startswith('"block'))
+want = [1e3 * w["cpu_s"] for w in run["workers_detail"]]
+got = [float(x) for x in row[-3:]]
+assert all(abs(g - w) < 1e-3 * w for g, w in zip(got, want)), (got, want)
+PY
+}
+
+@test "fits on two cores: no overhead-aware p either; the costs the points show are given instead, with intervals" {
+	fixture_tex
+	[ "$(awk '$1 == "pthread" { print $7 }' "$dir/data/primes-fits.txt")" = "-" ]
+	if grep -q 'overhead-aware fit on \$N\$' "$tex"; then echo "an overhead-aware fit from one core count"; false; fi
+	grep -q 'pthread}: Karp.*no overhead-aware fit (it needs three core counts too); measured instead: one worker against serial' "$tex"
+	grep -q 'each worker past the 2 cores +.*(95\\% interval\|each worker past the 2 cores +[0-9.]*\\,ms ([^;]*; $N = 4$ against $N = 2$)' "$tex"
+	# with four cores the same law is fitted, and p printed with its interval
+	cd "$TOP/scripts"
+	python3 -c "
+import stats
+serial = [1.0, 1.01, 0.99]
+series = {n: [t * (1 / (0.1 + 0.9 / n) ** -1) for t in (1.0, 1.01, 0.99)] for n in (1, 2, 3, 4)}
+fit = stats.scaling_fits(serial, series, 4)
+assert fit['overhead'] and fit['costs'] is None, fit
+fit = stats.scaling_fits(serial, series, 2)
+assert fit['overhead'] is None and fit['costs']['past']['to'] == 4, fit
+import report_tex
+words = report_tex.Writer.cost_words(None, {'first': {'diff': 2e-6, 'low': 0.0, 'high': 6e-6}, 'past': None})
+assert words == [r'one worker against serial: no measurable cost (+2.0\\,\\textmu s, 95\\% interval 0\\,s to +6.0\\,\\textmu s)'], words"
+}
+
+@test "a figure with nothing fitted on its right is drawn alone, and its caption gives each model's reason" {
+	fixture_tex
+	if grep -q 'includegraphics.*tinytask-usl' "$tex"; then echo "an empty USL panel"; false; fi
+	grep -q 'No USL fit: \\texttt{pthread}, \\texttt{fork}, \\texttt{pool} (slower than serial at every N .textgreater{} 1' "$tex"
+	if grep -q 'Karp--Flatt serial fraction where it is one ($S \\ge 1$); a fraction that grows with $N$ points at overhead' "$tex"; then
+		echo "growth past the cores blamed on overhead"; false
+	fi
+	grep -q 'its rise there is time slicing, not overhead' "$tex"
+}
+
+@test "claims: no measurable difference is not agreement, a GIL run too short says so, grep's place is judged" {
+	fixture_tex
+	claim() { awk -v t="$1" 'index($0, t) { on = 1 } on && /Verdict/ { print; exit }' "$tex"; }
+	[[ "$(claim 'subsection{Threaded regex search under the GIL}')" == *'Verdict: partly holds here.} Under one interpreter lock'*'slower, as the talk'"'"'s, under the legacy GIL'* ]]
+	[[ "$(claim 'subsection{File search')" == *'Verdict: partly holds here.'*'GNU grep was not the fastest whole process here'* ]]
+	grep -q 'GNU grep against the fastest other whole process' "$tex"
+	grep -q 'under the modern GIL at 2 workers: threads against the process pool: .*(a run of 3.0\\,ms, 1 switch interval, 1 hand-off: too short to say much about the lock)' "$tex"
+	if grep -q 'Real CPython 3.11 on this machine' "$tex"; then echo "another machine's numbers quoted as this one's"; false; fi
+	grep -q 'must wait for the lock each time its I/O returns' "$tex"
+	# the Amdahl claim and the --gil-free figure count the same medians
+	figure=$(grep -o '[0-9]* of the [0-9]* measured medians fall inside it' "$tex" | awk '{ print $1 "/" $4 }')
+	claimed=$(grep -o 'and [0-9]* of the [0-9]* medians lie in it' "$tex" | awk '{ print $2 "/" $5 }')
+	[ -n "$figure" ] && [ "$figure" = "$claimed" ]
+}
+
+@test "fidelity: tvp's runs are compared with their own workload's peers; mpi is judged against fork too" {
+	fixture_tex
+	grep -q 'Serial runs, mandelbrot:.*primes: tvp 2.9\\,ms to 3.1\\,ms, the peers 1.9\\,ms to 2.0\\,ms\|On primes some tvp\|Every tvp serial run lasted' "$tex"
+	grep -q 'Every tvp serial run lasted at least as long as its workload.textquotesingle{}s peers' "$tex" ||
+		grep -q 'Serial runs, primes: tvp' "$tex"
+	if grep -q 'Some tvp runs were shorter' "$tex"; then echo "tvp's primes compared with the peers' mandelbrot"; false; fi
+	grep -q 'mpi against the pool: .*; against fork: ' "$tex"
+	grep -q 'Fidelity of the modern GIL.*real interpreter.s (CPython 3.11.7); tvp.s threaded primes runs under it were too short' "$tex"
+	grep -q 'the pool against fork: 1.8[0-9]x slower.*so the difference is in the computing itself' "$tex"
+	grep -q 'start-up (once)' "$tex"
+	grep -q 'startup\\_s}: one sample per configuration' "$tex"
+}
+
+@test "a comparison with noisy repeats says so; grep's input figure has a log axis when its times span a decade" {
+	fixture_tex 'for r in d["runs"]:
+	if r["sweep"]["group"] == "grep-input" and r["params"]["input"] == "ship":
+		r["wall_s"] = {k: (v * 20 if k != "all" else [x * 20 for x in v]) for k, v in r["wall_s"].items()}'
+	grep -q 'no measurable difference (ratio 0.97[^)]*), with noisy repeats: \\texttt{pthread} at 3 workers (CV' "$tex"
+	python3 - "$dir/data/manifest.json" <<'PY'
+import json, sys
+jobs = [j for j in json.load(open(sys.argv[1])) if j["script"] == "plots/grepinput.gp"]
+assert jobs and all(j["vars"]["logtime"] == 1 for j in jobs), jobs
+PY
+}
+
+@test "a run whose kernels took far more CPU time than the serial run's for the same work is marked in its table" {
+	fixture_tex 'for r in d["runs"]:
+	if r["sweep"]["group"] == "gil" and r["gil"] == "off" and r["model"] == "pool" and r["workers"] == 2:
+		for w in r["workers_detail"]: w["cpu_s"] *= 2'
+	grep -q '^\\texttt{pool} & 2 & [0-9.]*\$^\\S\$ & ' "$tex"
+	grep -q '^\$^\\S\$ its workers spent 1.5 or more times the serial run.textquotesingle{}s CPU time in the kernel\|^\$^\\S\$ its workers spent 1.5 or more times the serial run' "$tex"
+}
+
+@test "a short run under the simulated GIL says little only when the lock also changed hands rarely" {
+	fixture_tex 'import copy
+for r in [r for r in d["runs"] if r["sweep"]["group"] == "gil" and r["gil"] == "modern"]:
+	legacy = copy.deepcopy(r)
+	legacy["gil"] = "legacy"
+	if legacy["gil_stats"]:
+		legacy["gil_stats"]["handoffs"] = 500
+	d["runs"].append(legacy)'
+	grep -q '^modern & \\texttt{pthread} & 2 & 3.0\\,ms\$^\\ddagger\$ & 1 & ' "$tex"
+	grep -q '^legacy & \\texttt{pthread} & 2 & 3.0\\,ms & 500 & ' "$tex"
+	grep -q 'under the modern GIL at 2 workers: threads against the process pool: .*too short to say much about the lock' "$tex"
+	if grep -q 'under the legacy GIL at 2 workers: threads against the process pool: .*too short' "$tex"; then
+		echo "a legacy run with 500 hand-offs called too short"; false
+	fi
+}
+
+@test "claims and cross-checks say what their runs do: the retry's cost unmeasured, the pool started before its first run" {
+	fixture_tex
+	grep -q 'the cost is one fork and the task run twice, too small to measure at these sizes' "$tex"
+	grep -q 'the pool pays it once, before its first run' "$tex"
+	grep -q 'threads start cheaper than forked processes, so they are not behind them' "$tex"
+	grep -q 'Each tvp process here runs one repeat and no warm-up' "$tex"
 }
