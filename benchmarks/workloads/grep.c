@@ -60,17 +60,23 @@ struct grep_scratch {
  * ere_literal_set), for a SIMD search (mask_literals): two bytes of each,
  * its first and the one at offset `second` (one literal: its last; a set:
  * its second), are compared at many places a step, as the distinct pairs
- * they make; the whole literal only where a pair agrees and it is longer. */
+ * they make; where a pair agrees, a third byte (at `third`: one literal's
+ * second, a set's third) as the distinct triples they make; the whole
+ * literal only where those agree and it has other bytes. */
 struct grep_literals {
 	unsigned count;     /* 0: none (or --no-prefilter) */
 	bool exact;         /* a line matches iff it holds one: no engine is asked */
-	bool verify;        /* one is longer than the pair compared */
+	bool verify;        /* one has bytes besides those compared */
 	size_t longest;
 	size_t len[GREP_LITERALS_MAX];
 	char text[GREP_LITERALS_MAX][GREP_LITERAL_MAX];
 	size_t second;      /* 0: the first byte alone is compared */
-	unsigned pairs;
-	unsigned char pair[GREP_LITERALS_MAX][2];
+	size_t third;       /* 0: no third byte */
+	bool wide;          /* a set with a third byte: triples compared at once,
+			     * no pairs first (they agree too often for a branch) */
+	unsigned pairs, triples;
+	unsigned char pair[GREP_LITERALS_MAX][3]; /* (the third byte unused) */
+	unsigned char triple[GREP_LITERALS_MAX][3];
 };
 
 /* A set of bytes, for a SIMD search (find_bytes): rows[b >> 7][b & 15]
@@ -591,45 +597,72 @@ static uint64_t whole_literals(const struct grep_literals *set, const char *p, s
 }
 
 #ifdef __x86_64__
-/* The places of the 32 at x where a pair agrees (its second byte, when
- * two, at the same place of y), as bits (AVX2). */
-__attribute__((target("avx2"), always_inline))
-static inline uint32_t pairs_avx2(__m256i x, __m256i y, const __m256i *first, const __m256i *second,
-				  unsigned pairs, bool two)
+/* Of the places found in the block at p, those where a triple agrees (AVX2). */
+__attribute__((target("avx2")))
+static uint64_t triples_avx2(const char *p, const struct grep_literals *set, uint64_t found)
 {
+	uint64_t kept = 0;
+	for (unsigned half = 0; half < GREP_BLOCK; half += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(p + half));
+		__m256i y = _mm256_loadu_si256((const __m256i *)(p + half + set->second));
+		__m256i z = _mm256_loadu_si256((const __m256i *)(p + half + set->third));
+		__m256i any = _mm256_setzero_si256();
+		for (unsigned k = 0; k < set->triples; k++) {
+			const unsigned char *t = set->triple[k];
+			__m256i agree = _mm256_and_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)t[0])),
+							 _mm256_cmpeq_epi8(y, _mm256_set1_epi8((char)t[1])));
+			agree = _mm256_and_si256(agree, _mm256_cmpeq_epi8(z, _mm256_set1_epi8((char)t[2])));
+			any = _mm256_or_si256(any, agree);
+		}
+		kept |= (uint64_t)(uint32_t)_mm256_movemask_epi8(any) << half;
+	}
+	return found & kept;
+}
+
+/* The places of the 32 at p where a tuple agrees (its second byte at
+ * offset second, when two; its third at third, when three), as bits (AVX2). */
+__attribute__((target("avx2"), always_inline))
+static inline uint32_t tuples_avx2(const char *p, __m256i x, size_t second, size_t third,
+				   const __m256i (*want)[3], unsigned tuples, bool two, bool three)
+{
+	__m256i y = two ? _mm256_loadu_si256((const __m256i *)(p + second)) : x;
+	__m256i z = three ? _mm256_loadu_si256((const __m256i *)(p + third)) : x;
 	__m256i any = _mm256_setzero_si256();
-	for (unsigned k = 0; k < pairs; k++) {
-		__m256i agree = _mm256_cmpeq_epi8(x, first[k]);
+	for (unsigned k = 0; k < tuples; k++) {
+		__m256i agree = _mm256_cmpeq_epi8(x, want[k][0]);
 		if (two)
-			agree = _mm256_and_si256(agree, _mm256_cmpeq_epi8(y, second[k]));
+			agree = _mm256_and_si256(agree, _mm256_cmpeq_epi8(y, want[k][1]));
+		if (three)
+			agree = _mm256_and_si256(agree, _mm256_cmpeq_epi8(z, want[k][2]));
 		any = _mm256_or_si256(any, agree);
 	}
 	return (uint32_t)_mm256_movemask_epi8(any);
 }
 
-/* masks_avx2 for pairs byte pairs, with or without the newlines: constants
- * where it is inlined, so that every byte stays in a register. */
+/* masks_avx2 for tuples byte tuples (set->wide: the triples, else the
+ * pairs), with or without the newlines: constants where it is inlined, so
+ * that every byte stays in a register. */
 __attribute__((target("avx2"), always_inline))
-static inline size_t masks_avx2_pairs(const char *text, size_t len, size_t blocks,
-				      const struct grep_literals *set, unsigned pairs,
-				      bool with_newlines, uint64_t *hits, uint64_t *newlines)
+static inline size_t masks_avx2_tuples(const char *text, size_t len, size_t blocks,
+				       const struct grep_literals *set, unsigned tuples,
+				       bool with_newlines, uint64_t *hits, uint64_t *newlines)
 {
-	__m256i first[GREP_LITERALS_MAX], second[GREP_LITERALS_MAX];
-	for (unsigned k = 0; k < pairs; k++) {
-		first[k] = _mm256_set1_epi8((char)set->pair[k][0]);
-		second[k] = _mm256_set1_epi8((char)set->pair[k][1]);
-	}
-	const size_t offset = set->second;
-	const bool two = offset > 0;
+	const unsigned char(*tuple)[3] = set->wide ? set->triple : set->pair;
+	__m256i want[GREP_LITERALS_MAX][3];
+	for (unsigned k = 0; k < tuples; k++)
+		for (int i = 0; i < 3; i++)
+			want[k][i] = _mm256_set1_epi8((char)tuple[k][i]);
+	const size_t second = set->second, third = set->third;
+	const bool two = second > 0, three = set->wide;
 	const __m256i newline = _mm256_set1_epi8('\n');
 	for (size_t b = 0; b < blocks; b++) {
 		const char *p = text + b * GREP_BLOCK;
 		__m256i x0 = _mm256_loadu_si256((const __m256i *)p);
 		__m256i x1 = _mm256_loadu_si256((const __m256i *)(p + 32));
-		__m256i y0 = two ? _mm256_loadu_si256((const __m256i *)(p + offset)) : x0;
-		__m256i y1 = two ? _mm256_loadu_si256((const __m256i *)(p + 32 + offset)) : x1;
-		uint64_t found = pairs_avx2(x0, y0, first, second, pairs, two) |
-				 (uint64_t)pairs_avx2(x1, y1, first, second, pairs, two) << 32;
+		uint64_t found = tuples_avx2(p, x0, second, third, want, tuples, two, three) |
+				 (uint64_t)tuples_avx2(p + 32, x1, second, third, want, tuples, two, three) << 32;
+		if (found && third && !three)
+			found = triples_avx2(p, set, found);
 		if (found && set->verify)
 			found = whole_literals(set, p, len - b * GREP_BLOCK, found);
 		hits[b] = found;
@@ -651,19 +684,41 @@ static size_t masks_avx2(const char *text, size_t len, size_t blocks,
 			 const struct grep_literals *set, uint64_t *hits, uint64_t *newlines)
 {
 	bool with = newlines != NULL;
-	switch (set->pairs) {
+	switch (set->wide ? set->triples : set->pairs) {
 	case 1:
-		return with ? masks_avx2_pairs(text, len, blocks, set, 1, true, hits, newlines)
-			    : masks_avx2_pairs(text, len, blocks, set, 1, false, hits, NULL);
+		return with ? masks_avx2_tuples(text, len, blocks, set, 1, true, hits, newlines)
+			    : masks_avx2_tuples(text, len, blocks, set, 1, false, hits, NULL);
 	case 2:
-		return with ? masks_avx2_pairs(text, len, blocks, set, 2, true, hits, newlines)
-			    : masks_avx2_pairs(text, len, blocks, set, 2, false, hits, NULL);
+		return with ? masks_avx2_tuples(text, len, blocks, set, 2, true, hits, newlines)
+			    : masks_avx2_tuples(text, len, blocks, set, 2, false, hits, NULL);
 	case 3:
-		return with ? masks_avx2_pairs(text, len, blocks, set, 3, true, hits, newlines)
-			    : masks_avx2_pairs(text, len, blocks, set, 3, false, hits, NULL);
+		return with ? masks_avx2_tuples(text, len, blocks, set, 3, true, hits, newlines)
+			    : masks_avx2_tuples(text, len, blocks, set, 3, false, hits, NULL);
 	default:
-		return masks_avx2_pairs(text, len, blocks, set, set->pairs, with, hits, newlines);
+		return masks_avx2_tuples(text, len, blocks, set, set->wide ? set->triples : set->pairs,
+					 with, hits, newlines);
 	}
+}
+
+/* triples_avx2 for a CPU without AVX2: SSE2. */
+static uint64_t triples_sse2(const char *p, const struct grep_literals *set, uint64_t found)
+{
+	uint64_t kept = 0;
+	for (unsigned quarter = 0; quarter < GREP_BLOCK; quarter += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + quarter));
+		__m128i y = _mm_loadu_si128((const __m128i *)(p + quarter + set->second));
+		__m128i z = _mm_loadu_si128((const __m128i *)(p + quarter + set->third));
+		__m128i any = _mm_setzero_si128();
+		for (unsigned k = 0; k < set->triples; k++) {
+			const unsigned char *t = set->triple[k];
+			__m128i agree = _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)t[0])),
+						      _mm_cmpeq_epi8(y, _mm_set1_epi8((char)t[1])));
+			agree = _mm_and_si128(agree, _mm_cmpeq_epi8(z, _mm_set1_epi8((char)t[2])));
+			any = _mm_or_si128(any, agree);
+		}
+		kept |= (uint64_t)(uint16_t)_mm_movemask_epi8(any) << quarter;
+	}
+	return found & kept;
 }
 
 /* masks_avx2 for a CPU without AVX2: SSE2, 16 places a step. */
@@ -689,6 +744,8 @@ static size_t masks_sse2(const char *text, size_t len, size_t blocks,
 			found |= (uint64_t)(uint16_t)_mm_movemask_epi8(any) << quarter;
 			ends |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, newline)) << quarter;
 		}
+		if (found && set->third)
+			found = triples_sse2(p, set, found);
 		if (found && set->verify)
 			found = whole_literals(set, p, len - b * GREP_BLOCK, found);
 		hits[b] = found;
@@ -1136,19 +1193,28 @@ static void choose_literals(struct grep *g)
 	for (unsigned j = 0; j < out->count; j++)
 		out->longest = out->len[j] > out->longest ? out->len[j] : out->longest;
 	/* one literal: its first and last bytes (rarer together than the first
-	 * two in words); a set: every literal's first two, so one load serves all */
-	out->second = out->count == 1 ? out->len[0] - 1 : shortest >= 2 ? 1 : 0;
+	 * two in words), then its second; a set: every literal's first two, so
+	 * one load serves all, then its third */
+	bool one = out->count == 1;
+	out->second = one ? out->len[0] - 1 : shortest >= 2 ? 1 : 0;
+	out->third = one ? (out->len[0] >= 3 ? 1 : 0) : shortest >= 3 ? 2 : 0;
 	for (unsigned j = 0; j < out->count; j++) {
-		unsigned char pair[2] = {(unsigned char)out->text[j][0],
-					 (unsigned char)out->text[j][out->second]};
+		const char *t = out->text[j];
+		unsigned char triple[3] = {(unsigned char)t[0], (unsigned char)t[out->second],
+					   (unsigned char)t[out->third]};
 		unsigned k = 0;
-		while (k < out->pairs && memcmp(out->pair[k], pair, 2))
+		while (k < out->pairs && memcmp(out->pair[k], triple, 2))
 			k++;
 		if (k == out->pairs)
-			memcpy(out->pair[out->pairs++], pair, 2);
-		out->verify |= out->len[j] > (out->second ? 2 : 1) ||
-			       (out->len[j] == 2 && out->second != 1);
+			memcpy(out->pair[out->pairs++], triple, 3);
+		for (k = 0; k < out->triples && memcmp(out->triple[k], triple, 3);)
+			k++;
+		if (out->third && k == out->triples)
+			memcpy(out->triple[out->triples++], triple, 3);
+		for (size_t i = 1; i < out->len[j]; i++)
+			out->verify |= i != out->second && i != out->third;
 	}
+	out->wide = !one && out->third;
 }
 
 /* Check the options, compile the regex, map the file, cut it into units.
