@@ -32,6 +32,7 @@
 #define GREP_MASK_BLOCKS 64           /* blocks masked in one go (4 KiB) */
 #define GREP_CANDIDATE_BYTES 1024     /* PCRE2 takes a window's rest where candidate lines come */
 #define GREP_CANDIDATES_FREE 4        /* closer than this on average, past this many */
+#define GREP_PROBE_WINDOWS 8          /* after a dense window, the prefilter looks again every 8th */
 #define GREP_FIRST_BYTES_MAX 64       /* the most first bytes worth a prefilter */
 #define GREP_JIT_STACK_MIN (32 << 10) /* a worker's PCRE2 JIT stack, bytes */
 #define GREP_JIT_STACK_MAX (1 << 20)
@@ -953,9 +954,11 @@ static void search_plain(struct tvp_worker *worker, const struct grep *g, struct
  * GREP_CANDIDATES_FREE of a window), the rest of the window is searched
  * faster than a step per line: counted by bit masks (count_literal_lines)
  * where the regex is exactly the literals and nothing is printed, else by
- * PCRE2 itself (search_plain); GNU regex, which the plain path asks about
- * every line, keeps the prefilter. The GIL ticks once per window and once
- * per candidate line (or as search_plain does). */
+ * PCRE2 itself (search_plain), and so are the next windows, but every
+ * GREP_PROBE_WINDOWS-th, which looks for candidates again; GNU regex,
+ * which the plain path asks about every line, keeps the prefilter. The
+ * GIL ticks once per window and once per candidate line (or as
+ * search_plain does). */
 static void search_candidates(struct tvp_worker *worker, const struct grep *g,
 			      struct grep_scratch *s, const char *text, size_t len,
 			      struct grep_part *part)
@@ -964,17 +967,21 @@ static void search_candidates(struct tvp_worker *worker, const struct grep *g,
 	size_t pos = 0;    /* the start of the first line not yet decided */
 	size_t window = 0; /* the end of the lines searched in one call */
 	size_t opened = 0, candidates = 0; /* where this window starts; its candidate lines */
+	size_t dense_windows = 0; /* in a row, searched past their candidates */
+	bool probe = true;        /* this window: look for candidates first */
 	while (pos < len) {
 		if (pos >= window) {
 			window = window_end(text, len, pos, GREP_SCAN_WINDOW);
 			opened = pos;
 			candidates = 0;
+			probe = dense_windows % GREP_PROBE_WINDOWS == 0;
 		}
-		bool dense = candidates > GREP_CANDIDATES_FREE &&
-			     candidates * GREP_CANDIDATE_BYTES > pos - opened;
+		bool dense = !probe || (candidates > GREP_CANDIDATES_FREE &&
+					candidates * GREP_CANDIDATE_BYTES > pos - opened);
 		if (dense && g->literals.exact && !g->print) {
 			part->matches += count_literal_lines(g, text + pos, window - pos);
 			pos = window;
+			dense_windows++;
 			tvp_tick(worker);
 			continue;
 		}
@@ -983,6 +990,7 @@ static void search_candidates(struct tvp_worker *worker, const struct grep *g,
 			if (part->error)
 				return;
 			pos = window;
+			dense_windows++;
 			continue;
 		}
 		const char *hit = g->literals.count ? find_literals(g, text + pos, window - pos)
@@ -990,6 +998,7 @@ static void search_candidates(struct tvp_worker *worker, const struct grep *g,
 		if (!hit) {
 			skip_lines(g, text, pos, window, part, &gap);
 			pos = window;
+			dense_windows = 0;
 			tvp_tick(worker);
 			continue;
 		}

@@ -463,6 +463,24 @@ Test(grep_kernel, a_regex_that_is_a_set_of_literals_counts_the_lines_holding_one
 	}
 }
 
+Test(grep_kernel, dense_candidates_over_many_windows_miss_no_line)
+{
+	/* q on most lines, over 11 windows of 64 KiB: after a dense window the
+	 * next ones are counted (q) or searched by PCRE2 (q[a-z]) without
+	 * looking for candidates first, but every 8th looks again */
+	unsigned state = 7;
+	char *text = random_text(700000, "abfoqrz ", 24, &state);
+	for (int i = 300000; i < 400000; i++) /* a stretch with no q: sparse again */
+		if (text[i] == 'q')
+			text[i] = 'x';
+	const char *const *letters = SET("qa", "qb", "qf", "qo", "qq", "qr", "qz");
+	check_kernel(text, "q", "1048576", lines_holding(text, SET("q")));
+	check_kernel(text, "q", "100000", lines_holding(text, SET("q")));
+	check_kernel(text, "q[a-z]", "1048576", lines_holding(text, letters));
+	check_kernel(text, "q[a-z]", "100000", lines_holding(text, letters));
+	free(text);
+}
+
 Test(grep_kernel, literals_at_the_ends_of_the_file_and_across_block_and_window_edges)
 {
 	check_kernel("q", "q", "100", 1);
