@@ -583,6 +583,7 @@ static bool literal_at(const struct grep_literals *set, const char *place, size_
 	return false;
 }
 
+#ifdef __x86_64__
 /* Of the places found (bits) in the block at p, room bytes before the
  * text's end, those where a whole literal starts. */
 static uint64_t whole_literals(const struct grep_literals *set, const char *p, size_t room,
@@ -596,8 +597,6 @@ static uint64_t whole_literals(const struct grep_literals *set, const char *p, s
 	}
 	return kept;
 }
-
-#ifdef __x86_64__
 /* Of the places found in the block at p, those where a triple agrees (AVX2). */
 __attribute__((target("avx2")))
 static uint64_t triples_avx2(const char *p, const struct grep_literals *set, uint64_t found)
