@@ -770,6 +770,233 @@ size_t ere_literal(const struct ere *ere, char *out, size_t size)
 	return n;
 }
 
+/* ---- The strings one of which every match holds (ere_literal_set). */
+
+#define ERE_SET_BYTES_MAX 4 /* a bracket of at most this many bytes is their alternation */
+
+_Static_assert(ERE_STRING_MAX == ERE_LITERAL_MAX, "ere.h's strings are ere.c's literals");
+
+/* A set of strings; {""} (the empty string alone) tells nothing. */
+struct strs {
+	size_t count;
+	struct lit m[ERE_STRINGS_MAX];
+};
+
+/* What every match of a node holds, as sets (the rules of dfa.c's
+ * dfamust, with a set where it keeps one string): exact, it matches the
+ * strings e and no other (then l = r = in = e); else it starts with a
+ * string of l, ends with one of r, and holds one of in. */
+struct holds {
+	bool exact;
+	struct strs e, l, r, in;
+};
+
+static const struct strs strs_nothing = {.count = 1};
+
+/* Add l to s unless it is there; false when s is full. */
+static bool strs_add(struct strs *s, const struct lit *l)
+{
+	for (size_t i = 0; i < s->count; i++)
+		if (s->m[i].n == l->n && !memcmp(s->m[i].s, l->s, l->n))
+			return true;
+	if (s->count == ERE_STRINGS_MAX)
+		return false;
+	s->m[s->count++] = *l;
+	return true;
+}
+
+/* out = a's strings and b's; false (out unset) when they are too many. */
+static bool strs_union(const struct strs *a, const struct strs *b, struct strs *out)
+{
+	struct strs *both = tvp_xmalloc(sizeof *both);
+	*both = *a;
+	bool fits = true;
+	for (size_t i = 0; fits && i < b->count; i++)
+		fits = strs_add(both, &b->m[i]);
+	if (fits)
+		*out = *both;
+	free(both);
+	return fits;
+}
+
+/* out = every string of a followed by every one of b; false (out unset)
+ * when that takes too many strings or too long ones. */
+static bool strs_product(const struct strs *a, const struct strs *b, struct strs *out)
+{
+	struct strs *joined = tvp_xcalloc(1, sizeof *joined);
+	bool fits = a->count * b->count <= ERE_STRINGS_MAX;
+	for (size_t i = 0; fits && i < a->count; i++) {
+		for (size_t j = 0; fits && j < b->count; j++) {
+			struct lit l;
+			fits = a->m[i].n + b->m[j].n <= ERE_LITERAL_MAX;
+			if (fits) {
+				lit_cat(&l, &a->m[i], &b->m[j], false);
+				fits = strs_add(joined, &l);
+			}
+		}
+	}
+	if (fits)
+		*out = *joined;
+	free(joined);
+	return fits;
+}
+
+/* How much holding one of s tells: its shortest string's length. */
+static size_t strs_score(const struct strs *s)
+{
+	size_t shortest = SIZE_MAX;
+	for (size_t i = 0; i < s->count; i++)
+		shortest = s->m[i].n < shortest ? s->m[i].n : shortest;
+	return s->count ? shortest : 0;
+}
+
+/* The one of a and b that tells more (the first on a tie of score and count). */
+static const struct strs *strs_better(const struct strs *a, const struct strs *b)
+{
+	size_t sa = strs_score(a), sb = strs_score(b);
+	return sb > sa || (sb == sa && b->count < a->count) ? b : a;
+}
+
+/* A set that holds the empty string tells nothing: make it {""}. */
+static void strs_tidy(struct strs *s)
+{
+	if (strs_score(s) == 0)
+		*s = strs_nothing;
+}
+
+static void holds_exact(struct holds *h, const struct strs *e)
+{
+	h->exact = true;
+	h->e = h->l = h->r = h->in = *e;
+}
+
+/* What every match of node n holds. Recursive, as must_of is. */
+static void holds_of(const struct ere *e, int n, struct holds *h)
+{
+	const struct ere_node *x = &e->nodes[n];
+	memset(h, 0, sizeof *h);
+	h->l = h->r = h->in = strs_nothing;
+	switch (x->kind) {
+	case ERE_EMPTY:
+		holds_exact(h, &strs_nothing);
+		return;
+	case ERE_SET: {
+		if (set_count(&x->set) > ERE_SET_BYTES_MAX)
+			return;
+		struct strs bytes = {0};
+		for (unsigned c = 0; c < ERE_BYTES; c++)
+			if (set_has(&x->set, c))
+				strs_add(&bytes, &(struct lit){.n = 1, .s = {(char)c}});
+		holds_exact(h, &bytes);
+		return;
+	}
+	case ERE_GROUP:
+		holds_of(e, x->left, h);
+		return;
+	case ERE_REPEAT: {
+		if (x->max == 0) {
+			holds_exact(h, &strs_nothing);
+			return;
+		}
+		if (x->min == 0) /* maybe none of it */
+			return;
+		holds_of(e, x->left, h);
+		if ((x->min == 1 && x->max == 1) || !h->exact)
+			return;
+		struct strs *power = tvp_xcalloc(2, sizeof *power); /* a{3}: "aaa" */
+		power[0] = h->e;
+		bool fits = x->min == x->max;
+		for (int k = 1; fits && k < x->min; k++) {
+			fits = strs_product(&power[0], &h->e, &power[1]);
+			power[0] = power[1];
+		}
+		if (fits) {
+			holds_exact(h, &power[0]);
+		} else { /* each match holds a copy of the node, first and last */
+			h->exact = false;
+			strs_tidy(&h->l);
+			strs_tidy(&h->r);
+			strs_tidy(&h->in);
+		}
+		free(power);
+		return;
+	}
+	case ERE_CAT: { /* on the heap: a long regex nests as deep as it is long */
+		struct holds *ab = tvp_xcalloc(2, sizeof *ab);
+		struct strs *joint = tvp_xcalloc(1, sizeof *joint);
+		holds_of(e, x->left, &ab[0]);
+		holds_of(e, x->right, &ab[1]);
+		const struct holds *a = &ab[0], *b = &ab[1];
+		if (a->exact && b->exact && strs_product(&a->e, &b->e, joint)) {
+			holds_exact(h, joint);
+		} else {
+			h->l = a->l;
+			if (a->exact)
+				strs_product(&a->e, &b->l, &h->l);
+			h->r = b->r;
+			if (b->exact)
+				strs_product(&a->r, &b->e, &h->r);
+			if (!strs_product(&a->r, &b->l, joint))
+				*joint = strs_nothing;
+			strs_tidy(&h->l);
+			strs_tidy(&h->r);
+			strs_tidy(joint);
+			h->in = *strs_better(strs_better(&a->in, &b->in), strs_better(joint, strs_better(&h->l, &h->r)));
+		}
+		free(joint);
+		free(ab);
+		return;
+	}
+	case ERE_ALT: {
+		struct holds *ab = tvp_xcalloc(2, sizeof *ab);
+		struct strs *either = tvp_xcalloc(1, sizeof *either);
+		holds_of(e, x->left, &ab[0]);
+		holds_of(e, x->right, &ab[1]);
+		const struct holds *a = &ab[0], *b = &ab[1];
+		if (a->exact && b->exact && strs_union(&a->e, &b->e, either)) {
+			holds_exact(h, either);
+		} else {
+			if (!strs_union(&a->l, &b->l, &h->l))
+				h->l = strs_nothing;
+			if (!strs_union(&a->r, &b->r, &h->r))
+				h->r = strs_nothing;
+			if (!strs_union(&a->in, &b->in, either))
+				*either = strs_nothing;
+			strs_tidy(&h->l);
+			strs_tidy(&h->r);
+			strs_tidy(either);
+			h->in = *strs_better(either, strs_better(&h->l, &h->r));
+		}
+		free(either);
+		free(ab);
+		return;
+	}
+	default: /* a test of the position, or a back-reference (any text in this reading) */
+		return;
+	}
+}
+
+void ere_literal_set(const struct ere *ere, struct ere_strings *out)
+{
+	const struct ere *e = ere->gnu ? ere->filter : ere; /* a line must pass grep's DFA reading */
+	memset(out, 0, sizeof *out);
+	struct holds *h = tvp_xcalloc(1, sizeof *h);
+	holds_of(e, e->root, h);
+	const struct strs *in = &h->in;
+	bool usable = strs_score(in) > 0;
+	for (size_t i = 0; i < in->count; i++)
+		usable = usable && !memchr(in->m[i].s, '\n', in->m[i].n);
+	if (usable) {
+		out->count = in->count;
+		out->exact = h->exact && !ere->gnu;
+		for (size_t i = 0; i < in->count; i++) {
+			out->len[i] = in->m[i].n;
+			memcpy(out->text[i], in->m[i].s, in->m[i].n);
+		}
+	}
+	free(h);
+}
+
 /* ---- Emitting. */
 
 static void put(struct tvp_buf *out, const char *text)

@@ -64,6 +64,27 @@ char *ere_gnu(const struct ere *ere, size_t *len);
  * a line must pass that too. */
 size_t ere_literal(const struct ere *ere, char *out, size_t size);
 
+#define ERE_STRINGS_MAX 8  /* the most strings ere_literal_set gives */
+#define ERE_STRING_MAX 256 /* the longest of them */
+
+/* A few strings, one of which every match holds (as grep's kwset takes an
+ * alternation of literals). */
+struct ere_strings {
+	size_t count; /* 0: none known */
+	bool exact;   /* the regex matches these strings and nothing else (no
+		       * anchor, no operator left): a line matches iff it holds one */
+	size_t len[ERE_STRINGS_MAX];
+	char text[ERE_STRINGS_MAX][ERE_STRING_MAX];
+};
+
+/* The strings one of which every match holds, into *out: from literals,
+ * brackets of at most 4 bytes, alternations, and concatenations of those
+ * (`(foo|bar)s` holds "foos" or "bars"), as few and as long as this
+ * reading proves; none (count 0) when more than ERE_STRINGS_MAX would be
+ * needed, or a match may be empty, or a string holds a newline (no line
+ * does). For GNU's reading, from grep's DFA reading, and never exact. */
+void ere_literal_set(const struct ere *ere, struct ere_strings *out);
+
 /* GNU grep -E's syntax bits for GNU regex (grep.c's "egrep" matcher). */
 #define ERE_GNU_SYNTAX RE_SYNTAX_EGREP
 

@@ -26,9 +26,13 @@
 
 #define GREP_WINDOW 4096              /* bytes one PCRE2 search covers before a tick */
 #define GREP_SCAN_WINDOW 65536        /* bytes the prefilter searches for its literal before a tick */
-#define GREP_LITERAL_MAX 256          /* the longest literal the prefilter looks for */
+#define GREP_LITERAL_MAX ERE_STRING_MAX /* the longest literal the prefilter looks for */
+#define GREP_LITERALS_MAX ERE_STRINGS_MAX /* the most literals it looks for at once */
+#define GREP_BLOCK 64                 /* places one bit mask covers (find_literals) */
+#define GREP_MASK_BLOCKS 64           /* blocks masked in one go (4 KiB) */
 #define GREP_CANDIDATE_BYTES 1024     /* PCRE2 takes a window's rest where candidate lines come */
 #define GREP_CANDIDATES_FREE 4        /* closer than this on average, past this many */
+#define GREP_PROBE_WINDOWS 8          /* after a dense window, the prefilter looks again every 8th */
 #define GREP_FIRST_BYTES_MAX 64       /* the most first bytes worth a prefilter */
 #define GREP_JIT_STACK_MIN (32 << 10) /* a worker's PCRE2 JIT stack, bytes */
 #define GREP_JIT_STACK_MAX (1 << 20)
@@ -53,6 +57,29 @@ struct grep_scratch {
 	void *altstack;       /* GNU regex: this thread's signal stack (on_sigsegv) */
 };
 
+/* The literals one of which every match holds (ere_literal, or
+ * ere_literal_set), for a SIMD search (mask_literals): two bytes of each,
+ * its first and the one at offset `second` (one literal: its last; a set:
+ * its second), are compared at many places a step, as the distinct pairs
+ * they make; where a pair agrees, a third byte (at `third`: one literal's
+ * second, a set's third) as the distinct triples they make; the whole
+ * literal only where those agree and it has other bytes. */
+struct grep_literals {
+	unsigned count;     /* 0: none (or --no-prefilter) */
+	bool exact;         /* a line matches iff it holds one: no engine is asked */
+	bool verify;        /* one has bytes besides those compared */
+	size_t longest;
+	size_t len[GREP_LITERALS_MAX];
+	char text[GREP_LITERALS_MAX][GREP_LITERAL_MAX];
+	size_t second;      /* 0: the first byte alone is compared */
+	size_t third;       /* 0: no third byte */
+	bool wide;          /* a set with a third byte: triples compared at once,
+			     * no pairs first (they agree too often for a branch) */
+	unsigned pairs, triples;
+	unsigned char pair[GREP_LITERALS_MAX][3]; /* (the third byte unused) */
+	unsigned char triple[GREP_LITERALS_MAX][3];
+};
+
 /* A set of bytes, for a SIMD search (find_bytes): rows[b >> 7][b & 15]
  * has bit (b >> 4) & 7 set for each byte b of it. */
 struct grep_bytes {
@@ -68,10 +95,9 @@ struct grep {
 	enum grep_input input;
 	bool print;
 	size_t unit_bytes;
-	char literal[GREP_LITERAL_MAX]; /* every match holds it (ere_literal): the prefilter's */
-	size_t literal_len; /* 0: none known (or --no-prefilter) */
+	struct grep_literals literals; /* every match holds one: the prefilter's */
 	struct grep_bytes first; /* --engine pcre2 with no literal: every match starts with one */
-	bool avx2;          /* the CPU runs AVX2 (find_literal, find_bytes) */
+	bool avx2;          /* the CPU runs AVX2 (mask_literals, find_bytes) */
 	int fd;
 	const char *text;   /* the file, mapped read-only (NULL when it is empty) */
 	size_t size;
@@ -543,57 +569,192 @@ static void search_windows(struct tvp_worker *worker, const struct grep *g,
 	*unmatched = gap;
 }
 
-#ifdef __x86_64__
-/* find_literal's loop (AVX2, 64 places a step): the needle's first and
- * last bytes are compared at each place, the rest only where both agree.
- * The index of the first place not yet looked at; or *hit, the first place
- * of [0, places) that holds the needle. n >= 2, places + n - 1 bytes. */
-__attribute__((target("avx2")))
-static size_t literal_avx2(const char *text, size_t places, const char *needle, size_t n,
-			   const char **hit)
+/* Does one of the literals start at place, with room bytes left in the
+ * text? (Byte by byte: the literals are short, and most differ early.) */
+static bool literal_at(const struct grep_literals *set, const char *place, size_t room)
 {
-	__m256i first = _mm256_set1_epi8(needle[0]), last = _mm256_set1_epi8(needle[n - 1]);
-	size_t i = 0;
-	for (; i + 64 <= places; i += 64) {
-		__m256i both0 = _mm256_and_si256(
-			_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(text + i)), first),
-			_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(text + i + n - 1)), last));
-		__m256i both1 = _mm256_and_si256(
-			_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(text + i + 32)), first),
-			_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(text + i + 32 + n - 1)), last));
-		uint64_t hits = (uint32_t)_mm256_movemask_epi8(both0) |
-				(uint64_t)(uint32_t)_mm256_movemask_epi8(both1) << 32;
-		for (; hits; hits &= hits - 1) {
-			size_t k = i + (size_t)__builtin_ctzll(hits);
-			if (!memcmp(text + k + 1, needle + 1, n - 2)) {
-				*hit = text + k;
-				return i;
-			}
-		}
+	for (unsigned j = 0; j < set->count; j++) {
+		size_t n = set->len[j], i = 0;
+		while (i < n && i < room && place[i] == set->text[j][i])
+			i++;
+		if (i == n)
+			return true;
 	}
-	return i;
+	return false;
 }
 
-/* literal_avx2 for a CPU without AVX2: SSE2, 16 places a step. */
-static size_t literal_sse2(const char *text, size_t places, const char *needle, size_t n,
-			   const char **hit)
+#ifdef __x86_64__
+/* Of the places found (bits) in the block at p, room bytes before the
+ * text's end, those where a whole literal starts. */
+static uint64_t whole_literals(const struct grep_literals *set, const char *p, size_t room,
+			       uint64_t found)
 {
-	__m128i first = _mm_set1_epi8(needle[0]), last = _mm_set1_epi8(needle[n - 1]);
-	size_t i = 0;
-	for (; i + 16 <= places; i += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(text + i));
-		__m128i b = _mm_loadu_si128((const __m128i *)(text + i + n - 1));
-		unsigned hits = (unsigned)_mm_movemask_epi8(
-			_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last)));
-		for (; hits; hits &= hits - 1) {
-			size_t k = i + (unsigned)__builtin_ctz(hits);
-			if (!memcmp(text + k + 1, needle + 1, n - 2)) {
-				*hit = text + k;
-				return i;
-			}
-		}
+	uint64_t kept = 0;
+	for (uint64_t rest = found; rest; rest &= rest - 1) {
+		size_t k = (size_t)__builtin_ctzll(rest);
+		if (literal_at(set, p + k, room - k))
+			kept |= rest & -rest;
 	}
-	return i;
+	return kept;
+}
+/* Of the places found in the block at p, those where a triple agrees (AVX2). */
+__attribute__((target("avx2")))
+static uint64_t triples_avx2(const char *p, const struct grep_literals *set, uint64_t found)
+{
+	uint64_t kept = 0;
+	for (unsigned half = 0; half < GREP_BLOCK; half += 32) {
+		__m256i x = _mm256_loadu_si256((const __m256i *)(p + half));
+		__m256i y = _mm256_loadu_si256((const __m256i *)(p + half + set->second));
+		__m256i z = _mm256_loadu_si256((const __m256i *)(p + half + set->third));
+		__m256i any = _mm256_setzero_si256();
+		for (unsigned k = 0; k < set->triples; k++) {
+			const unsigned char *t = set->triple[k];
+			__m256i agree = _mm256_and_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)t[0])),
+							 _mm256_cmpeq_epi8(y, _mm256_set1_epi8((char)t[1])));
+			agree = _mm256_and_si256(agree, _mm256_cmpeq_epi8(z, _mm256_set1_epi8((char)t[2])));
+			any = _mm256_or_si256(any, agree);
+		}
+		kept |= (uint64_t)(uint32_t)_mm256_movemask_epi8(any) << half;
+	}
+	return found & kept;
+}
+
+/* The places of the 32 at p where a tuple agrees (its second byte at
+ * offset second, when two; its third at third, when three), as bits (AVX2). */
+__attribute__((target("avx2"), always_inline))
+static inline uint32_t tuples_avx2(const char *p, __m256i x, size_t second, size_t third,
+				   const __m256i (*want)[3], unsigned tuples, bool two, bool three)
+{
+	__m256i y = two ? _mm256_loadu_si256((const __m256i *)(p + second)) : x;
+	__m256i z = three ? _mm256_loadu_si256((const __m256i *)(p + third)) : x;
+	__m256i any = _mm256_setzero_si256();
+	for (unsigned k = 0; k < tuples; k++) {
+		__m256i agree = _mm256_cmpeq_epi8(x, want[k][0]);
+		if (two)
+			agree = _mm256_and_si256(agree, _mm256_cmpeq_epi8(y, want[k][1]));
+		if (three)
+			agree = _mm256_and_si256(agree, _mm256_cmpeq_epi8(z, want[k][2]));
+		any = _mm256_or_si256(any, agree);
+	}
+	return (uint32_t)_mm256_movemask_epi8(any);
+}
+
+/* masks_avx2 for tuples byte tuples (set->wide: the triples, else the
+ * pairs), with or without the newlines: constants where it is inlined, so
+ * that every byte stays in a register. */
+__attribute__((target("avx2"), always_inline))
+static inline size_t masks_avx2_tuples(const char *text, size_t len, size_t blocks,
+				       const struct grep_literals *set, unsigned tuples,
+				       bool with_newlines, uint64_t *hits, uint64_t *newlines)
+{
+	const unsigned char(*tuple)[3] = set->wide ? set->triple : set->pair;
+	__m256i want[GREP_LITERALS_MAX][3];
+	for (unsigned k = 0; k < tuples; k++)
+		for (int i = 0; i < 3; i++)
+			want[k][i] = _mm256_set1_epi8((char)tuple[k][i]);
+	const size_t second = set->second, third = set->third;
+	const bool two = second > 0, three = set->wide;
+	const __m256i newline = _mm256_set1_epi8('\n');
+	for (size_t b = 0; b < blocks; b++) {
+		const char *p = text + b * GREP_BLOCK;
+		__m256i x0 = _mm256_loadu_si256((const __m256i *)p);
+		__m256i x1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+		uint64_t found = tuples_avx2(p, x0, second, third, want, tuples, two, three) |
+				 (uint64_t)tuples_avx2(p + 32, x1, second, third, want, tuples, two, three) << 32;
+		if (found && third && !three)
+			found = triples_avx2(p, set, found);
+		if (found && set->verify)
+			found = whole_literals(set, p, len - b * GREP_BLOCK, found);
+		hits[b] = found;
+		if (with_newlines)
+			newlines[b] = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x0, newline)) |
+				      (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x1, newline)) << 32;
+		else if (found)
+			return b + 1;
+	}
+	return blocks;
+}
+
+/* mask_literals' loop over whole blocks of text (len bytes; AVX2, 32
+ * places a step): the text holds every byte a literal needs there. With
+ * newlines NULL it stops after the first block with a hit. The blocks
+ * masked. */
+__attribute__((target("avx2")))
+static size_t masks_avx2(const char *text, size_t len, size_t blocks,
+			 const struct grep_literals *set, uint64_t *hits, uint64_t *newlines)
+{
+	bool with = newlines != NULL;
+	switch (set->wide ? set->triples : set->pairs) {
+	case 1:
+		return with ? masks_avx2_tuples(text, len, blocks, set, 1, true, hits, newlines)
+			    : masks_avx2_tuples(text, len, blocks, set, 1, false, hits, NULL);
+	case 2:
+		return with ? masks_avx2_tuples(text, len, blocks, set, 2, true, hits, newlines)
+			    : masks_avx2_tuples(text, len, blocks, set, 2, false, hits, NULL);
+	case 3:
+		return with ? masks_avx2_tuples(text, len, blocks, set, 3, true, hits, newlines)
+			    : masks_avx2_tuples(text, len, blocks, set, 3, false, hits, NULL);
+	default:
+		return masks_avx2_tuples(text, len, blocks, set, set->wide ? set->triples : set->pairs,
+					 with, hits, newlines);
+	}
+}
+
+/* triples_avx2 for a CPU without AVX2: SSE2. */
+static uint64_t triples_sse2(const char *p, const struct grep_literals *set, uint64_t found)
+{
+	uint64_t kept = 0;
+	for (unsigned quarter = 0; quarter < GREP_BLOCK; quarter += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + quarter));
+		__m128i y = _mm_loadu_si128((const __m128i *)(p + quarter + set->second));
+		__m128i z = _mm_loadu_si128((const __m128i *)(p + quarter + set->third));
+		__m128i any = _mm_setzero_si128();
+		for (unsigned k = 0; k < set->triples; k++) {
+			const unsigned char *t = set->triple[k];
+			__m128i agree = _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)t[0])),
+						      _mm_cmpeq_epi8(y, _mm_set1_epi8((char)t[1])));
+			agree = _mm_and_si128(agree, _mm_cmpeq_epi8(z, _mm_set1_epi8((char)t[2])));
+			any = _mm_or_si128(any, agree);
+		}
+		kept |= (uint64_t)(uint16_t)_mm_movemask_epi8(any) << quarter;
+	}
+	return found & kept;
+}
+
+/* masks_avx2 for a CPU without AVX2: SSE2, 16 places a step. */
+static size_t masks_sse2(const char *text, size_t len, size_t blocks,
+			 const struct grep_literals *set, uint64_t *hits, uint64_t *newlines)
+{
+	__m128i first[GREP_LITERALS_MAX], second[GREP_LITERALS_MAX];
+	for (unsigned k = 0; k < set->pairs; k++) {
+		first[k] = _mm_set1_epi8((char)set->pair[k][0]);
+		second[k] = _mm_set1_epi8((char)set->pair[k][1]);
+	}
+	const __m128i newline = _mm_set1_epi8('\n');
+	for (size_t b = 0; b < blocks; b++) {
+		const char *p = text + b * GREP_BLOCK;
+		uint64_t found = 0, ends = 0;
+		for (unsigned quarter = 0; quarter < GREP_BLOCK; quarter += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(p + quarter));
+			__m128i y = _mm_loadu_si128((const __m128i *)(p + quarter + set->second));
+			__m128i any = _mm_setzero_si128();
+			for (unsigned k = 0; k < set->pairs; k++)
+				any = _mm_or_si128(any, _mm_and_si128(_mm_cmpeq_epi8(x, first[k]),
+								      _mm_cmpeq_epi8(y, second[k])));
+			found |= (uint64_t)(uint16_t)_mm_movemask_epi8(any) << quarter;
+			ends |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, newline)) << quarter;
+		}
+		if (found && set->third)
+			found = triples_sse2(p, set, found);
+		if (found && set->verify)
+			found = whole_literals(set, p, len - b * GREP_BLOCK, found);
+		hits[b] = found;
+		if (newlines)
+			newlines[b] = ends;
+		else if (found)
+			return b + 1;
+	}
+	return blocks;
 }
 
 /* find_bytes' loop (AVX2, 32 bytes a step): each byte's low nibble picks
@@ -629,27 +790,126 @@ static size_t bytes_avx2(const char *text, size_t len, const struct grep_bytes *
 }
 #endif
 
-/* The first place in [text, text + len) where the n >= 1 bytes of needle
- * start, or NULL. glibc's memmem reads about 1 GB/s; where SSE2 or AVX2
- * exists (g->avx2) the needle's first and last bytes are compared at 16 or
- * 64 places a step (measured, 1 thread of this machine, in CPU time:
- * SSE2 7-9 GB/s, AVX2 19-20, PCRE2's JIT 12-13, memchr 25). */
-static const char *find_literal(const struct grep *g, const char *text, size_t len)
+/* mask_literals place by place, for the last places of a text and where
+ * there is no SSE2: blocks of places from text, len bytes before the
+ * text's end (a place past it holds nothing); whole literals compared.
+ * The blocks masked (newlines NULL: up to the first with a hit). */
+static size_t masks_scalar(const char *text, size_t len, size_t blocks,
+			   const struct grep_literals *set, uint64_t *hits, uint64_t *newlines)
 {
-	const char *needle = g->literal;
-	size_t n = g->literal_len, i = 0;
-	if (n > len)
-		return NULL;
+	for (size_t b = 0; b < blocks; b++) {
+		uint64_t h = 0, n = 0;
+		for (size_t k = 0, at = b * GREP_BLOCK; k < GREP_BLOCK && at < len; k++, at++) {
+			h |= (uint64_t)literal_at(set, text + at, len - at) << k;
+			n |= (uint64_t)(text[at] == '\n') << k;
+		}
+		hits[b] = h;
+		if (newlines)
+			newlines[b] = n;
+		else if (h)
+			return b + 1;
+	}
+	return blocks;
+}
+
+/* Bit masks of the first blocks (at most `blocks`, GREP_BLOCK places each)
+ * of [text, text + len): bit k of hits[b] is set iff one of g->literals
+ * starts at place b * GREP_BLOCK + k, and of newlines[b] iff that place
+ * holds a newline; bits past len are clear. The number of blocks masked,
+ * which cover min(len, blocks * GREP_BLOCK) places; with newlines NULL (a
+ * search for the first hit) it stops after the first block with a hit,
+ * so that only the last block masked may hold one. The
+ * literals' pairs are compared at 32 places a step (AVX2; 16 with SSE2)
+ * where the text holds every byte a literal needs, whole literals where a
+ * pair agrees and a literal is longer, and at the text's last places. */
+static size_t mask_literals(const struct grep *g, const char *text, size_t len, size_t blocks,
+			    uint64_t *hits, uint64_t *newlines)
+{
+	const struct grep_literals *set = &g->literals;
+	size_t vector = 0; /* blocks whose compared bytes all lie in the text */
 #ifdef __x86_64__
-	if (n >= 2) {
-		const char *hit = NULL;
-		i = g->avx2 ? literal_avx2(text, len - n + 1, needle, n, &hit)
-			    : literal_sse2(text, len - n + 1, needle, n, &hit);
-		if (hit)
-			return hit;
+	if (len >= set->longest - 1 + GREP_BLOCK) {
+		vector = (len - (set->longest - 1)) / GREP_BLOCK;
+		vector = vector < blocks ? vector : blocks;
+		size_t done = g->avx2 ? masks_avx2(text, len, vector, set, hits, newlines)
+				      : masks_sse2(text, len, vector, set, hits, newlines);
+		if (!newlines && hits[done - 1]) /* a search for the first hit found one */
+			blocks = vector = done;
 	}
 #endif
-	return memmem(text + i, len - i, needle, n);
+	size_t rest = (len - vector * GREP_BLOCK + GREP_BLOCK - 1) / GREP_BLOCK;
+	rest = rest < blocks - vector ? rest : blocks - vector;
+	return vector + masks_scalar(text + vector * GREP_BLOCK, len - vector * GREP_BLOCK, rest, set,
+				     hits + vector, newlines ? newlines + vector : NULL);
+}
+
+/* The first place of [text, text + len) where one of g->literals starts,
+ * or NULL. (glibc's memmem reads about 1 GB/s; measured, 1 thread of this
+ * machine, in CPU time, one literal's first and last bytes compared: SSE2
+ * 7-9 GB/s, AVX2 19-20, PCRE2's JIT 12-13, memchr 25.) */
+static const char *find_literals(const struct grep *g, const char *text, size_t len)
+{
+	uint64_t hits[GREP_MASK_BLOCKS];
+	for (size_t pos = 0; pos < len;) {
+		size_t blocks = mask_literals(g, text + pos, len - pos, GREP_MASK_BLOCKS, hits, NULL);
+		pos += blocks * GREP_BLOCK;
+		if (hits[blocks - 1]) /* the only block that may hold one */
+			return text + pos - GREP_BLOCK + (size_t)__builtin_ctzll(hits[blocks - 1]);
+	}
+	return NULL;
+}
+
+/* count_literal_lines' step over masked blocks, compiled for a CPU with
+ * and without the popcnt instruction. */
+__attribute__((always_inline))
+static inline uint64_t count_blocks(const uint64_t *hits, const uint64_t *newlines, size_t blocks,
+				    bool *carry)
+{
+	uint64_t lines = 0;
+	bool in = *carry;
+	for (size_t b = 0; b < blocks; b++) {
+		uint64_t sum = hits[b] + ~newlines[b];
+		bool out = sum < hits[b];
+		uint64_t total = sum + in;
+		out |= total < sum;
+		lines += (uint64_t)__builtin_popcountll(total & newlines[b]);
+		in = out;
+	}
+	*carry = in;
+	return lines;
+}
+
+#ifdef __x86_64__
+__attribute__((target("popcnt")))
+static uint64_t count_blocks_popcnt(const uint64_t *hits, const uint64_t *newlines, size_t blocks,
+				    bool *carry)
+{
+	return count_blocks(hits, newlines, blocks, carry);
+}
+#endif
+
+/* The lines of [text, text + len) (whole lines) that hold one of
+ * g->literals, counted with no step per line: where the regex is exactly
+ * those literals (g->literals.exact), its matching lines. With a block's
+ * hits H and newlines N as bits, H + ~N carries from each hit through
+ * every byte that is no newline and stops at the next newline, setting
+ * its bit: so (H + ~N + carry) & N are the newlines that end a line
+ * holding a literal, and the carry out says the line still open holds one. */
+static uint64_t count_literal_lines(const struct grep *g, const char *text, size_t len)
+{
+	uint64_t hits[GREP_MASK_BLOCKS], newlines[GREP_MASK_BLOCKS], lines = 0;
+	bool carry = false;
+	for (size_t pos = 0; pos < len;) {
+		size_t blocks = mask_literals(g, text + pos, len - pos, GREP_MASK_BLOCKS, hits, newlines);
+#ifdef __x86_64__
+		if (g->avx2) /* every CPU with AVX2 has popcnt */
+			lines += count_blocks_popcnt(hits, newlines, blocks, &carry);
+		else
+#endif
+			lines += count_blocks(hits, newlines, blocks, &carry);
+		pos += blocks * GREP_BLOCK;
+	}
+	return lines + carry;
 }
 
 /* The first byte of [text, text + len) in g->first, or NULL. */
@@ -684,15 +944,20 @@ static void search_plain(struct tvp_worker *worker, const struct grep *g, struct
 		search_lines(worker, g, s, text, len, part, unmatched);
 }
 
-/* The prefilter: every match holds g->literal (or starts with a byte of
- * g->first), so look for it in windows of whole lines (GREP_SCAN_WINDOW
- * bytes or more) and ask the engine only about the lines that hold it
- * (line_decided). Where candidate lines come closer than one per
- * GREP_CANDIDATE_BYTES (past the first GREP_CANDIDATES_FREE of a window),
- * PCRE2 searches the rest of the window itself (search_plain), faster
- * than a call per line; GNU regex, which the plain path asks about every
- * line, keeps the prefilter. The GIL ticks once per window and once per
- * candidate line (or as search_plain does). */
+/* The prefilter: every match holds one of g->literals (or starts with a
+ * byte of g->first), so look for it in windows of whole lines
+ * (GREP_SCAN_WINDOW bytes or more) and ask the engine only about the
+ * lines that hold it (line_decided); where the regex is exactly the
+ * literals, such a line matches, and no engine is asked. Where candidate
+ * lines come closer than one per GREP_CANDIDATE_BYTES (past the first
+ * GREP_CANDIDATES_FREE of a window), the rest of the window is searched
+ * faster than a step per line: counted by bit masks (count_literal_lines)
+ * where the regex is exactly the literals and nothing is printed, else by
+ * PCRE2 itself (search_plain), and so are the next windows, but every
+ * GREP_PROBE_WINDOWS-th, which looks for candidates again; GNU regex,
+ * which the plain path asks about every line, keeps the prefilter. The
+ * GIL ticks once per window and once per candidate line (or as
+ * search_plain does). */
 static void search_candidates(struct tvp_worker *worker, const struct grep *g,
 			      struct grep_scratch *s, const char *text, size_t len,
 			      struct grep_part *part)
@@ -701,25 +966,38 @@ static void search_candidates(struct tvp_worker *worker, const struct grep *g,
 	size_t pos = 0;    /* the start of the first line not yet decided */
 	size_t window = 0; /* the end of the lines searched in one call */
 	size_t opened = 0, candidates = 0; /* where this window starts; its candidate lines */
+	size_t dense_windows = 0; /* in a row, searched past their candidates */
+	bool probe = true;        /* this window: look for candidates first */
 	while (pos < len) {
 		if (pos >= window) {
 			window = window_end(text, len, pos, GREP_SCAN_WINDOW);
 			opened = pos;
 			candidates = 0;
+			probe = dense_windows % GREP_PROBE_WINDOWS == 0;
 		}
-		if (g->engine == GREP_PCRE2 && candidates > GREP_CANDIDATES_FREE &&
-		    candidates * GREP_CANDIDATE_BYTES > pos - opened) {
+		bool dense = !probe || (candidates > GREP_CANDIDATES_FREE &&
+					candidates * GREP_CANDIDATE_BYTES > pos - opened);
+		if (dense && g->literals.exact && !g->print) {
+			part->matches += count_literal_lines(g, text + pos, window - pos);
+			pos = window;
+			dense_windows++;
+			tvp_tick(worker);
+			continue;
+		}
+		if (dense && g->engine == GREP_PCRE2 && !g->literals.exact) {
 			search_plain(worker, g, s, text + pos, window - pos, part, &gap);
 			if (part->error)
 				return;
 			pos = window;
+			dense_windows++;
 			continue;
 		}
-		const char *hit = g->literal_len ? find_literal(g, text + pos, window - pos)
-						 : find_bytes(g, text + pos, window - pos);
+		const char *hit = g->literals.count ? find_literals(g, text + pos, window - pos)
+						    : find_bytes(g, text + pos, window - pos);
 		if (!hit) {
 			skip_lines(g, text, pos, window, part, &gap);
 			pos = window;
+			dense_windows = 0;
 			tvp_tick(worker);
 			continue;
 		}
@@ -727,7 +1005,7 @@ static void search_candidates(struct tvp_worker *worker, const struct grep *g,
 		const char *newline = memrchr(text + pos, '\n', at - pos);
 		size_t start = newline ? (size_t)(newline - text) + 1 : pos;
 		size_t stop = line_stop(text, len, at);
-		int found = line_decided(g, s, text + start, stop - start);
+		int found = g->literals.exact ? 1 : line_decided(g, s, text + start, stop - start);
 		if (!take_line(worker, g, text, pos, start, stop, found, part, &gap))
 			return;
 		pos = stop + 1;
@@ -892,6 +1170,61 @@ static void find_longest_line(struct grep *g, size_t units)
 	}
 }
 
+/* The prefilter's literals (g->literals), from the regex's reading: the
+ * strings ere_literal_set proves when the regex is exactly them (then no
+ * engine is needed) or when they are longer than the one literal
+ * ere_literal proves (and than one byte: PCRE2's first bytes do as well),
+ * else that literal. */
+static void choose_literals(struct grep *g)
+{
+	struct grep_literals *out = &g->literals;
+	struct ere_strings set;
+	ere_literal_set(g->ere, &set);
+	size_t shortest = set.count ? SIZE_MAX : 0;
+	for (size_t i = 0; i < set.count; i++)
+		shortest = set.len[i] < shortest ? set.len[i] : shortest;
+	char literal[GREP_LITERAL_MAX];
+	size_t n = ere_literal(g->ere, literal, sizeof literal);
+	memset(out, 0, sizeof *out);
+	if (set.count && (set.exact || (shortest >= 2 && shortest > n))) {
+		out->count = (unsigned)set.count;
+		out->exact = set.exact;
+		for (size_t i = 0; i < set.count; i++) {
+			out->len[i] = set.len[i];
+			memcpy(out->text[i], set.text[i], set.len[i]);
+		}
+	} else if (n) {
+		out->count = 1;
+		out->len[0] = n;
+		memcpy(out->text[0], literal, n);
+	}
+	for (unsigned j = 0; j < out->count; j++)
+		out->longest = out->len[j] > out->longest ? out->len[j] : out->longest;
+	/* one literal: its first and last bytes (rarer together than the first
+	 * two in words), then its second; a set: every literal's first two, so
+	 * one load serves all, then its third */
+	bool one = out->count == 1;
+	out->second = one ? out->len[0] - 1 : shortest >= 2 ? 1 : 0;
+	out->third = one ? (out->len[0] >= 3 ? 1 : 0) : shortest >= 3 ? 2 : 0;
+	for (unsigned j = 0; j < out->count; j++) {
+		const char *t = out->text[j];
+		unsigned char triple[3] = {(unsigned char)t[0], (unsigned char)t[out->second],
+					   (unsigned char)t[out->third]};
+		unsigned k = 0;
+		while (k < out->pairs && memcmp(out->pair[k], triple, 2))
+			k++;
+		if (k == out->pairs)
+			memcpy(out->pair[out->pairs++], triple, 3);
+		for (k = 0; k < out->triples && memcmp(out->triple[k], triple, 3);)
+			k++;
+		if (out->third && k == out->triples)
+			memcpy(out->triple[out->triples++], triple, 3);
+		for (size_t i = 1; i < out->len[j]; i++)
+			out->verify |= i != out->second && i != out->third;
+	}
+	out->wide = !one && out->third;
+}
+
 /* Check the options, compile the regex, map the file, cut it into units.
  * Bad options, regex or file: TVP_EUSAGE; a failed mmap: TVP_ERUNTIME. */
 static int grep_prepare(struct tvp_job *job)
@@ -931,12 +1264,12 @@ static int grep_prepare(struct tvp_job *job)
 		return tvp_err(TVP_EUSAGE, "grep: invalid regex '%s': %s", g->regex, message);
 	bool prefilter = !tvp_param_flag(job, "no-prefilter");
 	if (prefilter)
-		g->literal_len = ere_literal(g->ere, g->literal, sizeof g->literal);
+		choose_literals(g);
 	int status = compile_pcre2(g, ere_pcre2(g->ere), &g->code, &g->jit);
 	/* PCRE2's first bytes come from its own form of the regex: --engine
 	 * posix, whose reference is PCRE2, does not take them (it would share
 	 * a mistake in that form with its reference). */
-	if (!status && prefilter && !g->literal_len && g->engine == GREP_PCRE2)
+	if (!status && prefilter && !g->literals.count && g->engine == GREP_PCRE2)
 		first_bytes(g->code, &g->first);
 #ifdef __x86_64__
 	/* TVP_GREP_NO_AVX2 (tests): the SSE2 and plain searches, as a CPU without AVX2 runs */
@@ -1111,7 +1444,7 @@ static void grep_kernel(struct tvp_worker *worker, struct tvp_task task, const v
 	struct grep_scratch *s = worker->scratch;
 	if (g->truncate_hook && task.first == 0 && truncate(g->path, 0) != 0)
 		tvp_syserr(TVP_ERUNTIME, "grep: TVP_GREP_TRUNCATE: cannot truncate %s", g->path);
-	if (g->literal_len || g->first.count)
+	if (g->literals.count || g->first.count)
 		search_candidates(worker, g, s, text, len, &part);
 	else
 		search_plain(worker, g, s, text, len, &part, &(uint64_t){0});

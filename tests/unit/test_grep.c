@@ -1,4 +1,5 @@
 /* test_grep.c - the grep workload: line-aligned units, line counts, the ERE dialect, the kernel against its reference. */
+#define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +202,56 @@ Test(grep_pattern, the_literal_every_match_holds)
 	check_literal("a[[.b.]]cd", "cd");        /* [.b.]: any text in grep's DFA */
 }
 
+/* ere's literal set (ere_literal_set) is want (a NULL-ended list, in
+ * order; none when want[0] is NULL), exact or not. */
+static void check_set(const char *ere, bool exact, const char *const *want)
+{
+	struct ere *parsed;
+	char message[256];
+	cr_assert_eq(ere_parse(ere, &parsed, message, sizeof message), 0, "'%s': %s", ere, message);
+	struct ere_strings got;
+	ere_literal_set(parsed, &got);
+	size_t count = 0;
+	while (want[count])
+		count++;
+	cr_assert_eq(got.count, count, "'%s': %zu strings, not %zu", ere, got.count, count);
+	for (size_t i = 0; i < count; i++)
+		cr_assert(got.len[i] == strlen(want[i]) && !memcmp(got.text[i], want[i], got.len[i]),
+			  "'%s': string %zu is '%.*s', not '%s'", ere, i, (int)got.len[i], got.text[i], want[i]);
+	if (count)
+		cr_assert_eq(got.exact, exact, "'%s': exact %d, not %d", ere, got.exact, exact);
+	ere_free(parsed);
+}
+
+#define SET(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+Test(grep_pattern, the_literal_set_every_match_holds_one_of)
+{
+	check_set("q", true, SET("q"));
+	check_set("hello", true, SET("hello"));
+	check_set("foo|bar|baz", true, SET("foo", "bar", "baz"));
+	check_set("abc|abc", true, SET("abc"));
+	check_set("(foo|bar)s", true, SET("foos", "bars"));
+	check_set("[xy]z", true, SET("xz", "yz"));
+	check_set("a{3}", true, SET("aaa"));
+	check_set("x{0}abc", true, SET("abc"));
+	check_set("(a|)b", true, SET("ab", "b"));
+	check_set("^ab", false, SET("ab"));                /* an anchor: not exact */
+	check_set("\\<foo\\>|bar", false, SET("foo", "bar"));
+	check_set("foo[a-z]|bar", false, SET("foo", "bar"));
+	check_set("abcde[a-m]", false, SET("abcde"));
+	check_set("(ab)+", false, SET("ab"));
+	check_set("a{2,3}", false, SET("a"));
+	check_set("[a-c]x[0-9]+yz", false, SET("yz"));      /* the longer side */
+	check_set("(a|b|c)(d|e|f)", false, SET("a", "b", "c")); /* 9 strings: too many */
+	check_set("(a)\\1|x", false, SET("a", "x"));         /* GNU's reading: never exact */
+	check_set("a|", false, SET(NULL));                  /* an empty match: none */
+	check_set("a?", false, SET(NULL));
+	check_set("[0-9]", false, SET(NULL));               /* 10 bytes: none */
+	check_set("a|.", false, SET(NULL));
+	check_set("^$", false, SET(NULL));
+}
+
 Test(grep_pattern, what_grep_refuses_is_refused_with_its_message)
 {
 	check_refused("a{}", "Invalid content of \\{\\}");
@@ -251,17 +302,23 @@ static void make_job(struct tvp_job *job, struct tvp_param *params, const char *
 }
 
 /* Run the kernel on every unit alone and on all units at once; both
- * totals must equal the line-by-line reference, and expect. */
+ * totals must equal the line-by-line reference, and expect. Each engine,
+ * with the prefilter (AVX2 where the CPU has it, and SSE2) and without. */
 static void check_kernel(const char *text, const char *regex, const char *unit_bytes,
 			 unsigned long long expect)
 {
 	char path[64];
 	make_file(path, text, strlen(text));
-	for (int way = 0; way < 4; way++) {
-		int e = way % 2; /* each engine, with the prefilter (way < 2) and without */
+	for (int way = 0; way < 6; way++) {
+		int e = way % 2;
+		bool prefilter = way != 2 && way != 3, avx2 = way < 4;
+		if (avx2)
+			unsetenv("TVP_GREP_NO_AVX2");
+		else
+			setenv("TVP_GREP_NO_AVX2", "1", 1);
 		struct tvp_job job;
 		struct tvp_param params[GREP_PARAMS];
-		make_job(&job, params, path, regex, e ? "posix" : "pcre2", unit_bytes, way < 2);
+		make_job(&job, params, path, regex, e ? "posix" : "pcre2", unit_bytes, prefilter);
 		cr_assert_eq(tvp_workload_grep.prepare(&job), 0);
 		char reference[TVP_ANSWER_MAX];
 		cr_assert_eq(tvp_workload_grep.reference_answer(&job, reference), 0);
@@ -285,8 +342,8 @@ static void check_kernel(const char *text, const char *regex, const char *unit_b
 		}
 		char answer[TVP_ANSWER_MAX];
 		cr_assert_eq(tvp_workload_grep.reduce(&job, ordered, job.units, answer), 0);
-		cr_assert_str_eq(answer, want, "units one by one, '%s' (%s%s)", regex,
-				 e ? "posix" : "pcre2", way < 2 ? "" : ", --no-prefilter");
+		cr_assert_str_eq(answer, want, "units one by one, '%s' (%s%s%s)", regex,
+				 e ? "posix" : "pcre2", prefilter ? "" : ", --no-prefilter", avx2 ? "" : ", no AVX2");
 		for (size_t u = 0; u < job.units; u++)
 			tvp_buf_free(&results[u].buf);
 		out = (struct tvp_buf){0};
@@ -301,6 +358,7 @@ static void check_kernel(const char *text, const char *regex, const char *unit_b
 		tvp_workload_grep.worker_end(&worker);
 		tvp_workload_grep.release(&job);
 	}
+	unsetenv("TVP_GREP_NO_AVX2");
 	unlink(path);
 }
 
@@ -345,6 +403,152 @@ Test(grep_kernel, the_prefilter_asks_only_lines_with_the_literal_and_misses_none
 	check_kernel((const char *)text.data, "abcde[a-m]", "1000", want);
 	check_kernel((const char *)text.data, "abcdez$", "1048576", 1819); /* i % 11 == 0 */
 	tvp_buf_free(&text);
+}
+
+/* The lines of text that hold one of strings (a NULL-ended list), found
+ * line by line with memmem: what a regex that is exactly those strings
+ * matches. */
+static unsigned long long lines_holding(const char *text, const char *const *strings)
+{
+	unsigned long long count = 0;
+	for (const char *line = text; *line;) {
+		const char *newline = strchr(line, '\n');
+		size_t len = newline ? (size_t)(newline - line) : strlen(line);
+		bool holds = false;
+		for (const char *const *s = strings; *s; s++)
+			holds = holds || memmem(line, len, *s, strlen(*s));
+		count += holds;
+		line += len + (newline != NULL);
+	}
+	return count;
+}
+
+/* The regexes that are exactly a set of literals (the prefilter counts
+ * their lines with no engine), with the set of each. */
+static const char *const exact_regexes[] = {"q", "fo", "foo|bar|baz", "ab|ba", "[qz]", "(f|b)(o|a)r",
+					    "aaaa", "oof|foo|ofo", "a|b|f|o|q|r|z|x"};
+static const char *const *const exact_sets[] = {
+	SET("q"), SET("fo"), SET("foo", "bar", "baz"), SET("ab", "ba"), SET("q", "z"),
+	SET("for", "far", "bor", "bar"), SET("aaaa"), SET("oof", "foo", "ofo"),
+	SET("a", "b", "f", "o", "q", "r", "z", "x")};
+
+/* size random bytes of alphabet, a newline one in every line_every or so (rand_r state). */
+static char *random_text(size_t size, const char *alphabet, unsigned line_every, unsigned *state)
+{
+	char *text = tvp_xmalloc(size + 1);
+	size_t letters = strlen(alphabet);
+	for (size_t i = 0; i < size; i++)
+		text[i] = (unsigned)rand_r(state) % line_every == 0 ? '\n'
+								    : alphabet[(unsigned)rand_r(state) % letters];
+	text[size] = '\0';
+	return text;
+}
+
+Test(grep_kernel, a_regex_that_is_a_set_of_literals_counts_the_lines_holding_one)
+{
+	/* short texts (under one 64-byte block, a few blocks) and long ones
+	 * (over 4 KiB mask batches and 64 KiB windows), at unit sizes that
+	 * cut them in many places */
+	const size_t sizes[] = {0, 1, 2, 5, 63, 64, 65, 66, 127, 128, 130, 300, 4097, 70000};
+	const char *units[] = {"1", "100", "1048576"};
+	unsigned state = 20;
+	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+		for (unsigned every = 3; every <= 200; every *= 8) {
+			char *text = random_text(sizes[i], "abfoqrz ", every, &state);
+			for (size_t r = 0; r < sizeof exact_regexes / sizeof *exact_regexes; r++)
+				check_kernel(text, exact_regexes[r], units[(i + r) % 3],
+					     lines_holding(text, exact_sets[r]));
+			free(text);
+		}
+	}
+}
+
+Test(grep_kernel, dense_candidates_over_many_windows_miss_no_line)
+{
+	/* q on most lines, over 11 windows of 64 KiB: after a dense window the
+	 * next ones are counted (q) or searched by PCRE2 (q[a-z]) without
+	 * looking for candidates first, but every 8th looks again */
+	unsigned state = 7;
+	char *text = random_text(700000, "abfoqrz ", 24, &state);
+	for (int i = 300000; i < 400000; i++) /* a stretch with no q: sparse again */
+		if (text[i] == 'q')
+			text[i] = 'x';
+	const char *const *letters = SET("qa", "qb", "qf", "qo", "qq", "qr", "qz");
+	check_kernel(text, "q", "1048576", lines_holding(text, SET("q")));
+	check_kernel(text, "q", "100000", lines_holding(text, SET("q")));
+	check_kernel(text, "q[a-z]", "1048576", lines_holding(text, letters));
+	check_kernel(text, "q[a-z]", "100000", lines_holding(text, letters));
+	free(text);
+}
+
+Test(grep_kernel, literals_at_the_ends_of_the_file_and_across_block_and_window_edges)
+{
+	check_kernel("q", "q", "100", 1);
+	check_kernel("q\n", "q", "100", 1);
+	check_kernel("\nq", "q", "100", 1);
+	check_kernel("foo", "foo|bar|baz", "100", 1);
+	check_kernel("xx\nbaz", "foo|bar|baz", "100", 1);
+	check_kernel("bar\nxx\nba", "foo|bar|baz", "100", 1);
+	/* lines of 39 x's; a literal written over [at, at + 3) for at near the
+	 * edges of 64-byte blocks, 4 KiB mask batches and 64 KiB windows (where
+	 * it covers a newline, two lines become one) */
+	const size_t edges[] = {64, 128, 4096, 65536, 65536 * 2};
+	size_t size = 65536 * 2 + 200;
+	char *text = tvp_xmalloc(size + 1);
+	for (size_t i = 0; i < size; i++)
+		text[i] = i % 40 == 39 ? '\n' : 'x';
+	text[size] = '\0';
+	for (size_t k = 0; k < sizeof edges / sizeof *edges; k++)
+		for (size_t back = 0; back <= 4; back++)
+			memcpy(text + edges[k] - back + (k * 7 % 3), back % 2 ? "baz" : "foo", 3);
+	memcpy(text + size - 3, "bar", 3); /* at the very end, no newline after it */
+	memcpy(text, "foo", 3);            /* at the very start */
+	const char *const *set = exact_sets[2];
+	check_kernel(text, "foo|bar|baz", "1048576", lines_holding(text, set));
+	check_kernel(text, "foo|bar|baz", "4096", lines_holding(text, set));
+	check_kernel(text, "foo|bar|baz", "1000", lines_holding(text, set));
+	free(text);
+}
+
+Test(grep_kernel, a_literal_split_by_a_newline_matches_no_line)
+{
+	check_kernel("fo\no\nba\nr\nb\naz\n", "foo|bar|baz", "100", 0);
+	check_kernel("fo\no\nba\nr\nb\naz\n", "foo", "100", 0);
+	/* the split at the edge of a 64-byte block, and in the text's last places */
+	char text[200];
+	memset(text, 'x', sizeof text);
+	memcpy(text + 60, "\nfo\nox\nb\nar\n", 12);
+	memcpy(text + 190, "\nba\nz\nfo\n", 9);
+	text[sizeof text - 1] = '\0';
+	check_kernel(text, "foo|bar|baz", "1048576", 0);
+	check_kernel(text, "foo", "1048576", 0);
+	check_kernel(text, "bar", "1048576", 0);
+}
+
+Test(grep_kernel, overlapping_literals_of_a_set_count_their_line_once)
+{
+	check_kernel("aba\nbab\nabab\nxx\n", "ab|ba", "100", 3);
+	check_kernel("foof\noofoo\nfo\n", "foo|oof", "100", 2);
+	check_kernel("aaaa\naaa\naa\na\n", "aa|aaa", "100", 3);
+	check_kernel("foobarbaz\nbazbarfoo\n", "foo|bar|baz", "100", 2);
+}
+
+Test(grep_kernel, a_literal_longer_than_a_block_is_compared_in_full)
+{
+	/* 100 bytes: three compared a step, then the whole; near the end too */
+	char literal[101], text[1200] = "";
+	for (int i = 0; i < 100; i++)
+		literal[i] = (char)('a' + i % 7);
+	literal[100] = '\0';
+	char almost[101];
+	memcpy(almost, literal, sizeof almost);
+	almost[50] = 'z'; /* its first, second and last bytes, but not the whole */
+	snprintf(text, sizeof text, "%s\nxx%sxx\n%s\n%s\n%.60s\n%s", literal, literal, almost, almost,
+		 literal, literal);
+	check_kernel(text, literal, "1048576", 3);
+	check_kernel(text, literal, "50", 3);
+	text[strlen(text) - 1] = '\0'; /* the last one cut short by the end */
+	check_kernel(text, literal, "1048576", 2);
 }
 
 Test(grep_kernel, no_line_follows_the_last_newline)
