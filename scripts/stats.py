@@ -241,8 +241,19 @@ def undefined_p_text(speedup, workers):
 	defined)' when S > N (p above 1), 'slower than serial (S(2)=0.91 < 1: p not defined)' when
 	S < 1 (p below 0)."""
 	if speedup > workers:
-		return "superlinear (S(%d)=%.2f > %d: p not defined)" % (workers, speedup, workers)
-	return "slower than serial (S(%d)=%.2f < 1: p not defined)" % (workers, speedup)
+		return "superlinear (S(%d)=%s > %d: p not defined)" % (workers, beside(speedup, workers),
+									  workers)
+	return "slower than serial (S(%d)=%s < 1: p not defined)" % (workers, beside(speedup, 1))
+
+
+def beside(value, bound):
+	"""value with two decimals, or as many more (up to 4) as it takes not to print the bound it
+	is compared with: 0.996 against 1, not '1.00 < 1'."""
+	for digits in (2, 3, 4):
+		text = "%.*f" % (digits, value)
+		if float(text) != bound:
+			return text
+	return text
 
 
 def scaling_fits(serial, series, cores, seed=1):

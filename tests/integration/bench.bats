@@ -586,3 +586,13 @@ for r in [r for r in d["runs"] if r["sweep"]["group"] == "gil" and r["gil"] == "
 	grep -q 'threads start cheaper than forked processes, so they are not behind them' "$tex"
 	grep -q 'Each tvp process here runs one repeat and no warm-up' "$tex"
 }
+
+@test "an undefined p names the speedup with the digits it takes to differ from its bound (0.996 < 1, not 1.00 < 1)" {
+	cd "$TOP/scripts"
+	python3 -c "
+import stats
+for speedup, workers, want in ((0.996, 2, 'S(2)=0.996 < 1'), (0.91, 2, 'S(2)=0.91 < 1'),
+                               (2.001, 2, 'S(2)=2.001 > 2'), (2.04, 2, 'S(2)=2.04 > 2')):
+    text = stats.undefined_p_text(speedup, workers)
+    assert want in text, (speedup, text)"
+}
