@@ -770,6 +770,53 @@ size_t ere_literal(const struct ere *ere, char *out, size_t size)
 	return n;
 }
 
+/* ---- The string every match starts its line with (ere_line_prefix). */
+
+struct line_prefix {
+	bool anchored; /* the ^ has been read */
+	size_t n, size;
+	char *out;
+};
+
+/* Read node n's concatenation left to right into *p; false where the
+ * prefix ends (anything but the ^ and then one-byte sets). */
+static bool line_prefix_of(const struct ere *e, int n, struct line_prefix *p)
+{
+	const struct ere_node *x = &e->nodes[n];
+	switch (x->kind) {
+	case ERE_CAT:
+		return line_prefix_of(e, x->left, p) && line_prefix_of(e, x->right, p);
+	case ERE_GROUP:
+		return line_prefix_of(e, x->left, p);
+	case ERE_EMPTY:
+		return true;
+	case ERE_BOL: /* a second ^ right after the first holds where it does */
+		return p->n == 0 ? (p->anchored = true) : false;
+	case ERE_SET:
+		if (!p->anchored || p->n == p->size || set_count(&x->set) != 1)
+			return false;
+		for (unsigned c = 0; c < ERE_BYTES; c++)
+			if (set_has(&x->set, c))
+				p->out[p->n] = (char)c;
+		if (p->out[p->n] == '\n') /* no line holds it: what came before still starts them */
+			return false;
+		p->n++;
+		return true;
+	default:
+		return false;
+	}
+}
+
+size_t ere_line_prefix(const struct ere *ere, char *out, size_t size)
+{
+	const struct ere *e = ere->gnu ? ere->filter : ere; /* a line must pass grep's DFA reading */
+	if (!e)
+		return 0;
+	struct line_prefix p = {.size = size, .out = out};
+	line_prefix_of(e, e->root, &p);
+	return p.anchored ? p.n : 0;
+}
+
 /* ---- The strings one of which every match holds (ere_literal_set). */
 
 #define ERE_SET_BYTES_MAX 4 /* a bracket of at most this many bytes is their alternation */

@@ -64,6 +64,13 @@ char *ere_gnu(const struct ere *ere, size_t *len);
  * a line must pass that too. */
 size_t ere_literal(const struct ere *ere, char *out, size_t size);
 
+/* A string every match starts its line with: the regex, read left to
+ * right, is `^`, then this string, then anything (`^ab[0-9]` gives "ab";
+ * an alternation at its top, none); at most size bytes of it into out (a
+ * shorter start is still one). Its length, 0 when this reading proves none.
+ * For GNU's reading, from grep's DFA reading, as ere_literal. */
+size_t ere_line_prefix(const struct ere *ere, char *out, size_t size);
+
 #define ERE_STRINGS_MAX 8  /* the most strings ere_literal_set gives */
 #define ERE_STRING_MAX 256 /* the longest of them */
 

@@ -68,6 +68,8 @@ struct grep_literals {
 	unsigned count;     /* 0: none (or --no-prefilter) */
 	bool exact;         /* a line matches iff it holds one: no engine is asked */
 	bool verify;        /* one has bytes besides those compared */
+	bool line_start;    /* one literal, a newline then what every match
+			     * starts its line with (ere_line_prefix) */
 	size_t longest;
 	size_t len[GREP_LITERALS_MAX];
 	char text[GREP_LITERALS_MAX][GREP_LITERAL_MAX];
@@ -859,6 +861,21 @@ static const char *find_literals(const struct grep *g, const char *text, size_t 
 	return NULL;
 }
 
+/* With a line-start literal (g->literals.line_start: a newline, then
+ * what every match starts its line with), the first line of [pos,
+ * window) of text that starts with it: pos starts a line, so it is
+ * compared there, and the next ones are found by their newline. */
+static const char *find_line_start(const struct grep *g, const char *text, size_t pos,
+				   size_t window)
+{
+	const char *start = g->literals.text[0] + 1;
+	size_t n = g->literals.len[0] - 1;
+	if (window - pos >= n && !memcmp(text + pos, start, n))
+		return text + pos;
+	const char *newline = find_literals(g, text + pos, window - pos);
+	return newline ? newline + 1 : NULL;
+}
+
 /* count_literal_lines' step over masked blocks, compiled for a CPU with
  * and without the popcnt instruction. */
 __attribute__((always_inline))
@@ -992,7 +1009,8 @@ static void search_candidates(struct tvp_worker *worker, const struct grep *g,
 			dense_windows++;
 			continue;
 		}
-		const char *hit = g->literals.count ? find_literals(g, text + pos, window - pos)
+		const char *hit = g->literals.line_start ? find_line_start(g, text, pos, window)
+				: g->literals.count ? find_literals(g, text + pos, window - pos)
 						    : find_bytes(g, text + pos, window - pos);
 		if (!hit) {
 			skip_lines(g, text, pos, window, part, &gap);
@@ -1170,6 +1188,15 @@ static void find_longest_line(struct grep *g, size_t units)
 	}
 }
 
+/* The shortest of a set's literals. */
+static size_t shortest_of(const struct grep_literals *set)
+{
+	size_t shortest = SIZE_MAX;
+	for (unsigned j = 0; j < set->count; j++)
+		shortest = set->len[j] < shortest ? set->len[j] : shortest;
+	return shortest;
+}
+
 /* The prefilter's literals (g->literals), from the regex's reading: the
  * strings ere_literal_set proves when the regex is exactly them (then no
  * engine is needed) or when they are longer than the one literal
@@ -1197,6 +1224,19 @@ static void choose_literals(struct grep *g)
 		out->count = 1;
 		out->len[0] = n;
 		memcpy(out->text[0], literal, n);
+	}
+	/* `^ab`: a newline then "ab" is rarer than "ab" anywhere, as rare as
+	 * the lines that match; taken unless a literal found elsewhere in the
+	 * regex is longer (`^a.*hello` looks for "hello") */
+	char prefix[GREP_LITERAL_MAX - 1];
+	size_t p = ere_line_prefix(g->ere, prefix, sizeof prefix);
+	if (p && !out->exact && p >= (out->count ? shortest_of(out) : 0)) {
+		memset(out, 0, sizeof *out);
+		out->count = 1;
+		out->line_start = true;
+		out->len[0] = p + 1;
+		out->text[0][0] = '\n';
+		memcpy(out->text[0] + 1, prefix, p);
 	}
 	for (unsigned j = 0; j < out->count; j++)
 		out->longest = out->len[j] > out->longest ? out->len[j] : out->longest;

@@ -107,9 +107,10 @@ sweep() {
 	local file re engine way avx2 out=$BATS_TEST_TMPDIR
 	# (zq|qz)[a-e] and x[0-9]|[0-9]: no literal, a set of first bytes (few, then none
 	# match); [xyz][a-c] and (ab|cd|ef)+g: candidates on most lines (PCRE2 takes over);
-	# q and ab|ba: exactly a set of literals (no engine asked); (foo|bar)[a-z]: a set first
+	# q and ab|ba: exactly a set of literals (no engine asked); (foo|bar)[a-z]: a set first;
+	# ^ab and ^a: a newline then the literal (^a.*abc: abc, the longer)
 	for file in corpus small nofinal long; do
-		for re in "${REGEXES[@]}" 'e abc' 'abcdez$' 'zq(ab|ab)+' '(zq|qz)[a-e]' 'x[0-9]|[0-9]' 'q' 'ab|ba' '(foo|bar)[a-z]'; do
+		for re in "${REGEXES[@]}" 'e abc' 'abcdez$' 'zq(ab|ab)+' '(zq|qz)[a-e]' 'x[0-9]|[0-9]' 'q' 'ab|ba' '(foo|bar)[a-z]' '^ab' '^a' '^a.*abc'; do
 			for engine in pcre2 posix; do
 				"$TVP" grep --file "$BATS_FILE_TMPDIR/$file.txt" --regex "$re" --engine "$engine" --print \
 					--model pthread --workers 2 --unit-bytes 4096 --repeat 1 --no-prefilter \

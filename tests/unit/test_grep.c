@@ -202,6 +202,38 @@ Test(grep_pattern, the_literal_every_match_holds)
 	check_literal("a[[.b.]]cd", "cd");        /* [.b.]: any text in grep's DFA */
 }
 
+/* ere's line prefix (ere_line_prefix) is want. */
+static void check_line_prefix(const char *ere, const char *want)
+{
+	struct ere *parsed;
+	char message[256], got[256];
+	cr_assert_eq(ere_parse(ere, &parsed, message, sizeof message), 0, "'%s': %s", ere, message);
+	size_t n = ere_line_prefix(parsed, got, sizeof got);
+	cr_assert(n == strlen(want) && !memcmp(got, want, n), "line prefix of '%s': '%.*s', not '%s'", ere,
+		  (int)n, got, want);
+	ere_free(parsed);
+}
+
+Test(grep_pattern, the_string_every_match_starts_its_line_with)
+{
+	check_line_prefix("^ab", "ab");
+	check_line_prefix("^ab[0-9]", "ab");
+	check_line_prefix("^^ab", "ab");
+	check_line_prefix("^(ab)c", "abc");
+	check_line_prefix("^[x]y", "xy");
+	check_line_prefix("^ab*", "a");       /* b* may be nothing */
+	check_line_prefix("^a.*hello", "a");
+	check_line_prefix("^(a)\\1x", "a"); /* GNU's reading: the back-reference is any text in grep's DFA */
+	check_line_prefix("^a^b", "a");       /* matches nothing; "a" is still true of every match */
+	check_line_prefix("ab", "");          /* no anchor */
+	check_line_prefix("x^ab", "");
+	check_line_prefix("^a|^b", "");       /* an alternation at the top */
+	check_line_prefix("^*ab", "");        /* dfa.c: (^)*ab, any line with ab */
+	check_line_prefix("^[ab]c", "");
+	check_line_prefix("^$", "");
+	check_line_prefix("^", "");
+}
+
 /* ere's literal set (ere_literal_set) is want (a NULL-ended list, in
  * order; none when want[0] is NULL), exact or not. */
 static void check_set(const char *ere, bool exact, const char *const *want)
@@ -458,6 +490,46 @@ Test(grep_kernel, a_regex_that_is_a_set_of_literals_counts_the_lines_holding_one
 			for (size_t r = 0; r < sizeof exact_regexes / sizeof *exact_regexes; r++)
 				check_kernel(text, exact_regexes[r], units[(i + r) % 3],
 					     lines_holding(text, exact_sets[r]));
+			free(text);
+		}
+	}
+}
+
+/* The lines of text that start with prefix. */
+static unsigned long long lines_starting(const char *text, const char *prefix)
+{
+	unsigned long long count = 0;
+	size_t n = strlen(prefix);
+	for (const char *line = text; *line;) {
+		const char *newline = strchr(line, '\n');
+		size_t len = newline ? (size_t)(newline - line) : strlen(line);
+		count += len >= n && !memcmp(line, prefix, n);
+		line += len + (newline != NULL);
+	}
+	return count;
+}
+
+Test(grep_kernel, a_line_start_literal_finds_the_lines_that_start_with_it)
+{
+	/* `^ab` looks for a newline then "ab", and compares the first line of
+	 * each search in place: at the text's start, at every unit's start,
+	 * and over 64 KiB windows; rare (^abq), frequent (^a) and dense */
+	check_kernel("ab", "^ab", "100", 1);
+	check_kernel("ab\nab", "^ab", "1", 2);
+	check_kernel("xab\nab\n\nab", "^ab", "100", 2);
+	check_kernel("a\nb\nab\n", "^ab", "100", 1);
+	const size_t sizes[] = {0, 3, 64, 65, 300, 4097, 70000, 300000};
+	const char *units[] = {"1", "100", "1048576"};
+	const char *prefixes[] = {"ab", "a", "abq", "b a"};
+	unsigned state = 31;
+	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+		for (unsigned every = 3; every <= 200; every *= 8) {
+			char *text = random_text(sizes[i], "abq ", every, &state);
+			for (size_t r = 0; r < sizeof prefixes / sizeof *prefixes; r++) {
+				char regex[16];
+				snprintf(regex, sizeof regex, "^%s", prefixes[r]);
+				check_kernel(text, regex, units[(i + r) % 3], lines_starting(text, prefixes[r]));
+			}
 			free(text);
 		}
 	}
