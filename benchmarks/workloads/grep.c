@@ -26,6 +26,7 @@
 
 #define GREP_WINDOW 4096              /* bytes one PCRE2 search covers before a tick */
 #define GREP_SCAN_WINDOW 65536        /* bytes the prefilter searches for its literal before a tick */
+#define GREP_REFERENCE_SPAN 256      /* the reference's first GNU regex window after a match */
 #define GREP_LITERAL_MAX ERE_STRING_MAX /* the longest literal the prefilter looks for */
 #define GREP_LITERALS_MAX ERE_STRINGS_MAX /* the most literals it looks for at once */
 #define GREP_BLOCK 64                 /* places one bit mask covers (find_literals) */
@@ -1350,14 +1351,31 @@ static int grep_prepare(struct tvp_job *job)
  * unless the match runs past its newline (`.` and `[^x]` take one here),
  * when that line is asked about alone; the search goes on after it. No
  * PCRE2, no prefilter, no units. *matches counted; 0, or GNU regex's error
- * code with *where the window it was in. */
+ * code with *where the window it was in. GNU regex costs the length it is
+ * given on some regexes (`.`: a search of 64 KiB takes 0.2-0.9 ms however
+ * early it matches), so after a matching line the next lines are asked
+ * alone until one does not match, and then a window of GREP_REFERENCE_SPAN
+ * bytes is searched, doubled after each window with no match. */
 static int reference_windows(const struct grep *g, struct grep_scratch *s, uint64_t *matches,
 			     size_t *where)
 {
-	size_t window = 0;
+	size_t window = 0, span = GREP_REFERENCE_SPAN;
+	bool by_lines = false; /* the last line asked matched: ask the next alone */
 	for (size_t pos = 0; pos < g->size;) {
+		if (by_lines) {
+			size_t stop = line_stop(g->text, g->size, pos);
+			int found = line_matches(g, s, g->text + pos, stop - pos);
+			if (found < 0) {
+				*where = pos;
+				return found;
+			}
+			*matches += (uint64_t)found;
+			by_lines = found;
+			pos = stop + 1;
+			continue;
+		}
 		if (pos >= window)
-			window = window_end(g->text, g->size, pos, GREP_SCAN_WINDOW);
+			window = window_end(g->text, g->size, pos, span);
 		regoff_t size = (regoff_t)(window - pos);
 		in_gnu_regex = 1;
 		regoff_t rc = re_search(&s->gnu, g->text + pos, size, 0, size, NULL);
@@ -1370,11 +1388,16 @@ static int reference_windows(const struct grep *g, struct grep_scratch *s, uint6
 		/* none, or an empty match after the window's last newline (on no line) */
 		if (rc == -1 || (at == window && (at == 0 || g->text[at - 1] == '\n'))) {
 			pos = window;
+			span = span < GREP_SCAN_WINDOW ? 2 * span : GREP_SCAN_WINDOW;
 			continue;
 		}
 		size_t stop = line_stop(g->text, g->size, at);
+		/* up to the line's newline: a match past it takes that byte, and
+		 * GNU regex's re_match costs the length it is given (`.*` over a
+		 * whole window at every line was quadratic) */
+		regoff_t line = (regoff_t)(stop < window ? stop + 1 - pos : window - pos);
 		in_gnu_regex = 1;
-		regoff_t length = re_match(&s->gnu, g->text + pos, size, rc, NULL);
+		regoff_t length = re_match(&s->gnu, g->text + pos, line, rc, NULL);
 		in_gnu_regex = 0;
 		int found = 1;
 		if (length < 0 || at + (size_t)length > stop) { /* past its newline: the line alone */
@@ -1388,6 +1411,9 @@ static int reference_windows(const struct grep *g, struct grep_scratch *s, uint6
 		}
 		*matches += (uint64_t)found;
 		pos = stop + 1;
+		by_lines = found;
+		window = 0; /* the next window small again */
+		span = GREP_REFERENCE_SPAN;
 	}
 	return 0;
 }
