@@ -186,8 +186,9 @@ class Writer:
 			"\\paragraph{Method.} Every configuration ran as its own \\texttt{tvp} process: %s unmeasured "
 			"warm-up repeat(s), then %s measured repeats. Tables give the median wall time and the repeats' "
 			"coefficient of variation (CV); a CV above %d\\%% marks the configuration as noisy ($^\\dagger$ in "
-			"tables, a black ring in figures), and the sweep measured each noisy configuration once more at its "
-			"end, keeping both and judging by the less noisy one (%d noisy, %d measured again). "
+			"tables, a black ring in figures), and the sweep measured the noisy configurations once more at its "
+			"end, the noisiest first for at most %d s, keeping both and judging by the less noisy one (%d noisy, "
+			"%d measured again). "
 			"Speedup $S(N)$ is the serial median over the median with $N$ workers; efficiency is $S/N$; the "
 			"Karp--Flatt serial fraction is $e = (1/S - 1/N)/(1 - 1/N)$, a fraction only while $S \\ge 1$.\n\n"
 			"\\paragraph{Comparisons.} Every comparison in this report is the ratio of two medians with a %d\\%% "
@@ -209,7 +210,8 @@ class Writer:
 			"value or a value above $N$.\n\n"
 			"Every run's answer was checked against an independent reference (a wrong answer stops the sweep): "
 			"%s%s. hyperfine timed whole processes as a cross-check, the peers' output going to a pipe.\n\n"
-			% (warmup, repeat, round(100 * stats.NOISY_CV), len(noisy), len(again), round(100 * stats.CONFIDENCE),
+			% (warmup, repeat, round(100 * stats.NOISY_CV), stats.REMEASURE_BUDGET_S, len(noisy), len(again),
+			   round(100 * stats.CONFIDENCE),
 			   stats.BOOTSTRAP, a.cores, a.cores, a.cores, a.cores, tex("; ".join(methods)) if methods else "no run",
 			   "; the runs given \\texttt{-{}-expect} (%s) against the answer a verified run had given" % tex(", ".join(expected))
 			   if expected else ""))

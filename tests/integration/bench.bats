@@ -99,6 +99,34 @@ within() {
 	[[ "$stderr" == *"[  1/"*"so far, about"*"left"* ]]
 }
 
+@test "the sweep measures noisy configurations again, the noisiest first, until its time budget runs out" {
+	# five noisy runs, each re-run taking 0.2 s, a budget of 0.3 s: the two noisiest are measured again
+	run python3 - "$TOP/scripts" "$BATS_TEST_TMPDIR" <<'PY'
+import json, os, sys, time
+sys.path.insert(0, sys.argv[1])
+import sweep
+def fake_run(argv):
+    time.sleep(0.2)
+    with open(argv[-1], "w") as f:
+        json.dump({"runs": [{"wall_s": {"all": [1.0, 1.0, 1.0]}}]}, f)
+    class Done:
+        returncode = 0
+    return Done()
+sweep.run_quietly = fake_run
+sweep.REMEASURE_BUDGET_S = 0.3
+s = sweep.Sweep.__new__(sweep.Sweep)
+s.started, s.done, s.total = time.monotonic(), 0, 5
+runs = [{"workload": "w", "model": "m%d" % i, "workers": 1, "sweep": {"cv": cv}}
+        for i, cv in enumerate([0.2, 0.5, 0.15, 0.4, 0.3])]
+s.noisy = [(r, ["tvp", os.path.join(sys.argv[2], "run%d.json" % i)]) for i, r in enumerate(runs)]
+s.remeasure()
+print(sorted(r["sweep"]["cv"] for r in runs if "remeasure" in r["sweep"]), s.total)
+PY
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[[ "$output" == *"3 noisy configuration(s) left as measured once"* ]]
+	[ "$(tail -1 <<<"$output")" = "[0.4, 0.5] 7" ]
+}
+
 @test "the worker counts are 1..2x cores on small machines, powers of two and the cores on larger ones" {
 	run python3 -c "import sys; sys.path.insert(0, '$TOP/scripts'); import sweep
 print(sweep.worker_counts('scale', 2), sweep.worker_counts('scale', 6), sweep.worker_counts('1,cores,2cores', 4))"
