@@ -15,7 +15,7 @@ import statistics
 BOOTSTRAP = 2000      # resamples per interval
 CONFIDENCE = 0.95
 NOISY_CV = 0.10       # a configuration whose repeats vary more than this is flagged
-REMEASURE_BUDGET_S = 20  # the sweep measures noisy configurations again for at most this long
+REMEASURE_BUDGET_S = 10  # the sweep measures noisy configurations again for at most this long
 MIN_CORE_COUNTS = 3   # Amdahl and USL: N = 1 and two more, all <= cores
 
 
