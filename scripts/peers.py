@@ -202,6 +202,9 @@ def main():
 def run_all(opts, tvp, interpreters, scratch):
     """Every workload x interpreter x model, files in scratch; the exit status."""
     runs, skipped, machine, failures = [], [], None, 0
+    # a model an interpreter lacks (exit 77: peerlib's unavailable(), which asks the
+    # interpreter and the model only) is lacked for every workload: asked once
+    lacks = {}
     for name in opts.workloads.split(","):
         if not tvp_has(tvp, name):
             print("%s: tvp has no such workload yet: skipped" % name)
@@ -226,9 +229,15 @@ def run_all(opts, tvp, interpreters, scratch):
                 cmd = command + [peer_file(name), "--model", model] + \
                     workers + ["--repeat", str(opts.repeat), "--expect", answer,
                                "--json", out] + peer_args
+                if (label, model) in lacks:
+                    skipped.append({"workload": name, "model": "python-" + model,
+                                    "interpreter": label, "reason": lacks[label, model]})
+                    print("  skip %-16s %-10s %s" % (label, model, lacks[label, model]))
+                    continue
                 got = subprocess.run(cmd, capture_output=True, text=True)
                 if got.returncode == SKIPPED:
                     reason = got.stderr.strip().split(" skipped: ", 1)[-1]
+                    lacks[label, model] = reason
                     skipped.append({"workload": name, "model": "python-" + model,
                                     "interpreter": label, "reason": reason})
                     print("  skip %-16s %-10s %s" % (label, model, reason))
