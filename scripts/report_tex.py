@@ -176,8 +176,12 @@ class Writer:
 			self.conclusions.append("The machine was busy during the sweep (load average up to %.1f on %d cores): "
 						"every time here is disturbed, and a speedup may be too low (the parallel run slowed) or "
 						"too high (the serial run slowed)." % (busy, a.cores))
-		noisy = [r for r in a.results["runs"] if stats.cv(stats.repeats(r)) > stats.NOISY_CV]
-		again = [r for r in a.results["runs"] if r.get("sweep", {}).get("remeasure")]
+		# tvp's own runs (the peers, with a sweep "program", are never measured again): noisy by the
+		# sweep's record of their first CV, and by the measurement the analysis kept
+		own = [r for r in a.results["runs"] if "program" not in r.get("sweep", {})]
+		first = [r for r in own if r.get("sweep", {}).get("cv", 0) > stats.NOISY_CV]
+		again = [r for r in own if r.get("sweep", {}).get("remeasure")]
+		noisy = [r for r in own if stats.cv(stats.repeats(r)) > stats.NOISY_CV]
 		methods = sorted({"%s: %s" % (r["workload"], r.get("reference_method", "?")) for r in a.results["runs"]
 				  if "--expect" not in str(r.get("reference_method"))})
 		expected = sorted({r["workload"] for r in a.results["runs"] if "--expect" in str(r.get("reference_method"))})
@@ -187,8 +191,8 @@ class Writer:
 			"warm-up repeat(s), then %s measured repeats. Tables give the median wall time and the repeats' "
 			"coefficient of variation (CV); a CV above %d\\%% marks the configuration as noisy ($^\\dagger$ in "
 			"tables, a black ring in figures), and the sweep measured the noisy configurations once more at its "
-			"end, the noisiest first for at most %d s, keeping both and judging by the less noisy one (%d noisy, "
-			"%d measured again). "
+			"end, the noisiest first for at most %d s, keeping both and judging by the less noisy one (of tvp's "
+			"runs, %d noisy at first, %d of them measured again; %d noisy in the end). "
 			"Speedup $S(N)$ is the serial median over the median with $N$ workers; efficiency is $S/N$; the "
 			"Karp--Flatt serial fraction is $e = (1/S - 1/N)/(1 - 1/N)$, a fraction only while $S \\ge 1$.\n\n"
 			"\\paragraph{Comparisons.} Every comparison in this report is the ratio of two medians with a %d\\%% "
@@ -210,7 +214,7 @@ class Writer:
 			"value or a value above $N$.\n\n"
 			"Every run's answer was checked against an independent reference (a wrong answer stops the sweep): "
 			"%s%s. hyperfine timed whole processes as a cross-check, the peers' output going to a pipe.\n\n"
-			% (warmup, repeat, round(100 * stats.NOISY_CV), stats.REMEASURE_BUDGET_S, len(noisy), len(again),
+			% (warmup, repeat, round(100 * stats.NOISY_CV), stats.REMEASURE_BUDGET_S, len(first), len(again), len(noisy),
 			   round(100 * stats.CONFIDENCE),
 			   stats.BOOTSTRAP, a.cores, a.cores, a.cores, a.cores, tex("; ".join(methods)) if methods else "no run",
 			   "; the runs given \\texttt{-{}-expect} (%s) against the answer a verified run had given" % tex(", ".join(expected))
