@@ -229,15 +229,12 @@ def run_all(opts, tvp, interpreters, scratch):
                 cmd = command + [peer_file(name), "--model", model] + \
                     workers + ["--repeat", str(opts.repeat), "--expect", answer,
                                "--json", out] + peer_args
+                if (label, model) not in lacks:
+                    got = subprocess.run(cmd, capture_output=True, text=True)
+                    if got.returncode == SKIPPED:
+                        lacks[label, model] = got.stderr.strip().split(" skipped: ", 1)[-1]
                 if (label, model) in lacks:
-                    skipped.append({"workload": name, "model": "python-" + model,
-                                    "interpreter": label, "reason": lacks[label, model]})
-                    print("  skip %-16s %-10s %s" % (label, model, lacks[label, model]))
-                    continue
-                got = subprocess.run(cmd, capture_output=True, text=True)
-                if got.returncode == SKIPPED:
-                    reason = got.stderr.strip().split(" skipped: ", 1)[-1]
-                    lacks[label, model] = reason
+                    reason = lacks[label, model]
                     skipped.append({"workload": name, "model": "python-" + model,
                                     "interpreter": label, "reason": reason})
                     print("  skip %-16s %-10s %s" % (label, model, reason))

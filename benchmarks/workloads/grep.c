@@ -1189,12 +1189,12 @@ static void find_longest_line(struct grep *g, size_t units)
 	}
 }
 
-/* The shortest of a set's literals. */
-static size_t shortest_of(const struct grep_literals *set)
+/* The shortest of count lengths; 0 when there are none. */
+static size_t shortest_of(const size_t *len, size_t count)
 {
-	size_t shortest = SIZE_MAX;
-	for (unsigned j = 0; j < set->count; j++)
-		shortest = set->len[j] < shortest ? set->len[j] : shortest;
+	size_t shortest = count ? SIZE_MAX : 0;
+	for (size_t i = 0; i < count; i++)
+		shortest = len[i] < shortest ? len[i] : shortest;
 	return shortest;
 }
 
@@ -1208,9 +1208,7 @@ static void choose_literals(struct grep *g)
 	struct grep_literals *out = &g->literals;
 	struct ere_strings set;
 	ere_literal_set(g->ere, &set);
-	size_t shortest = set.count ? SIZE_MAX : 0;
-	for (size_t i = 0; i < set.count; i++)
-		shortest = set.len[i] < shortest ? set.len[i] : shortest;
+	size_t shortest = shortest_of(set.len, set.count);
 	char literal[GREP_LITERAL_MAX];
 	size_t n = ere_literal(g->ere, literal, sizeof literal);
 	memset(out, 0, sizeof *out);
@@ -1231,7 +1229,7 @@ static void choose_literals(struct grep *g)
 	 * regex is longer (`^a.*hello` looks for "hello") */
 	char prefix[GREP_LITERAL_MAX - 1];
 	size_t p = ere_line_prefix(g->ere, prefix, sizeof prefix);
-	if (p && !out->exact && p >= (out->count ? shortest_of(out) : 0)) {
+	if (p && !out->exact && p >= shortest_of(out->len, out->count)) {
 		memset(out, 0, sizeof *out);
 		out->count = 1;
 		out->line_start = true;
