@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """orphans.py - run a command as a child subreaper and report every process it leaves behind.
 
-usage: orphans.py [--signal SIG --children N] [--group] [--deadline S] [--grace SECONDS] -- COMMAND...
+usage: orphans.py [--signal SIG --children N] [--group | --thread] [--deadline S] [--grace SECONDS] -- COMMAND...
 
 Marks itself a child subreaper (prctl PR_SET_CHILD_SUBREAPER), so any
 process the command forks and does not reap is re-parented here when the
@@ -9,7 +9,9 @@ command exits. With --signal, waits until the command has at least N
 child processes (or, with N = 0, for 1 s), then sends it SIG (INT, TERM,
 KILL, ...); with --group, the command runs in a process group of its own
 and SIG goes to the whole group, as Ctrl-C at a terminal does; with
---deadline S, a command still running S seconds after the signal is
+--thread, SIG goes to one thread of the command other than its main
+thread, the first that does not block SIG (tgkill), as the kernel may
+choose for a process-directed signal; with --deadline S, a command still running S seconds after the signal is
 killed (its group too with --group) and the exit status is 124. After the
 command exits, waits up to --grace seconds (default 0: none) for what it
 left to die, reaping as it goes. Prints on stderr one
@@ -44,6 +46,21 @@ def children_of(pid):
     return found
 
 
+def open_thread(pid, sig):
+    """A thread of pid, not its main one, that does not block sig; None if none."""
+    for entry in sorted(os.listdir(f"/proc/{pid}/task"), key=int):
+        if int(entry) == pid:
+            continue
+        try:
+            with open(f"/proc/{pid}/task/{entry}/status") as status:
+                mask = [line.split()[1] for line in status if line.startswith("SigBlk:")][0]
+        except (OSError, IndexError):
+            continue
+        if not int(mask, 16) & (1 << (sig - 1)):
+            return int(entry)
+    return None
+
+
 def alive(pid):
     """True when pid exists and is not a zombie."""
     try:
@@ -54,7 +71,7 @@ def alive(pid):
 
 
 def main(argv):
-    sig, need, grace, group, limit = None, 0, 0.0, False, None
+    sig, need, grace, group, thread, limit = None, 0, 0.0, False, False, None
     while argv and argv[0] != "--":
         if argv[0] == "--signal":
             sig = getattr(signal, "SIG" + argv[1])
@@ -64,8 +81,9 @@ def main(argv):
             grace = float(argv[1])
         elif argv[0] == "--deadline":
             limit = float(argv[1])
-        elif argv[0] == "--group":
-            group = True
+        elif argv[0] in ("--group", "--thread"):
+            group = group or argv[0] == "--group"
+            thread = thread or argv[0] == "--thread"
             argv = argv[1:]
             continue
         else:
@@ -93,6 +111,14 @@ def main(argv):
               file=sys.stderr)
         if group:
             os.killpg(child.pid, sig)
+        elif thread:
+            target = open_thread(child.pid, sig)
+            if target is None:
+                child.kill()
+                child.wait()
+                sys.exit("orphans.py: no thread but the main one takes the signal")
+            if libc.tgkill(child.pid, target, sig) != 0:
+                sys.exit(f"orphans.py: tgkill: {os.strerror(ctypes.get_errno())}")
         else:
             child.send_signal(sig)
     try:
