@@ -7,8 +7,9 @@
 
 measure runs every peer model (scripts/peers.py --models all: threading,
 Process and Pool under fork, spawn and forkserver, concurrent.futures,
-subinterpreters, free-threading) under CPython 2.7, 3.11, 3.12 and 3.13
-where pyenv or PATH has them, each answer checked against tvp's; then tvp's
+subinterpreters, free-threading) under CPython 2.7, python3's 3.x and the
+newest 3.x (--every-version: 3.11, 3.12 and 3.13) where pyenv or PATH has
+them, each answer checked against tvp's; then tvp's
 simulation at scaled sizes (serial, 2 threads under --gil modern, legacy
 and modern with --gil-free 0.5, 2 processes, a pool of 2) and `tvp
 overhead`'s fork and posix_spawn. One JSON, schema tvp-python/1.
@@ -62,11 +63,15 @@ TVP_RUNS = [  # (label, model, workers, extra options)
 
 # ---- Measuring.
 
-def pick_interpreters():
+def pick_interpreters(every=False):
     """Comma list of commands: the newest CPython of each WANTED version, and any
-    free-threaded one (pyenv's "t" builds)."""
+    free-threaded one (pyenv's "t" builds). Unless every, of the 3.x versions
+    only python3's and the newest: the classic models behave alike from one
+    3.x to the next, and the newest has the newest subinterpreters (this
+    keeps `make bench` within its 5 minutes; the full profile takes every)."""
     chosen = {}
     candidates = [(peers.version_of([c]), c) for c in ("python3", "python2")]
+    python3 = candidates[0][0]
     candidates += peers.pyenv_pythons()
     for version, command in candidates:
         if not version:
@@ -77,6 +82,14 @@ def pick_interpreters():
             key = minor + ("t" if free else "")
             if key not in chosen or version > chosen[key][0]:
                 chosen[key] = (version, command)
+    if not every:
+        def number(key):
+            return tuple(int(x) for x in key.split("."))
+        threes = [k for k in chosen if k.startswith("3.") and not k.endswith("t")]
+        keep = {max(threes, key=number)} if threes else set()
+        if python3:
+            keep.add(".".join(python3.split(".")[:2]))
+        chosen = {k: v for k, v in chosen.items() if not k.startswith("3.") or k.endswith("t") or k in keep}
     return ",".join(command for _, command in sorted(chosen.values()))
 
 
@@ -122,7 +135,7 @@ def measure(opts):
     """Run the peers and tvp; write the JSON; return the exit status."""
     sizes = ["--primes-to", str(opts.primes_to), "--width", str(opts.width),
              "--height", str(opts.height), "--corpus-lines", str(opts.corpus_lines)]
-    interpreters = opts.interpreters or pick_interpreters()
+    interpreters = opts.interpreters or pick_interpreters(opts.every_version)
     if not interpreters:
         print("report_python.py: no Python interpreter: the section says 'not measured'")
     fd, peer_out = tempfile.mkstemp(prefix="tvp-python-", suffix=".json")
@@ -395,7 +408,10 @@ def main():
     m.add_argument("--out", required=True)
     m.add_argument("--repeat", type=int, default=5)
     m.add_argument("--interpreters", default=None,
-                   help="comma list of commands (default: CPython %s where found)" % ", ".join(WANTED))
+                   help="comma list of commands (default: CPython %s where found; of the "
+                   "3.x, python3's and the newest)" % ", ".join(WANTED))
+    m.add_argument("--every-version", action="store_true",
+                   help="every 3.x version of those, not only python3's and the newest")
     m.add_argument("--workloads", default="primes,mandelbrot,grep")
     m.add_argument("--primes-to", type=int, default=300000)
     m.add_argument("--primes-block", type=int, default=10000)
