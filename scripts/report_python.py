@@ -174,6 +174,7 @@ def measure(opts):
                                                                               opts.height),
                       "grep corpus lines": opts.corpus_lines, "grep regex": opts.regex},
             "repeat": opts.repeat, "peers": peer_data.get("runs", []),
+            "picked": None if opts.interpreters else ("every" if opts.every_version else "newest"),
             "skipped": peer_data.get("skipped", []),
             "not_measured": peer_data.get("not_measured"), "tvp": tvp_runs,
             "overhead": [o for o in overhead if o["operation"] in ("fork_wait", "posix_spawn_wait",
@@ -315,11 +316,13 @@ def section(data):
     out.append("Every Python tool below ran the same work as tvp, at %d workers, and gave tvp's "
                "answer (checked with \\texttt{-{}-expect}). Time is the median of %d runs; the "
                "speedup is serial time over the tool's time under the same interpreter, with a "
-               "95\\%% bootstrap interval%s. Interpreters: %s. Sizes: %s.\n\n" % (
+               "95\\%% bootstrap interval%s. Interpreters: %s%s. Sizes: %s.\n\n" % (
                    WORKERS, data.get("repeat", 1),
                    " (from %d runs a resample can only mix those runs, so the interval spans little more than "
                    "their extremes: a guide, not a 95\\%% guarantee)" % data.get("repeat", 1)
                    if data.get("repeat", 1) < 5 else "", tex(", ".join(interps)),
+                   " (of the 3.x versions found, python3's and the newest; \\texttt{make bench PROFILE=full} "
+                   "runs every one)" if data.get("picked") == "newest" else "",
                    tex(", ".join("%s %s" % kv for kv in sorted(data.get("sizes", {}).items())))))
     for w in ("primes", "mandelbrot", "grep"):
         if not any(k[0] == w for k in ups):

@@ -109,3 +109,25 @@ PY
 	[[ "$output" == *"\\textbf{threading} measurably beats serial only on primes here"* ]]
 	[[ "$output" != *"\\textbf{threading} does not measurably beat serial"* ]]
 }
+
+@test "the interpreters picked: python3's 3.x, the newest 3.x, 2.7 and free-threaded builds; every 3.x on request, and the text says which" {
+	python3 - "$TOP/scripts" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import report_python as r
+found = {"python3": "3.11.7", "python2": None}
+r.peers.version_of = lambda command: found[command[0]]
+r.peers.pyenv_pythons = lambda: [(v, "/p/versions/%s/bin/python" % v) for v in
+                                 ("2.7.18", "3.10.13", "3.11.7", "3.12.1", "3.13.0", "3.13.0t")]
+picked = r.pick_interpreters().split(",")
+assert picked == ["/p/versions/2.7.18/bin/python", "python3", "/p/versions/3.13.0/bin/python",
+                  "/p/versions/3.13.0t/bin/python"], picked
+every = r.pick_interpreters(True).split(",")
+assert every == picked[:2] + ["/p/versions/3.12.1/bin/python"] + picked[2:], every
+run = {"workload": "primes", "interpreter": "CPython 3.11.7", "model": "python-serial", "params": {},
+       "verified": True, "wall_s": {"median": 0.1, "all": [0.1, 0.1]}}
+for picked_as, said in (("newest", True), ("every", False), (None, False)):
+    text, _ = r.section({"peers": [run], "tvp": [], "skipped": [], "repeat": 2, "picked": picked_as})
+    assert ("python3's and the newest" in text) == said, (picked_as, text[:600])
+PY
+}
