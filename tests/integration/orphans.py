@@ -11,8 +11,9 @@ KILL, ...); with --group, the command runs in a process group of its own
 and SIG goes to the whole group, as Ctrl-C at a terminal does; with
 --thread, SIG goes to one thread of the command other than its main
 thread, the first that does not block SIG (tgkill), as the kernel may
-choose for a process-directed signal; with --deadline S, a command still running S seconds after the signal is
-killed (its group too with --group) and the exit status is 124. After the
+choose for a process-directed signal; with --deadline S, a command still
+running S seconds after the signal is killed (its group too with --group)
+and the exit status is 124. After the
 command exits, waits up to --grace seconds (default 0: none) for what it
 left to die, reaping as it goes. Prints on stderr one
 line "orphans: N left, M still alive after GRACE s (pids ...)" and exits
