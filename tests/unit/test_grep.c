@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../benchmarks/gil.h"
 #include "../../benchmarks/plugin.h"
 #include "../../benchmarks/workloads/ere.h"
 #include "../../benchmarks/workloads/grep.h"
@@ -335,15 +336,17 @@ static void make_job(struct tvp_job *job, struct tvp_param *params, const char *
 
 /* Run the kernel on every unit alone and on all units at once; both
  * totals must equal the line-by-line reference, and expect. Each engine,
- * with the prefilter (AVX2 where the CPU has it, and SSE2) and without. */
+ * with the prefilter (AVX2 where the CPU has it, and SSE2) and without,
+ * and with the prefilter under a GIL (its windows are smaller). */
 static void check_kernel(const char *text, const char *regex, const char *unit_bytes,
 			 unsigned long long expect)
 {
 	char path[64];
 	make_file(path, text, strlen(text));
-	for (int way = 0; way < 6; way++) {
+	for (int way = 0; way < 8; way++) {
 		int e = way % 2;
-		bool prefilter = way != 2 && way != 3, avx2 = way < 4;
+		bool under_gil = way >= 6;
+		bool prefilter = way != 2 && way != 3, avx2 = way < 4 || under_gil;
 		if (avx2)
 			unsetenv("TVP_GREP_NO_AVX2");
 		else
@@ -361,6 +364,11 @@ static void check_kernel(const char *text, const char *regex, const char *unit_b
 		struct tvp_buf out = {0};
 		struct tvp_worker worker = {.job = &job, .out = &out};
 		cr_assert_eq(tvp_workload_grep.worker_start(&worker), 0); /* its match data */
+		struct tvp_gil_config modern = {.mode = TVP_GIL_MODERN, .interval_s = TVP_GIL_INTERVAL_MS / 1e3,
+						.check = TVP_GIL_CHECK, .segment = TVP_GIL_SEGMENT};
+		struct tvp_gil *gil = under_gil ? tvp_gil_create(&modern) : NULL;
+		struct tvp_gil_stats stats = {0};
+		worker.gil = gil ? tvp_gil_enter(gil, &stats) : NULL;
 		size_t results_size = (job.units + 1) * sizeof(struct tvp_result);
 		struct tvp_result *results = aligned_alloc(TVP_CACHE_LINE, results_size); /* its alignment */
 		cr_assert_not_null(results);
@@ -374,8 +382,9 @@ static void check_kernel(const char *text, const char *regex, const char *unit_b
 		}
 		char answer[TVP_ANSWER_MAX];
 		cr_assert_eq(tvp_workload_grep.reduce(&job, ordered, job.units, answer), 0);
-		cr_assert_str_eq(answer, want, "units one by one, '%s' (%s%s%s)", regex,
-				 e ? "posix" : "pcre2", prefilter ? "" : ", --no-prefilter", avx2 ? "" : ", no AVX2");
+		cr_assert_str_eq(answer, want, "units one by one, '%s' (%s%s%s%s)", regex,
+				 e ? "posix" : "pcre2", prefilter ? "" : ", --no-prefilter", avx2 ? "" : ", no AVX2",
+				 gil ? ", under a GIL" : "");
 		for (size_t u = 0; u < job.units; u++)
 			tvp_buf_free(&results[u].buf);
 		out = (struct tvp_buf){0};
@@ -387,6 +396,10 @@ static void check_kernel(const char *text, const char *regex, const char *unit_b
 		tvp_buf_free(&out);
 		free(results);
 		free(ordered);
+		if (gil) {
+			tvp_gil_leave(worker.gil);
+			tvp_gil_destroy(gil);
+		}
 		tvp_workload_grep.worker_end(&worker);
 		tvp_workload_grep.release(&job);
 	}
@@ -562,10 +575,10 @@ Test(grep_kernel, literals_at_the_ends_of_the_file_and_across_block_and_window_e
 	check_kernel("xx\nbaz", "foo|bar|baz", "100", 1);
 	check_kernel("bar\nxx\nba", "foo|bar|baz", "100", 1);
 	/* lines of 39 x's; a literal written over [at, at + 3) for at near the
-	 * edges of 64-byte blocks, 4 KiB mask batches and 64 KiB windows (where
-	 * it covers a newline, two lines become one) */
-	const size_t edges[] = {64, 128, 4096, 65536, 65536 * 2};
-	size_t size = 65536 * 2 + 200;
+	 * edges of 64-byte blocks, 4 KiB mask batches and windows (64 KiB under
+	 * a GIL, 1 MiB without; where it covers a newline, two lines become one) */
+	const size_t edges[] = {64, 128, 4096, 65536, 65536 * 2, 1 << 20, 2 << 20};
+	size_t size = (2 << 20) + 200;
 	char *text = tvp_xmalloc(size + 1);
 	for (size_t i = 0; i < size; i++)
 		text[i] = i % 40 == 39 ? '\n' : 'x';
@@ -579,6 +592,64 @@ Test(grep_kernel, literals_at_the_ends_of_the_file_and_across_block_and_window_e
 	check_kernel(text, "foo|bar|baz", "1048576", lines_holding(text, set));
 	check_kernel(text, "foo|bar|baz", "4096", lines_holding(text, set));
 	check_kernel(text, "foo|bar|baz", "1000", lines_holding(text, set));
+	free(text);
+}
+
+/* The GIL's ticks in one search of all of text for regex (one unit),
+ * under a modern GIL; the answer must be expect. */
+static uint64_t ticks_under_gil(const char *text, const char *regex, const char *engine,
+				unsigned long long expect)
+{
+	char path[64];
+	make_file(path, text, strlen(text));
+	struct tvp_job job;
+	struct tvp_param params[GREP_PARAMS];
+	make_job(&job, params, path, regex, engine, "1000000000", true);
+	cr_assert_eq(tvp_workload_grep.prepare(&job), 0);
+	cr_assert_eq(job.units, 1);
+	struct tvp_buf out = {0};
+	struct tvp_worker worker = {.job = &job, .out = &out};
+	cr_assert_eq(tvp_workload_grep.worker_start(&worker), 0);
+	struct tvp_gil_config modern = {.mode = TVP_GIL_MODERN, .interval_s = TVP_GIL_INTERVAL_MS / 1e3,
+					.check = TVP_GIL_CHECK, .segment = TVP_GIL_SEGMENT};
+	struct tvp_gil *gil = tvp_gil_create(&modern);
+	struct tvp_gil_stats stats = {0};
+	worker.gil = tvp_gil_enter(gil, &stats);
+	tvp_workload_grep.kernel(&worker, (struct tvp_task){0, 1}, NULL, 0);
+	tvp_gil_leave(worker.gil);
+	tvp_gil_destroy(gil);
+	struct tvp_result result = {.buf = out, .first = 0, .count = 1};
+	const struct tvp_result *ordered[] = {&result};
+	char answer[TVP_ANSWER_MAX], want[32];
+	cr_assert_eq(tvp_workload_grep.reduce(&job, ordered, 1, answer), 0);
+	snprintf(want, sizeof want, "%llu", expect);
+	cr_assert_str_eq(answer, want, "'%s' under a GIL (%s)", regex, engine);
+	tvp_buf_free(&out);
+	tvp_workload_grep.worker_end(&worker);
+	tvp_workload_grep.release(&job);
+	unlink(path);
+	return stats.ticks;
+}
+
+Test(grep_kernel, under_a_gil_the_prefilter_ticks_once_per_64_KiB_window_and_candidate_line)
+{
+	/* 26215 lines of 39 x's (1048600 bytes): windows of whole lines, at
+	 * least 65536 bytes, are 65560 (1639 lines), so 16 of them */
+	size_t size = 26215 * 40;
+	char *text = tvp_xmalloc(size + 1);
+	for (size_t i = 0; i < size; i++)
+		text[i] = i % 40 == 39 ? '\n' : 'x';
+	text[size] = '\0';
+	const char *engines[] = {"pcre2", "posix"};
+	for (int e = 0; e < 2; e++) {
+		cr_assert_eq(ticks_under_gil(text, "foo", engines[e], 0), 16, "%s", engines[e]);
+		memcpy(text + 40 * 2000, "foo", 3);    /* two candidate lines: one matches */
+		memcpy(text + 40 * 9000, "foo", 3);
+		text[40 * 9000 + 3] = '\n';           /* "foo" then a line of 35 x's */
+		cr_assert_eq(ticks_under_gil(text, "^foo$", engines[e], 1), 16 + 2, "%s", engines[e]);
+		memset(text + 40 * 2000, 'x', 3);
+		memset(text + 40 * 9000, 'x', 4);
+	}
 	free(text);
 }
 
