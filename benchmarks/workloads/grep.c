@@ -498,7 +498,8 @@ static void skip_lines(const struct grep *g, const char *text, size_t pos, size_
 /* The line [start, stop) was decided (found: 1 or 0, or an engine error)
  * and the lines from pos before it did not match: count them, print it
  * when it matches. False (part->error set) on an error. */
-static bool take_line(struct tvp_worker *worker, const struct grep *g, const char *text,
+__attribute__((always_inline)) /* once per line where every line matches */
+static inline bool take_line(struct tvp_worker *worker, const struct grep *g, const char *text,
 		      size_t pos, size_t start, size_t stop, int found, struct grep_part *part,
 		      uint64_t *gap)
 {
