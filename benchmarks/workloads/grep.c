@@ -623,6 +623,16 @@ static inline uint32_t tuples_avx2(const char *p, __m256i x, size_t second, size
 	return (uint32_t)_mm256_movemask_epi8(any);
 }
 
+/* The places of the 64 at p that hold byte (AVX2), as bits. */
+__attribute__((target("avx2"), always_inline))
+static inline uint64_t block_equals_avx2(const char *p, __m256i byte)
+{
+	__m256i x0 = _mm256_loadu_si256((const __m256i *)p);
+	__m256i x1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+	return (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x0, byte)) |
+	       (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x1, byte)) << 32;
+}
+
 /* masks_avx2 for tuples byte tuples (set->wide: the triples, else the
  * pairs), with or without the newlines: constants where it is inlined, so
  * that every byte stays in a register. */
@@ -649,11 +659,7 @@ static inline size_t masks_avx2_tuples(const char *text, size_t len, size_t bloc
 		uint64_t found = tuples_avx2(p, x0, second, third, want, tuples, two, three) |
 				 (uint64_t)tuples_avx2(p + 32, x1, second, third, want, tuples, two, three) << 32;
 		if (found && third && !three) /* one literal (a set is wide) */
-			found &= (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
-					 _mm256_loadu_si256((const __m256i *)(p + third)), third_byte)) |
-				 (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
-					 _mm256_loadu_si256((const __m256i *)(p + 32 + third)), third_byte))
-					 << 32;
+			found &= block_equals_avx2(p + third, third_byte);
 		if (found && set->verify)
 			found = whole_literals(set, p, len - b * GREP_BLOCK, found);
 		hits[b] = found;

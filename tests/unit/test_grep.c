@@ -334,6 +334,24 @@ static void make_job(struct tvp_job *job, struct tvp_param *params, const char *
 	}
 }
 
+/* A modern GIL (CPython 3's defaults) that the calling thread enters as
+ * worker, its counters in stats; leave_gil undoes it. */
+static struct tvp_gil *enter_modern_gil(struct tvp_worker *worker, struct tvp_gil_stats *stats)
+{
+	struct tvp_gil_config modern = {.mode = TVP_GIL_MODERN, .interval_s = TVP_GIL_INTERVAL_MS / 1e3,
+					.check = TVP_GIL_CHECK, .segment = TVP_GIL_SEGMENT};
+	struct tvp_gil *gil = tvp_gil_create(&modern);
+	worker->gil = tvp_gil_enter(gil, stats);
+	return gil;
+}
+
+static void leave_gil(struct tvp_worker *worker, struct tvp_gil *gil)
+{
+	tvp_gil_leave(worker->gil);
+	worker->gil = NULL;
+	tvp_gil_destroy(gil);
+}
+
 /* Run the kernel on every unit alone and on all units at once; both
  * totals must equal the line-by-line reference, and expect. Each engine,
  * with the prefilter (AVX2 where the CPU has it, and SSE2) and without,
@@ -364,11 +382,8 @@ static void check_kernel(const char *text, const char *regex, const char *unit_b
 		struct tvp_buf out = {0};
 		struct tvp_worker worker = {.job = &job, .out = &out};
 		cr_assert_eq(tvp_workload_grep.worker_start(&worker), 0); /* its match data */
-		struct tvp_gil_config modern = {.mode = TVP_GIL_MODERN, .interval_s = TVP_GIL_INTERVAL_MS / 1e3,
-						.check = TVP_GIL_CHECK, .segment = TVP_GIL_SEGMENT};
-		struct tvp_gil *gil = under_gil ? tvp_gil_create(&modern) : NULL;
 		struct tvp_gil_stats stats = {0};
-		worker.gil = gil ? tvp_gil_enter(gil, &stats) : NULL;
+		struct tvp_gil *gil = under_gil ? enter_modern_gil(&worker, &stats) : NULL;
 		size_t results_size = (job.units + 1) * sizeof(struct tvp_result);
 		struct tvp_result *results = aligned_alloc(TVP_CACHE_LINE, results_size); /* its alignment */
 		cr_assert_not_null(results);
@@ -396,10 +411,8 @@ static void check_kernel(const char *text, const char *regex, const char *unit_b
 		tvp_buf_free(&out);
 		free(results);
 		free(ordered);
-		if (gil) {
-			tvp_gil_leave(worker.gil);
-			tvp_gil_destroy(gil);
-		}
+		if (gil)
+			leave_gil(&worker, gil);
 		tvp_workload_grep.worker_end(&worker);
 		tvp_workload_grep.release(&job);
 	}
@@ -566,6 +579,16 @@ Test(grep_kernel, dense_candidates_over_many_windows_miss_no_line)
 	free(text);
 }
 
+/* size bytes of lines of 39 x's, NUL-ended (free it). */
+static char *x_lines(size_t size)
+{
+	char *text = tvp_xmalloc(size + 1);
+	for (size_t i = 0; i < size; i++)
+		text[i] = i % 40 == 39 ? '\n' : 'x';
+	text[size] = '\0';
+	return text;
+}
+
 Test(grep_kernel, literals_at_the_ends_of_the_file_and_across_block_and_window_edges)
 {
 	check_kernel("q", "q", "100", 1);
@@ -579,10 +602,7 @@ Test(grep_kernel, literals_at_the_ends_of_the_file_and_across_block_and_window_e
 	 * a GIL, 1 MiB without; where it covers a newline, two lines become one) */
 	const size_t edges[] = {64, 128, 4096, 65536, 65536 * 2, 1 << 20, 2 << 20};
 	size_t size = (2 << 20) + 200;
-	char *text = tvp_xmalloc(size + 1);
-	for (size_t i = 0; i < size; i++)
-		text[i] = i % 40 == 39 ? '\n' : 'x';
-	text[size] = '\0';
+	char *text = x_lines(size);
 	for (size_t k = 0; k < sizeof edges / sizeof *edges; k++)
 		for (size_t back = 0; back <= 4; back++)
 			memcpy(text + edges[k] - back + (k * 7 % 3), back % 2 ? "baz" : "foo", 3);
@@ -610,14 +630,10 @@ static uint64_t ticks_under_gil(const char *text, const char *regex, const char 
 	struct tvp_buf out = {0};
 	struct tvp_worker worker = {.job = &job, .out = &out};
 	cr_assert_eq(tvp_workload_grep.worker_start(&worker), 0);
-	struct tvp_gil_config modern = {.mode = TVP_GIL_MODERN, .interval_s = TVP_GIL_INTERVAL_MS / 1e3,
-					.check = TVP_GIL_CHECK, .segment = TVP_GIL_SEGMENT};
-	struct tvp_gil *gil = tvp_gil_create(&modern);
 	struct tvp_gil_stats stats = {0};
-	worker.gil = tvp_gil_enter(gil, &stats);
+	struct tvp_gil *gil = enter_modern_gil(&worker, &stats);
 	tvp_workload_grep.kernel(&worker, (struct tvp_task){0, 1}, NULL, 0);
-	tvp_gil_leave(worker.gil);
-	tvp_gil_destroy(gil);
+	leave_gil(&worker, gil);
 	struct tvp_result result = {.buf = out, .first = 0, .count = 1};
 	const struct tvp_result *ordered[] = {&result};
 	char answer[TVP_ANSWER_MAX], want[32];
@@ -635,11 +651,7 @@ Test(grep_kernel, under_a_gil_the_prefilter_ticks_once_per_64_KiB_window_and_can
 {
 	/* 26215 lines of 39 x's (1048600 bytes): windows of whole lines, at
 	 * least 65536 bytes, are 65560 (1639 lines), so 16 of them */
-	size_t size = 26215 * 40;
-	char *text = tvp_xmalloc(size + 1);
-	for (size_t i = 0; i < size; i++)
-		text[i] = i % 40 == 39 ? '\n' : 'x';
-	text[size] = '\0';
+	char *text = x_lines(26215 * 40);
 	const char *engines[] = {"pcre2", "posix"};
 	for (int e = 0; e < 2; e++) {
 		cr_assert_eq(ticks_under_gil(text, "foo", engines[e], 0), 16, "%s", engines[e]);
