@@ -169,6 +169,17 @@ def median_ratio(cases, key, base):
     return statistics.median(ratios) if ratios else float("nan")
 
 
+def work_per_tick(cases, who, check):
+    """Legacy, 2 threads on primes at `check`: the serial work divided among the ticks (each
+    take follows `check` ticks), seconds, median over rounds; NaN if not measured."""
+    key, base = ("slice", "legacy", who, check), ("slice", "legacy", who, "serial")
+    if key not in cases or base not in cases:
+        return float("nan")
+    per_tick = [y["wall"] / ((x.get("takes") or x["takes_per_s"] * x["wall"]) * int(check))
+                for x, y in zip(cases[key].results, cases[base].results) if x.get("takes_per_s")]
+    return statistics.median(per_tick) if per_tick else float("nan")
+
+
 def median_of(cases, key, field):
     if key not in cases:
         return float("nan")
@@ -390,11 +401,6 @@ def tables(cases, ctx):
                 ratio = median_ratio(cases, key, ("slice", "legacy", who, "serial"))
                 takes = median_of(cases, key, "takes_per_s")
                 handoffs = median_of(cases, key, "handoffs_per_s")
-                # The serial work divided among the ticks: each take follows `check` ticks.
-                per_tick = [y["wall"] / ((x.get("takes") or x["takes_per_s"] * x["wall"]) * int(check))
-                            for x, y in zip(cases[key].results,
-                                            cases[("slice", "legacy", who, "serial")].results)
-                            if x.get("takes_per_s")]
                 # How often a thread really slept (voluntary context switches) per take:
                 # the waiter's futex sleeps, each a real wake-up for the holder's sem_post.
                 sleeps = [1000.0 * x["sleeps"] / x["takes"] for x in cases[key].results
@@ -407,8 +413,7 @@ def tables(cases, ctx):
                              fmt(1000 * handoffs / takes if takes == takes and takes > 0
                                  else float("nan"), "%.1f"),
                              fmt(statistics.median(sleeps) if sleeps else float("nan"), "%.1f"),
-                             fmt(statistics.median(per_tick) * 1e9 if per_tick else float("nan"),
-                                 "%.1f")])
+                             fmt(work_per_tick(cases, who, check) * 1e9, "%.1f")])
         notes = ["CPython (planning): 5 ms -> 5.1 ms slices, ~200 hand-offs/s; 0.5 ms -> 0.6 ms, "
                  "~1,550/s; 2.7 check 100 -> 0.16 ms slices, ~4,800/s; check 10/100/1000 -> "
                  "5.1x/1.8x/1.3x serial",
@@ -562,14 +567,15 @@ def checks(cases, ctx):
     def row(check, tvp, cpython, holds):
         rows.append([check, tvp, cpython, "yes" if holds else "NO"])
 
-    for w in ("primes", "mandelbrot"):
-        for col, label in (("thread2", "2 threads"), ("thread4", "4 threads"),
-                           ("process2", "2 processes"), ("pool2", "pool of 2")):
-            t = median_ratio(cases, ("ratio", w, "modern", "tvp", col), ("ratio", w, "modern", "tvp", "serial"))
-            c = median_ratio(cases, ("ratio", w, "modern", "py", col), ("ratio", w, "modern", "py", "serial"))
-            if t == t and c == c:
-                row("modern, %s, %s / serial within 0.15 of %s" % (w, label, py3), fmt(t), fmt(c),
-                    abs(t - c) <= 0.15)
+    for mode, python in (("modern", py3), ("legacy", py2)):
+        for w in ("primes", "mandelbrot"):
+            for col, label in (("thread2", "2 threads"), ("thread4", "4 threads"),
+                               ("process2", "2 processes"), ("pool2", "pool of 2")):
+                t = median_ratio(cases, ("ratio", w, mode, "tvp", col), ("ratio", w, mode, "tvp", "serial"))
+                c = median_ratio(cases, ("ratio", w, mode, "py", col), ("ratio", w, mode, "py", "serial"))
+                if t == t and c == c:
+                    row("%s, %s, %s / serial within 0.15 of %s" % (mode, w, label, python), fmt(t),
+                        fmt(c), abs(t - c) <= 0.15)
     for ms in ("0.5", "5", "50"):
         t, c = ("slice", "modern", "tvp", ms), ("slice", "modern", "py", ms)
         if t in cases and c in cases:
@@ -695,11 +701,12 @@ def differences(cases, ctx):
         if per_t > 2 * per_c:
             said.append(
                 "Legacy, check 10: tvp hands the lock over at %.0f of 1000 releases, %s at %.0f. "
-                "tvp's holder keeps the lock for only 10 ticks (about 0.2 us) between releases, "
-                "about as long as the futex wake-up inside sem_post, so a waiter already awake "
-                "often catches the free lock. With 20 ticks or more between releases it rarely "
+                "tvp's holder keeps the lock for only 10 ticks (%.2f us of serial work) between "
+                "releases, about as long as the futex wake-up inside sem_post, so a waiter already "
+                "awake often catches the free lock. With more ticks between releases it rarely "
                 "does: tvp primes --model pthread --workers 2 --gil legacy --gil-check 20 "
-                "--format json shows the hand-offs among the acquisitions." % (per_t, py2, per_c))
+                "--format json shows the hand-offs among the acquisitions." % (
+                    per_t, py2, per_c, work_per_tick(cases, "tvp", "10") * 10 * 1e6))
     return said
 
 

@@ -16,11 +16,14 @@
 #define MAX_ITERATIONS 1000000000ULL
 /* A tick every this many iterations of the escape loop, counted across
  * pixels: one iteration is a few nanoseconds (a chain of dependent
- * multiplies and adds), so 8 of them are ~20 ns, about one CPython
- * bytecode loop of _calc_point. Coarser ticks (256: ~0.7 us) made
- * --gil legacy release the lock too rarely to reproduce CPython 2's
- * convoy (2 threads: 1.06x serial instead of ~1.7x). */
-#define TICK_EVERY 8
+ * multiplies and adds), so 5 of them are ~14 ns, as long as CPython 2.7
+ * runs between two of its ticks in _calc_point. Measured with the
+ * semaphore probe: CPython 2.7.18 took its lock 0.62-0.74 million times a
+ * second of serial work, tvp 0.67-0.70 million (0.43 million at 8
+ * iterations a tick). Coarser ticks (256: ~0.7 us) made --gil legacy
+ * release the lock too rarely to reproduce CPython 2's convoy (2 threads:
+ * 1.06x serial instead of ~1.7x). */
+#define TICK_EVERY 5
 
 struct mandelbrot {
 	size_t width, height;

@@ -30,12 +30,16 @@ static uint64_t ceil_sqrt(uint64_t n)
 	return r;
 }
 
-/* A tick every 8 trial divisions, and one per candidate: about 16 ns of
- * work on a 2020s x86 core, about what CPython 2 runs between two of its
- * ticks, so --gil legacy --gil-check 100 releases the lock about as often
- * as CPython 2 did (every microsecond or so). With --gil off the ticks
- * cost under 1% (primes to 3e6: 0.6155 s against 0.6125 s without them). */
-#define DIVISIONS_PER_TICK 8
+/* A tick every 5 trial divisions, and one per candidate: about 10 ns of
+ * work, as long as CPython 2.7 runs between two of its ticks on the same
+ * loop, so --gil legacy --gil-check 100 releases the lock as often for the
+ * same work. Measured with the semaphore probe (make probe): CPython 2.7.18
+ * took its lock 0.94-1.06 million times a second of serial work on primes,
+ * tvp 1.04 million. With 8 divisions a tick tvp took it 0.65 million times,
+ * and 2 threads took 1.36-1.63 times the serial time against CPython 2's
+ * 1.61-2.04 (fidelity.py). With --gil off the ticks cost about 1%
+ * (make tick-cost). */
+#define DIVISIONS_PER_TICK 5
 
 /* The talk's isprime: try every divisor from 2 up to ceil(sqrt(n)),
  * ticking the interpreter hook after every DIVISIONS_PER_TICK divisions.

@@ -11,12 +11,14 @@ setup() {
 	command -v python3 >/dev/null || skip "no python3: fidelity.py cannot run here"
 }
 
-# measurements FILE TVP_THREAD2 PY_THREAD2: a fidelity --out file with one round of the modern
-# primes ratios (serial 1.0 s each; 2 threads at the given ratios) and the legacy check sweep.
+# measurements FILE TVP_THREAD2 PY_THREAD2 [MODE]: a fidelity --out file with one round of the
+# primes ratios under MODE (modern or legacy; serial 1.0 s each; 2 threads at the given ratios)
+# and the legacy check sweep.
 measurements() {
 	python3 - "$@" <<'PY'
 import json, sys
 path, tvp2, py2 = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+mode = sys.argv[4] if len(sys.argv) > 4 else "modern"
 def res(wall, **more):
     return dict({"wall": wall, "cpu_per_wall": 1.0, "sys_per_wall": 0.0, "sleeps": 10,
                  "handoffs_per_s": None, "median_slice_s": None, "takes_per_s": None, "takes": None}, **more)
@@ -24,8 +26,8 @@ cases = []
 def case(key, *results):
     cases.append({"key": key, "cmd": ["python3", "x"], "results": list(results)})
 for who, t2 in (("tvp", tvp2), ("py", py2)):
-    case(["ratio", "primes", "modern", who, "serial"], res(1.0))
-    case(["ratio", "primes", "modern", who, "thread2"], res(t2))
+    case(["ratio", "primes", mode, who, "serial"], res(1.0))
+    case(["ratio", "primes", mode, who, "thread2"], res(t2))
     case(["slice", "legacy", who, "serial"], res(1.0))
     # tvp: check 10 / 100 / 1000 at 3.0 / 1.5 / 1.2; CPython the same.
     for check, wall in (("10", 3.0), ("100", 1.5), ("1000", 1.2)):
@@ -47,6 +49,19 @@ PY
 	run python3 "$TOP/scripts/fidelity.py" --from-json "$BATS_TEST_TMPDIR/far.json"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"| modern, primes, 2 threads / serial within 0.15 of CPython 3.11.7 | 1.00 | 1.30 | NO |"* ]]
+}
+
+@test "legacy: a tvp ratio within 0.15 of CPython 2's holds; one 0.3 away does not" {
+	measurements "$BATS_TEST_TMPDIR/close.json" 1.70 1.84 legacy
+	measurements "$BATS_TEST_TMPDIR/far.json" 1.46 1.76 legacy
+	run python3 "$TOP/scripts/fidelity.py" --from-json "$BATS_TEST_TMPDIR/close.json"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"| legacy, primes, 2 threads / serial within 0.15 of CPython 2.7.18 | 1.70 | 1.84 | yes |"* ]]
+	[[ "$output" != *"modern, primes, 2 threads"* ]]
+	run python3 "$TOP/scripts/fidelity.py" --from-json "$BATS_TEST_TMPDIR/far.json"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"| legacy, primes, 2 threads / serial within 0.15 of CPython 2.7.18 | 1.46 | 1.76 | NO |"* ]]
 }
 
 @test "the legacy checks: check intervals in order, CPU above wall; the slices table shows both engines" {
