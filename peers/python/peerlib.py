@@ -366,14 +366,49 @@ def stop_on_signals(name):
         sys.warnoptions.append("ignore:%s:UserWarning" % tracker)
 
 
-def wait_for(thread):
-    """Join thread so that a signal's handler still runs: Python 3 joins are
-    interruptible; Python 2's are not, so it polls (up to 50 ms late)."""
-    if not PY2:
-        thread.join()
-        return
-    while thread.is_alive():
-        thread.join(0.05)
+class _Py2Join(object):
+    """Python 2's wait for worker threads that holds no GIL while it waits, as
+    the talk's t.join() did: a Python 2 join with no timeout is a lock acquire
+    that no signal interrupts, and one with a timeout polls, taking the GIL
+    some 140 times a second as a third contender (about 1,800 involuntary
+    context switches in an 8 s Mandelbrot run, against about 130 without).
+    The workers start with SIGINT and SIGTERM blocked (ctypes: Python 2 has no
+    pthread_sigmask), so a stop signal reaches the main thread, which waits in
+    a read of a pipe each worker writes a byte to as it ends: the read returns
+    EINTR and _on_stop runs. Python 3's join is interruptible: None there."""
+
+    SIG_BLOCK, SIG_UNBLOCK = 0, 1
+
+    def __init__(self):
+        import ctypes
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.mask = ctypes.create_string_buffer(128)  # a glibc sigset_t
+        self.libc.sigemptyset(self.mask)
+        for sig in STOP_SIGNALS:
+            self.libc.sigaddset(self.mask, sig)
+        self.read_end, self.write_end = os.pipe()
+
+    def start(self, threads):
+        self.libc.pthread_sigmask(self.SIG_BLOCK, self.mask, None)
+        try:
+            for t in threads:
+                t.start()
+        finally:
+            self.libc.pthread_sigmask(self.SIG_UNBLOCK, self.mask, None)
+
+    def ended(self):
+        os.write(self.write_end, b"x")
+
+    def wait(self, threads):
+        try:
+            for _ in threads:
+                while not os.read(self.read_end, 1):
+                    pass
+            for t in threads:
+                t.join()  # each has written its byte: only its last steps remain
+        finally:
+            os.close(self.read_end)
+            os.close(self.write_end)
 
 
 # ---- The models. Each returns (partials by task index, phases dict).
@@ -386,14 +421,18 @@ def run_serial(job, tasks, workers, chunk, trace):
     return partials, {"spawn": 0.0, "compute": t1 - t0, "teardown": 0.0}
 
 
-def _thread_main(job, work, partials, mark):
+def _thread_main(job, work, partials, mark, join=None):
     """The talk's do_work: take tasks until the queue is empty."""
-    while True:
-        try:
-            index, (first, count) = work.get(block=False)
-        except queue.Empty:
-            break
-        partials[index] = _WORKLOAD.run_task(job, first, count, mark)
+    try:
+        while True:
+            try:
+                index, (first, count) = work.get(block=False)
+            except queue.Empty:
+                break
+            partials[index] = _WORKLOAD.run_task(job, first, count, mark)
+    finally:
+        if join:
+            join.ended()
 
 
 def run_threading(job, tasks, workers, chunk, trace):
@@ -401,15 +440,22 @@ def run_threading(job, tasks, workers, chunk, trace):
     for item in enumerate(tasks):
         work.put(item)
     partials = [None] * len(tasks)
+    join = _Py2Join() if PY2 else None
     t0 = clock()
     threads = [threading.Thread(target=_thread_main,
-                                args=(job, work, partials, trace.marker(i) if trace else None))
+                                args=(job, work, partials, trace.marker(i) if trace else None, join))
                for i in range(workers)]
-    for t in threads:
-        t.start()
+    if join:
+        join.start(threads)
+    else:
+        for t in threads:
+            t.start()
     t1 = clock()
-    for t in threads:
-        wait_for(t)
+    if join:
+        join.wait(threads)
+    else:
+        for t in threads:
+            t.join()
     t2 = clock()
     if None in partials:
         raise RuntimeError("a worker thread failed (its traceback is above)")

@@ -115,6 +115,7 @@ stop_peer() {
 	[ -n "$py2" ] || { python2 -c pass 2>/dev/null && py2=python2; }
 	[ -n "$py2" ] || skip "no Python 2 interpreter here"
 	stop_peer "$py2" INT group threading 0
+	stop_peer "$py2" TERM pid threading 0
 	stop_peer "$py2" TERM pid process 2
 	stop_peer "$py2" INT group pool 2
 }
