@@ -366,7 +366,23 @@ def stop_on_signals(name):
         sys.warnoptions.append("ignore:%s:UserWarning" % tracker)
 
 
-class _Py2Join(object):
+class _Join(object):
+    """How run_threading starts its worker threads and waits for them. Python
+    3's join is interruptible by a signal, so this plain one serves there."""
+
+    def start(self, threads):
+        for t in threads:
+            t.start()
+
+    def ended(self):
+        """Called by each worker as it ends."""
+
+    def wait(self, threads):
+        for t in threads:
+            t.join()
+
+
+class _Py2Join(_Join):
     """Python 2's wait for worker threads that holds no GIL while it waits, as
     the talk's t.join() did: a Python 2 join with no timeout is a lock acquire
     that no signal interrupts, and one with a timeout polls, taking the GIL
@@ -375,7 +391,7 @@ class _Py2Join(object):
     The workers start with SIGINT and SIGTERM blocked (ctypes: Python 2 has no
     pthread_sigmask), so a stop signal reaches the main thread, which waits in
     a read of a pipe each worker writes a byte to as it ends: the read returns
-    EINTR and _on_stop runs. Python 3's join is interruptible: None there."""
+    EINTR and _on_stop runs."""
 
     SIG_BLOCK, SIG_UNBLOCK = 0, 1
 
@@ -402,10 +418,8 @@ class _Py2Join(object):
     def wait(self, threads):
         try:
             for _ in threads:
-                while not os.read(self.read_end, 1):
-                    pass
-            for t in threads:
-                t.join()  # each has written its byte: only its last steps remain
+                os.read(self.read_end, 1)  # never EOF: this end's writer stays open
+            _Join.wait(self, threads)  # each has written its byte: only its last steps remain
         finally:
             os.close(self.read_end)
             os.close(self.write_end)
@@ -421,7 +435,7 @@ def run_serial(job, tasks, workers, chunk, trace):
     return partials, {"spawn": 0.0, "compute": t1 - t0, "teardown": 0.0}
 
 
-def _thread_main(job, work, partials, mark, join=None):
+def _thread_main(job, work, partials, mark, join):
     """The talk's do_work: take tasks until the queue is empty."""
     try:
         while True:
@@ -431,8 +445,7 @@ def _thread_main(job, work, partials, mark, join=None):
                 break
             partials[index] = _WORKLOAD.run_task(job, first, count, mark)
     finally:
-        if join:
-            join.ended()
+        join.ended()
 
 
 def run_threading(job, tasks, workers, chunk, trace):
@@ -440,22 +453,14 @@ def run_threading(job, tasks, workers, chunk, trace):
     for item in enumerate(tasks):
         work.put(item)
     partials = [None] * len(tasks)
-    join = _Py2Join() if PY2 else None
+    join = _Py2Join() if PY2 else _Join()
     t0 = clock()
     threads = [threading.Thread(target=_thread_main,
                                 args=(job, work, partials, trace.marker(i) if trace else None, join))
                for i in range(workers)]
-    if join:
-        join.start(threads)
-    else:
-        for t in threads:
-            t.start()
+    join.start(threads)
     t1 = clock()
-    if join:
-        join.wait(threads)
-    else:
-        for t in threads:
-            t.join()
+    join.wait(threads)
     t2 = clock()
     if None in partials:
         raise RuntimeError("a worker thread failed (its traceback is above)")
